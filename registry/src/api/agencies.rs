@@ -1,0 +1,103 @@
+//! Agencies: the state bodies that own records. Created by admins; read by everyone.
+
+use super::rfc3339;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::record::Kind;
+use crate::server::AppState;
+use crate::store::Provenance;
+use crate::store::log::AgencyRow;
+use actix_web::http::header::LOCATION;
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+
+/// A name in Vietnamese and, optionally, English.
+#[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
+pub struct Name {
+    /// Tên tiếng Việt (required).
+    pub vi: String,
+    /// English name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+/// A new agency.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAgency {
+    /// Short code: ASCII letters, digits, `-`, `_` (e.g. `so-tnmt`).
+    pub code: String,
+    /// Name.
+    pub name: Name,
+    /// Code of the parent agency, if any.
+    #[serde(default)]
+    pub parent: Option<String>,
+}
+
+/// An agency as answered.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Agency {
+    /// Code.
+    pub code: String,
+    /// IRI (dereferenceable).
+    pub iri: String,
+    /// Name.
+    pub name: Name,
+    /// Parent agency code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    /// Created (RFC 3339).
+    pub created: String,
+}
+
+impl From<AgencyRow> for Agency {
+    fn from(a: AgencyRow) -> Self {
+        Agency { code: a.code, iri: a.iri, name: Name { vi: a.name_vi, en: a.name_en }, parent: a.parent, created: rfc3339(a.created_at) }
+    }
+}
+
+/// Create an agency (admins).
+#[utoipa::path(tag = "agencies", request_body = NewAgency, responses(
+    (status = 201, description = "created", body = Agency),
+    (status = 400, description = "malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "code already used", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "invalid code or name, unknown parent", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[post("/agencies")]
+pub async fn create_agency(state: web::Data<AppState>, caller: Caller, body: web::Json<NewAgency>) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let b = body.into_inner();
+    let prov = Provenance { author: caller.author(), source: "api".into() };
+    state.registry.create_agency(&b.code, &b.name.vi, b.name.en.as_deref(), b.parent.as_deref(), &prov).await?;
+    let row = state.registry.log.agency(&b.code).await?.ok_or_else(|| ApiError::internal("agency vanished after creation"))?;
+    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/agencies/{}", row.code))).json(Agency::from(row)))
+}
+
+/// List agencies.
+#[utoipa::path(tag = "agencies", responses((status = 200, description = "all agencies", body = Vec<Agency>)))]
+#[get("/agencies")]
+pub async fn list_agencies(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let rows = state.registry.log.agencies().await?;
+    Ok(HttpResponse::Ok().json(rows.into_iter().map(Agency::from).collect::<Vec<_>>()))
+}
+
+/// Read an agency: JSON by default, or its RDF description by `Accept`.
+#[utoipa::path(tag = "agencies", params(("code" = String, Path, description = "agency code")), responses(
+    (status = 200, description = "the agency", body = Agency),
+    (status = 404, description = "unknown code", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/agencies/{code}")]
+pub async fn get_agency(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
+    let row = state.registry.log.agency(&code).await?.ok_or_else(|| ApiError::new(Code::NotFound, format!("no agency with code '{code}'")))?;
+    let wants_rdf = super::header(&req, "accept").is_some_and(|a| crate::rdf::SERVED.iter().any(|(_, m, _)| a.contains(m)));
+    if wants_rdf {
+        let rec = super::records::readable(&state, &caller, Kind::Agency, &row.code).await?;
+        return super::records::represent(&state, &req, &rec, false).await;
+    }
+    Ok(HttpResponse::Ok().json(Agency::from(row)))
+}
+
+/// Mounts the agency routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(create_agency).service(list_agencies).service(get_agency);
+}

@@ -1,0 +1,94 @@
+//! The REST API under `/api/v1`: one module per resource, handlers named `<verb>_<resource>`,
+//! routes and OpenAPI from one declaration (utoipa-actix-web).
+
+pub mod agencies;
+pub mod deref;
+pub mod meta;
+pub mod records;
+pub mod tokens;
+
+use crate::error::{ApiError, ApiResult, Code};
+use actix_web::HttpRequest;
+use actix_web::web::{self, Bytes, BytesMut};
+use futures_util::StreamExt;
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+/// The document-level parts of the OpenAPI description.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "danhmuc",
+        description = "Sổ đăng ký siêu dữ liệu DCAT cho dữ liệu mở cấp tỉnh. A DCAT metadata registry for Vietnam's provincial open data: datasets, data services, catalogues and agencies, with their full change history. Errors are RFC 9457 problem+json with a stable `code`.",
+        license(name = "Apache-2.0")
+    ),
+    tags(
+        (name = "datasets", description = "Bộ dữ liệu / Datasets (dcat:Dataset)"),
+        (name = "dataservices", description = "Dịch vụ dữ liệu / Data services (dcat:DataService)"),
+        (name = "catalogs", description = "Danh mục / Catalogues (dcat:Catalog)"),
+        (name = "agencies", description = "Cơ quan / Agencies"),
+        (name = "tokens", description = "Mã truy cập / API tokens"),
+        (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
+        (name = "meta", description = "Health, readiness, JSON-LD context"),
+    ),
+    modifiers(&Security),
+    components(schemas(crate::error::Problem))
+)]
+struct BaseDoc;
+
+struct Security;
+
+impl utoipa::Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The OpenAPI skeleton the routes are added to.
+pub fn base_openapi() -> utoipa::openapi::OpenApi {
+    BaseDoc::openapi()
+}
+
+/// Mounts every `/api/v1` route.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    records::routes(cfg);
+    agencies::routes(cfg);
+    tokens::routes(cfg);
+    meta::api_routes(cfg);
+}
+
+/// Reads a request body up to `limit` bytes; larger bodies fail with `payload_too_large`
+/// before they are read whole.
+pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> ApiResult<Bytes> {
+    if let Some(len) = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()) {
+        if len > limit {
+            return Err(too_large(limit));
+        }
+    }
+    let mut body = BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::new(Code::BadRequest, format!("cannot read the body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}
+
+fn too_large(limit: usize) -> ApiError {
+    ApiError::new(Code::PayloadTooLarge, format!("the body exceeds the limit of {limit} bytes (set --body-limit to change it)"))
+}
+
+/// RFC 3339 (UTC) from microseconds since the epoch.
+pub fn rfc3339(micros: i64) -> String {
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_default()
+}
+
+/// A header's value as text.
+pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}

@@ -1,0 +1,218 @@
+//! The `danhmuc` command line: serve, tokens, agencies, import, export, rebuild. Every flag's
+//! doc comment is its `--help`; every flag has a `DANHMUC_*` environment variable.
+
+use crate::config::DefaultAccess;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// danhmuc — sổ đăng ký siêu dữ liệu dữ liệu mở cấp tỉnh / a DCAT metadata registry for
+/// Vietnam's provincial open data.
+#[derive(Debug, Parser)]
+#[command(name = "danhmuc", version, about, long_about = None)]
+pub struct Cli {
+    /// Optional TOML configuration file; flags and DANHMUC_* variables override it.
+    #[arg(long, global = true, env = "DANHMUC_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Where the registry keeps its data.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// Data directory: the SQLite change log (unless --database-url) and the Oxigraph stores.
+    #[arg(long = "data", env = "DANHMUC_DATA", default_value = "./data")]
+    pub data: PathBuf,
+    /// Keep the change log in PostgreSQL instead of SQLite, e.g. postgres://user@127.0.0.1/danhmuc.
+    #[arg(long, env = "DANHMUC_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Public base IRI under which record IRIs are minted and served (default: remembered from
+    /// the first run, else http://<bind>).
+    #[arg(long, env = "DANHMUC_BASE_IRI")]
+    pub base_iri: Option<String>,
+}
+
+/// Commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (REST API, SPARQL, dereferencing, API docs).
+    Serve(ServeArgs),
+    /// Create, list or revoke API tokens (works while the server runs).
+    Token {
+        /// What to do with tokens.
+        #[command(subcommand)]
+        action: TokenAction,
+    },
+    /// Create or list agencies.
+    Agency {
+        /// What to do with agencies.
+        #[command(subcommand)]
+        action: AgencyAction,
+    },
+    /// Import RDF files (Turtle, N-Triples, RDF/XML, JSON-LD, TriG): every dcat:Dataset,
+    /// dcat:DataService and dcat:Catalog in them becomes a record of the agency.
+    Import(ImportArgs),
+    /// Write records as RDF to stdout (or --output), streamed.
+    Export(ExportArgs),
+    /// Recreate the graph projections from the change log (stop the server first).
+    Rebuild(RebuildArgs),
+}
+
+/// `serve` flags.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Storage.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Address and port to listen on.
+    #[arg(long, env = "DANHMUC_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+    /// On first start (empty registry), load the demo province: agencies, datasets, services,
+    /// catalogue-of-databases entries, and print an admin token.
+    #[arg(long, env = "DANHMUC_DEMO")]
+    pub demo: bool,
+    /// Largest accepted request body, in bytes.
+    #[arg(long, env = "DANHMUC_BODY_LIMIT", default_value_t = 10 * 1024 * 1024)]
+    pub body_limit: usize,
+    /// SPARQL query timeout in seconds; longer queries are cancelled.
+    #[arg(long, env = "DANHMUC_QUERY_TIMEOUT", default_value_t = 30.0)]
+    pub query_timeout: f64,
+    /// Visibility of records without dct:accessRights.
+    #[arg(long, env = "DANHMUC_DEFAULT_ACCESS", value_enum, default_value = "PUBLIC")]
+    pub default_access: DefaultAccess,
+}
+
+/// `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenAction {
+    /// Create a token and print it once (only its hash is stored).
+    Create {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Role: admin (everything), editor (its agency's records), viewer (reads as a state agency).
+        #[arg(long, value_enum)]
+        role: crate::auth::Role,
+        /// Agency code (required for editor and viewer).
+        #[arg(long)]
+        agency: Option<String>,
+        /// A label to recognise the token by.
+        #[arg(long)]
+        label: Option<String>,
+    },
+    /// List tokens (never their secrets).
+    List {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Token id (tok_…).
+        id: String,
+    },
+}
+
+/// `agency` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AgencyAction {
+    /// Create an agency.
+    Create {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Short code: ASCII letters, digits, '-' or '_'.
+        code: String,
+        /// Name in Vietnamese.
+        #[arg(long)]
+        name_vi: String,
+        /// Name in English.
+        #[arg(long)]
+        name_en: Option<String>,
+        /// Parent agency code.
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    /// List agencies.
+    List {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+/// `import` flags.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Storage.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Owning agency code of the imported records.
+    #[arg(long)]
+    pub agency: String,
+    /// Import as drafts instead of publishing.
+    #[arg(long)]
+    pub draft: bool,
+    /// Records per log transaction.
+    #[arg(long, default_value_t = 500)]
+    pub batch: usize,
+    /// Hide the progress bar.
+    #[arg(long)]
+    pub quiet: bool,
+    /// RDF files; the syntax comes from the extension (.ttl .nt .rdf .xml .jsonld .trig .nq).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+}
+
+/// Export syntaxes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    /// Turtle.
+    Ttl,
+    /// N-Triples.
+    Nt,
+    /// RDF/XML.
+    Rdf,
+    /// JSON-LD.
+    Jsonld,
+}
+
+/// Who an export is for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportAudience {
+    /// PUBLIC published records (what anyone may see).
+    Public,
+    /// PUBLIC and RESTRICTED published records (what state agencies may see).
+    Government,
+    /// All published records, NON_PUBLIC included (operators only).
+    All,
+}
+
+/// `export` flags.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Storage.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output syntax.
+    #[arg(long, value_enum, default_value = "ttl")]
+    pub format: ExportFormat,
+    /// Which records: public (default), government or all.
+    #[arg(long, value_enum, default_value = "public")]
+    pub audience: ExportAudience,
+    /// Write to this file instead of stdout.
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+}
+
+/// `rebuild` flags.
+#[derive(Debug, Args)]
+pub struct RebuildArgs {
+    /// Storage.
+    #[command(flatten)]
+    pub store: StoreArgs,
+}

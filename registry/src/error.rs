@@ -1,0 +1,204 @@
+//! One error table for the whole HTTP surface (the meilisearch habit): each failure has a
+//! stable snake_case `code`, an HTTP status and a documentation anchor, and is answered as
+//! RFC 9457 `application/problem+json`. 5xx bodies say nothing internal; the cause is logged.
+
+use crate::i18n::{self, Lang};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+
+/// The stable error codes; the table below gives each its status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    /// A parameter or header is wrong.
+    BadRequest,
+    /// The JSON body does not parse.
+    InvalidJson,
+    /// The RDF body does not parse.
+    InvalidRdf,
+    /// The body parses but does not describe one acceptable record.
+    InvalidRecord,
+    /// The `Content-Type` is not one we read.
+    UnsupportedMediaType,
+    /// No representation matches `Accept`.
+    NotAcceptable,
+    /// The body exceeds the configured limit.
+    PayloadTooLarge,
+    /// No credentials were given where they are needed.
+    Unauthorized,
+    /// The bearer token is unknown or revoked.
+    InvalidToken,
+    /// The caller may not do this.
+    Forbidden,
+    /// Nothing with that id (or the caller may not know it exists).
+    NotFound,
+    /// The record existed and was withdrawn.
+    RecordWithdrawn,
+    /// A `PUT` came without `If-Match`.
+    PreconditionRequired,
+    /// `If-Match` names an older version.
+    PreconditionFailed,
+    /// The write conflicts with existing data (e.g. duplicate agency code).
+    Conflict,
+    /// The agency named does not exist.
+    UnknownAgency,
+    /// The SPARQL query does not parse.
+    InvalidQuery,
+    /// A SPARQL update was sent to the read-only endpoint.
+    UpdateForbidden,
+    /// The SPARQL query ran past the configured timeout and was cancelled.
+    QueryTimeout,
+    /// The HTTP method is not allowed here.
+    MethodNotAllowed,
+    /// The projections have not caught up with the log yet.
+    NotReady,
+    /// Something failed on our side.
+    Internal,
+}
+
+impl Code {
+    /// The HTTP status for this code.
+    pub fn status(self) -> StatusCode {
+        use Code::*;
+        match self {
+            BadRequest | InvalidJson | InvalidRdf | InvalidQuery => StatusCode::BAD_REQUEST,
+            InvalidRecord | UnknownAgency => StatusCode::UNPROCESSABLE_ENTITY,
+            UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            NotAcceptable => StatusCode::NOT_ACCEPTABLE,
+            PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Unauthorized | InvalidToken => StatusCode::UNAUTHORIZED,
+            Forbidden | UpdateForbidden => StatusCode::FORBIDDEN,
+            NotFound => StatusCode::NOT_FOUND,
+            RecordWithdrawn => StatusCode::GONE,
+            PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            Conflict => StatusCode::CONFLICT,
+            QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
+            MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The snake_case name, as in the `code` member and `docs/errors.md`.
+    pub fn as_str(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    }
+}
+
+/// An error answered to an HTTP client.
+#[derive(Debug)]
+pub struct ApiError {
+    /// Which error.
+    pub code: Code,
+    /// What exactly went wrong, for the caller (never internal details for 5xx).
+    pub detail: String,
+    /// Where in the body, when known: (line, column), both from 1.
+    pub position: Option<(u64, u64)>,
+}
+
+/// The RFC 9457 body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// Link to the documentation of this error code.
+    #[serde(rename = "type")]
+    pub type_: String,
+    /// Short summary, in Vietnamese.
+    pub title: String,
+    /// Short summary, in English.
+    pub title_en: String,
+    /// HTTP status.
+    pub status: u16,
+    /// What went wrong.
+    pub detail: String,
+    /// Stable machine-readable code.
+    pub code: Code,
+    /// Line of the error in the request body (from 1), when it is a parse error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// Column of the error in the request body (from 1), when it is a parse error.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u64>,
+}
+
+impl ApiError {
+    /// An error with a detail message.
+    pub fn new(code: Code, detail: impl Into<String>) -> Self {
+        ApiError { code, detail: detail.into(), position: None }
+    }
+
+    /// An internal failure: logged in full, answered without details.
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        tracing::error!(error = %cause, "internal error");
+        ApiError::new(Code::Internal, "An internal error occurred; it has been logged.")
+    }
+
+    /// The problem document.
+    pub fn problem(&self) -> Problem {
+        let key = self.code.as_str();
+        Problem {
+            type_: format!("https://github.com/danhmuc/danhmuc/blob/main/docs/errors.md#{key}"),
+            title: i18n::msg(&key, Lang::Vi).to_owned(),
+            title_en: i18n::msg(&key, Lang::En).to_owned(),
+            status: self.code.status().as_u16(),
+            detail: self.detail.clone(),
+            code: self.code,
+            line: self.position.map(|p| p.0),
+            column: self.position.map(|p| p.1),
+        }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.detail)
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.code.status()
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        HttpResponse::build(self.status_code())
+            .content_type("application/problem+json")
+            .json(self.problem())
+    }
+}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(e: crate::store::StoreError) -> Self {
+        use crate::store::StoreError as E;
+        match e {
+            E::NotFound(what) => ApiError::new(Code::NotFound, format!("{what} not found")),
+            E::Withdrawn(what) => ApiError::new(Code::RecordWithdrawn, format!("{what} has been withdrawn")),
+            E::Conflict(what) => ApiError::new(Code::Conflict, what),
+            E::UnknownAgency(code) => ApiError::new(Code::UnknownAgency, format!("agency '{code}' does not exist")),
+            E::Stale { current } => ApiError::new(
+                Code::PreconditionFailed,
+                format!("If-Match does not match the current version; current ETag is {current}"),
+            ),
+            E::Invalid(msg) => ApiError::new(Code::InvalidRecord, msg),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl From<crate::record::RecordError> for ApiError {
+    fn from(e: crate::record::RecordError) -> Self {
+        ApiError::new(Code::InvalidRecord, e.to_string())
+    }
+}
+
+impl From<crate::rdf::ParseError> for ApiError {
+    fn from(e: crate::rdf::ParseError) -> Self {
+        let code = if e.json { Code::InvalidJson } else { Code::InvalidRdf };
+        ApiError { code, detail: e.message, position: e.position }
+    }
+}
+
+/// Result alias for handlers.
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,20 @@
+//! danhmuc: a federated DCAT metadata registry for Vietnam's provincial open data.
+//!
+//! The change log in SQL is the one source of truth; the Oxigraph stores are projections of
+//! it, one per audience, so that what the public can query is a store that never received
+//! anything else. See `docs/ARCHITECTURE.md`.
+
+pub mod api;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod import;
+pub mod jsonview;
+pub mod rdf;
+pub mod record;
+pub mod server;
+pub mod sparql;
+pub mod store;

@@ -1,0 +1,230 @@
+//! RDF in and out: which syntaxes we read and write, content negotiation, parse errors that say
+//! where (line and column), and serialisation with readable prefixes. Parsing and writing are
+//! oxigraph's; this module only chooses and reports.
+
+use oxigraph::io::{JsonLdProfileSet, LoadedDocument, RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::model::{Graph, Triple, TripleRef};
+
+/// The syntaxes we serve and accept, with their media type and suffix.
+pub const SERVED: &[(RdfFormat, &str, &str)] = &[
+    (RdfFormat::Turtle, "text/turtle", "ttl"),
+    (RdfFormat::NTriples, "application/n-triples", "nt"),
+    (RdfFormat::RdfXml, "application/rdf+xml", "rdf"),
+    (RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "application/ld+json", "jsonld"),
+];
+
+/// The IRI under which the REST JSON context is published; bodies may reference it.
+pub const CONTEXT_PATH: &str = "/api/v1/context.jsonld";
+
+/// A body that failed to parse.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// Human-readable message, including the location.
+    pub message: String,
+    /// (line, column), both from 1.
+    pub position: Option<(u64, u64)>,
+    /// Whether the body was JSON (so the error is `invalid_json`).
+    pub json: bool,
+}
+
+/// The format for a media type (parameters ignored).
+pub fn format_from_media_type(media_type: &str) -> Option<RdfFormat> {
+    let base = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match base.as_str() {
+        "application/json" => None,
+        "application/x-turtle" => Some(RdfFormat::Turtle),
+        "text/plain" => None,
+        other => RdfFormat::from_media_type(other),
+    }
+}
+
+/// The format for a file suffix.
+pub fn format_from_suffix(suffix: &str) -> Option<RdfFormat> {
+    SERVED.iter().find(|(_, _, s)| *s == suffix).map(|(f, _, _)| *f).or_else(|| RdfFormat::from_extension(suffix))
+}
+
+/// The media type we answer with for a format.
+pub fn media_type(format: RdfFormat) -> &'static str {
+    SERVED.iter().find(|(f, _, _)| same_format(*f, format)).map(|(_, m, _)| *m).unwrap_or("application/octet-stream")
+}
+
+fn same_format(a: RdfFormat, b: RdfFormat) -> bool {
+    matches!((a, b), (RdfFormat::JsonLd { .. }, RdfFormat::JsonLd { .. })) || a == b
+}
+
+/// Parses `Accept` into (media range, q) pairs, highest q first, stable for ties.
+pub fn accept_ranges(accept: &str) -> Vec<(String, f32)> {
+    let mut out: Vec<(String, f32)> = accept
+        .split(',')
+        .filter_map(|part| {
+            let mut it = part.split(';');
+            let range = it.next()?.trim().to_ascii_lowercase();
+            if range.is_empty() {
+                return None;
+            }
+            let mut q = 1.0f32;
+            for p in it {
+                if let Some(v) = p.trim().strip_prefix("q=") {
+                    q = v.trim().parse().unwrap_or(0.0);
+                }
+            }
+            Some((range, q))
+        })
+        .collect();
+    out.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+    out
+}
+
+/// Picks the best of `offered` media types for an `Accept` header; `None` when nothing fits.
+/// A missing header accepts the first offer.
+pub fn negotiate<'a>(accept: Option<&str>, offered: &[&'a str]) -> Option<&'a str> {
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else { return offered.first().copied() };
+    for (range, q) in accept_ranges(accept) {
+        if q <= 0.0 {
+            continue;
+        }
+        if range == "*/*" {
+            return offered.first().copied();
+        }
+        if let Some(prefix) = range.strip_suffix("/*") {
+            if let Some(m) = offered.iter().find(|m| m.starts_with(prefix)) {
+                return Some(m);
+            }
+            continue;
+        }
+        if let Some(m) = offered.iter().find(|m| **m == range) {
+            return Some(m);
+        }
+    }
+    None
+}
+
+/// Parses an RDF document into triples (quads in named graphs are refused: a record is one
+/// graph). `base` resolves relative IRIs; `context` is the REST JSON-LD context, served to the
+/// JSON-LD parser for [`CONTEXT_PATH`] instead of fetching anything remote.
+pub fn parse_triples(
+    body: &[u8],
+    format: RdfFormat,
+    base: &str,
+    context_iri: &str,
+) -> Result<Vec<Triple>, ParseError> {
+    let json = matches!(format, RdfFormat::JsonLd { .. });
+    if json {
+        // Report JSON syntax errors with serde_json's precise position first.
+        if let Err(e) = serde_json::from_slice::<serde_json::Value>(body) {
+            return Err(ParseError {
+                message: format!("JSON syntax error at line {}, column {}: {e}", e.line(), e.column()),
+                position: Some((e.line() as u64, e.column() as u64)),
+                json: true,
+            });
+        }
+    }
+    let mut parser = RdfParser::from_format(format);
+    if let Ok(p) = parser.clone().with_base_iri(format!("{base}/")) {
+        parser = p;
+    }
+    let context_iri = context_iri.to_owned();
+    let mut quads = parser.for_slice(body);
+    if json {
+        quads = quads.with_document_loader(move |iri| {
+            if iri == context_iri || iri.ends_with(CONTEXT_PATH) {
+                Ok(LoadedDocument {
+                    url: iri.to_owned(),
+                    content: vocab::CONTEXT_JSONLD.as_bytes().to_vec(),
+                    format: RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
+                })
+            } else {
+                Err(format!("remote JSON-LD context <{iri}> is not loaded; use {CONTEXT_PATH} or an inline context").into())
+            }
+        });
+    }
+    let mut out = Vec::new();
+    for q in quads {
+        match q {
+            Ok(q) => {
+                if !q.graph_name.is_default_graph() {
+                    return Err(ParseError {
+                        message: "a record is one graph; named graphs are not accepted here".into(),
+                        position: None,
+                        json,
+                    });
+                }
+                out.push(Triple::new(q.subject, q.predicate, q.object));
+            }
+            Err(e) => return Err(parse_error(e, json)),
+        }
+    }
+    Ok(out)
+}
+
+fn parse_error(s: oxigraph::io::RdfSyntaxError, json: bool) -> ParseError {
+    let position = s.location().map(|r| (r.start.line + 1, r.start.column + 1));
+    let message = match position {
+        Some((l, c)) => format!("syntax error at line {l}, column {c}: {s}"),
+        None => format!("syntax error: {s}"),
+    };
+    ParseError { message, position, json }
+}
+
+/// Serialises triples with the registry's prefixes (for Turtle and RDF/XML).
+pub fn serialize_triples<'a>(
+    triples: impl IntoIterator<Item = TripleRef<'a>>,
+    format: RdfFormat,
+) -> std::io::Result<Vec<u8>> {
+    let mut ser = RdfSerializer::from_format(format);
+    if !matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
+        for (p, ns) in vocab::PREFIXES {
+            ser = ser.with_prefix(*p, *ns).map_err(std::io::Error::other)?;
+        }
+    }
+    let mut w = ser.for_writer(Vec::new());
+    for t in triples {
+        w.serialize_triple(t)?;
+    }
+    w.finish()
+}
+
+/// Serialises a graph, sorted so that output is stable.
+pub fn serialize_graph(graph: &Graph, format: RdfFormat) -> std::io::Result<Vec<u8>> {
+    let mut triples: Vec<TripleRef<'_>> = graph.iter().collect();
+    triples.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.as_str().to_owned(), t.object.to_string()));
+    serialize_triples(triples, format)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_respects_q_and_wildcards() {
+        let offered = ["text/turtle", "application/ld+json"];
+        assert_eq!(negotiate(Some("application/ld+json"), &offered), Some("application/ld+json"));
+        assert_eq!(negotiate(Some("text/*;q=0.5, application/ld+json;q=0.9"), &offered), Some("application/ld+json"));
+        assert_eq!(negotiate(Some("image/png"), &offered), None);
+        assert_eq!(negotiate(None, &offered), Some("text/turtle"));
+        assert_eq!(negotiate(Some("*/*"), &offered), Some("text/turtle"));
+    }
+
+    #[test]
+    fn turtle_errors_name_line_and_column() {
+        let body = "@prefix dct: <http://purl.org/dc/terms/> .\n<http://a> dct:title \"x\" ;\n   dct:nope: .\n";
+        let e = parse_triples(body.as_bytes(), RdfFormat::Turtle, "http://x", "http://x/ctx").unwrap_err();
+        assert_eq!(e.position.map(|p| p.0), Some(3), "{}", e.message);
+        assert!(e.message.contains("line 3"));
+    }
+
+    #[test]
+    fn json_errors_name_line_and_column() {
+        let e = parse_triples(b"{\n \"title\": }", RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "http://x", "http://x/ctx").unwrap_err();
+        assert!(e.json);
+        assert_eq!(e.position.map(|p| p.0), Some(2));
+    }
+
+    #[test]
+    fn remote_contexts_are_refused_not_fetched() {
+        let body = br#"{"@context": "http://example.org/ctx.jsonld", "@id": "http://a", "title": "x"}"#;
+        let e = parse_triples(body, RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "http://x", "http://x/ctx").unwrap_err();
+        assert!(e.message.contains("not loaded"), "{}", e.message);
+    }
+}

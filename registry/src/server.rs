@@ -1,0 +1,134 @@
+//! The HTTP server: shared state, the App (REST, SPARQL, dereferencing, docs), error routing
+//! for extractor failures, and the background tail of the log.
+
+use crate::config::Config;
+use crate::error::{ApiError, Code};
+use crate::store::Registry;
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
+use std::sync::Arc;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// What every handler can reach.
+pub struct AppState {
+    /// Storage.
+    pub registry: Arc<Registry>,
+    /// Settings.
+    pub config: Config,
+    /// The REST JSON context.
+    pub context: vocab::context::Context,
+}
+
+impl AppState {
+    /// Where the context is published.
+    pub fn context_url(&self) -> String {
+        format!("{}{}", self.registry.base, crate::rdf::CONTEXT_PATH)
+    }
+}
+
+/// Builds the routes and the OpenAPI document from one declaration.
+pub fn configure<T>(app: utoipa_actix_web::UtoipaApp<T>) -> (App<T>, utoipa::openapi::OpenApi)
+where
+    T: actix_web::dev::ServiceFactory<actix_web::dev::ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+{
+    app.openapi(crate::api::base_openapi())
+        .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::routes))
+        .configure(crate::api::meta::routes)
+        .configure(crate::sparql::routes)
+        .split_for_parts()
+}
+
+/// The OpenAPI document, as served and as committed in `api-spec/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    configure(App::new().into_utoipa_app()).1
+}
+
+fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::new(Code::BadRequest, format!("invalid query string: {err}")).into()
+}
+
+fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::new(Code::BadRequest, format!("invalid path: {err}")).into()
+}
+
+fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
+    use actix_web::error::JsonPayloadError as E;
+    match err {
+        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => ApiError::new(Code::PayloadTooLarge, format!("the body exceeds the limit of {limit} bytes")).into(),
+        E::ContentType => ApiError::new(Code::UnsupportedMediaType, "send Content-Type: application/json").into(),
+        E::Deserialize(e) => ApiError { code: Code::InvalidJson, detail: format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()), position: Some((e.line() as u64, e.column() as u64)) }.into(),
+        other => ApiError::new(Code::InvalidJson, other.to_string()).into(),
+    }
+}
+
+fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_web::Error {
+    ApiError::new(Code::BadRequest, format!("invalid form body: {err}")).into()
+}
+
+async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(Code::NotFound, format!("no resource at {}", req.path())))
+}
+
+/// Runs the server until it is stopped.
+pub async fn run(state: web::Data<AppState>, on_bound: impl FnOnce(&[std::net::SocketAddr])) -> anyhow::Result<()> {
+    let limit = state.config.http.body_limit;
+    let st = state.clone();
+    let server = HttpServer::new(move || {
+        let (app, api) = configure(
+            App::new()
+                .app_data(st.clone())
+                .app_data(web::QueryConfig::default().error_handler(query_error))
+                .app_data(web::PathConfig::default().error_handler(path_error))
+                .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
+                .app_data(web::FormConfig::default().limit(limit).error_handler(form_error))
+                .app_data(web::PayloadConfig::new(limit))
+                .wrap(actix_web::middleware::Compress::default())
+                .wrap(tracing_actix())
+                .into_utoipa_app(),
+        );
+        app.service(SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api))
+            .service(web::redirect("/api/v1/docs", "/api/v1/docs/"))
+            .configure(crate::api::deref::routes)
+            .default_service(web::to(not_found))
+    })
+    .bind(&state.config.http.bind)
+    .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.http.bind))?;
+    on_bound(&server.addrs());
+    // Tail the log: picks up writes from other processes (CLI import, other servers on the
+    // same PostgreSQL) and anything a crash left unapplied.
+    let reg = state.registry.clone();
+    let tail = tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+            if let Err(e) = reg.catch_up().await {
+                tracing::warn!(error = %e, "catching up with the change log failed");
+            }
+        }
+    });
+    let r = server.run().await;
+    tail.abort();
+    if let Some(g) = &state.registry.graphs {
+        let _ = g.flush();
+    }
+    r.map_err(Into::into)
+}
+
+fn tracing_actix() -> actix_web::middleware::Logger {
+    actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms")
+}
+
+#[cfg(test)]
+mod tests {
+    /// `api-spec/openapi.json` is generated from the code; this fails when they differ.
+    /// `DANHMUC_WRITE_OPENAPI=1 cargo test -p danhmuc openapi` rewrites the file.
+    #[test]
+    fn committed_openapi_matches_the_code() {
+        let generated = super::openapi().to_pretty_json().expect("serialise");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec/openapi.json");
+        if std::env::var("DANHMUC_WRITE_OPENAPI").is_ok() {
+            std::fs::write(&path, format!("{generated}\n")).expect("write api-spec/openapi.json");
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(committed.trim_end(), generated.trim_end(), "api-spec/openapi.json is stale; rerun with DANHMUC_WRITE_OPENAPI=1");
+    }
+}

@@ -1,0 +1,263 @@
+//! SPARQL 1.1 Protocol at `/sparql`: GET, URL-encoded POST and direct POST; JSON, XML, CSV and
+//! TSV results, graph results in the RDF syntaxes; read-only; a timeout that cancels the
+//! evaluation. What a caller can reach is decided by *which store* answers: the public store
+//! never received a non-public triple (see `store::graph`).
+
+use crate::auth::{Caller, Role};
+use crate::error::{ApiError, ApiResult, Code};
+use crate::server::AppState;
+use crate::store::graph::{Tier, VOCAB_GRAPH_PREFIX};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
+use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
+use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
+use std::collections::HashSet;
+
+const RESULT_TYPES: &[&str] = &[
+    "application/sparql-results+json",
+    "application/sparql-results+xml",
+    "text/csv",
+    "text/tab-separated-values",
+    "application/json",
+];
+const GRAPH_TYPES: &[&str] = &["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "application/n-quads", "application/trig"];
+
+/// A parsed protocol request.
+#[derive(Debug, Default)]
+struct ProtocolRequest {
+    query: Option<String>,
+    update: bool,
+    default_graphs: Vec<String>,
+    named_graphs: Vec<String>,
+}
+
+fn parse_pairs(pairs: &[(String, String)], req: &mut ProtocolRequest) -> ApiResult<()> {
+    for (k, v) in pairs {
+        match k.as_str() {
+            "query" => {
+                if req.query.is_some() {
+                    return Err(ApiError::new(Code::BadRequest, "more than one 'query' parameter"));
+                }
+                req.query = Some(v.clone());
+            }
+            "update" => req.update = true,
+            "default-graph-uri" => req.default_graphs.push(v.clone()),
+            "named-graph-uri" => req.named_graphs.push(v.clone()),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn decode_form(bytes: &[u8]) -> ApiResult<Vec<(String, String)>> {
+    let s = std::str::from_utf8(bytes).map_err(|_| ApiError::new(Code::BadRequest, "the request is not valid UTF-8"))?;
+    let mut out = Vec::new();
+    for part in s.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = part.split_once('=').unwrap_or((part, ""));
+        let dec = |x: &str| {
+            urlencoding::decode(&x.replace('+', " "))
+                .map(|c| c.into_owned())
+                .map_err(|_| ApiError::new(Code::BadRequest, "the request is not valid UTF-8 after percent-decoding"))
+        };
+        out.push((dec(k)?, dec(v)?));
+    }
+    Ok(out)
+}
+
+/// SPARQL query by GET.
+#[utoipa::path(get, path = "/sparql", tag = "sparql", params(
+    ("query" = String, Query, description = "SPARQL 1.1 query"),
+    ("default-graph-uri" = Option<Vec<String>>, Query, description = "default graph(s)"),
+    ("named-graph-uri" = Option<Vec<String>>, Query, description = "named graph(s)")),
+    responses(
+        (status = 200, description = "results (JSON, XML, CSV, TSV) or a graph (Turtle, N-Triples, RDF/XML, JSON-LD)"),
+        (status = 400, description = "invalid query", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "updates are refused: read-only", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "timed out and cancelled", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/sparql")]
+pub async fn get_sparql(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
+    let mut p = ProtocolRequest::default();
+    parse_pairs(&decode_form(req.query_string().as_bytes())?, &mut p)?;
+    if p.update {
+        return Err(ApiError::new(Code::UpdateForbidden, "SPARQL Update is not accepted: this endpoint is read-only (and updates are never sent by GET)"));
+    }
+    execute(&state, &caller, &req, p).await
+}
+
+/// SPARQL query by POST (URL-encoded form or `application/sparql-query`).
+#[utoipa::path(post, path = "/sparql", tag = "sparql",
+    request_body(content((String = "application/sparql-query"), (String = "application/x-www-form-urlencoded"))),
+    responses(
+        (status = 200, description = "results or a graph"),
+        (status = 400, description = "invalid query", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "updates are refused: read-only", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "unsupported Content-Type", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[post("/sparql")]
+pub async fn post_sparql(state: web::Data<AppState>, caller: Caller, req: HttpRequest, payload: web::Payload) -> ApiResult<HttpResponse> {
+    let body = crate::api::read_body(&req, payload, state.config.http.body_limit).await?;
+    let ct = crate::api::header(&req, "content-type").unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mut p = ProtocolRequest::default();
+    parse_pairs(&decode_form(req.query_string().as_bytes())?, &mut p)?;
+    match ct.as_str() {
+        "application/x-www-form-urlencoded" => parse_pairs(&decode_form(&body)?, &mut p)?,
+        "application/sparql-query" => {
+            if p.query.is_some() {
+                return Err(ApiError::new(Code::BadRequest, "a direct POST carries the query in the body, not also in the URL"));
+            }
+            p.query = Some(String::from_utf8(body.to_vec()).map_err(|_| ApiError::new(Code::BadRequest, "the query is not valid UTF-8"))?);
+        }
+        "application/sparql-update" => p.update = true,
+        "" => return Err(ApiError::new(Code::UnsupportedMediaType, "POST to /sparql needs Content-Type application/sparql-query or application/x-www-form-urlencoded")),
+        other => return Err(ApiError::new(Code::UnsupportedMediaType, format!("Content-Type '{other}' is not a SPARQL request; use application/sparql-query or application/x-www-form-urlencoded"))),
+    }
+    if p.update {
+        return Err(ApiError::new(Code::UpdateForbidden, "SPARQL Update is not accepted: this endpoint is read-only; change records through /api/v1"));
+    }
+    execute(&state, &caller, &req, p).await
+}
+
+/// Which store answers a caller, and, for agencies with NON_PUBLIC grants, which graphs of
+/// the complete store they may use.
+async fn scope(state: &AppState, caller: &Caller) -> ApiResult<(Tier, Option<Vec<String>>)> {
+    match (caller.role, &caller.agency) {
+        (Some(Role::Admin), _) => Ok((Tier::All, None)),
+        (Some(_), Some(code)) => {
+            let grants = state.registry.log.non_public_grants(code).await?;
+            if grants.is_empty() {
+                Ok((Tier::Government, None))
+            } else {
+                let mut allowed = state.registry.log.government_iris().await?;
+                allowed.extend(grants);
+                for (name, _) in vocab::CODELISTS {
+                    allowed.push(format!("{VOCAB_GRAPH_PREFIX}codelist/{}", name.trim_end_matches(".ttl")));
+                }
+                allowed.push(format!("{VOCAB_GRAPH_PREFIX}dcatvn"));
+                Ok((Tier::All, Some(allowed)))
+            }
+        }
+        _ => Ok((Tier::Public, None)),
+    }
+}
+
+fn iri(s: &str) -> ApiResult<NamedNode> {
+    NamedNode::new(s).map_err(|e| ApiError::new(Code::BadRequest, format!("'{s}' is not an IRI: {e}")))
+}
+
+async fn execute(state: &AppState, caller: &Caller, req: &HttpRequest, p: ProtocolRequest) -> ApiResult<HttpResponse> {
+    let query_text = p.query.clone().ok_or_else(|| ApiError::new(Code::BadRequest, "no 'query' parameter"))?;
+    let graphs = state.registry.graphs.clone().ok_or_else(|| ApiError::new(Code::NotReady, "the graph store is not open"))?;
+    let token = CancellationToken::new();
+    let mut prepared = SparqlEvaluator::new()
+        .with_cancellation_token(token.clone())
+        .parse_query(&query_text)
+        .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
+    // Protocol parameters override the query's own FROM / FROM NAMED.
+    if !p.default_graphs.is_empty() || !p.named_graphs.is_empty() {
+        let d: Vec<GraphName> = p.default_graphs.iter().map(|g| iri(g).map(GraphName::NamedNode)).collect::<ApiResult<_>>()?;
+        let n: Vec<NamedOrBlankNode> = p.named_graphs.iter().map(|g| iri(g).map(NamedOrBlankNode::NamedNode)).collect::<ApiResult<_>>()?;
+        let ds = prepared.dataset_mut();
+        ds.set_default_graph(d);
+        ds.set_available_named_graphs(n);
+    } else if prepared.dataset().is_default_dataset() {
+        prepared.dataset_mut().set_default_graph_as_union();
+    }
+    let (tier, allowed) = scope(state, caller).await?;
+    if let Some(allowed) = allowed {
+        let allowed_set: HashSet<&str> = allowed.iter().map(String::as_str).collect();
+        let ds = prepared.dataset_mut();
+        let default: Vec<GraphName> = match ds.default_graph_graphs() {
+            None => allowed.iter().map(|g| GraphName::NamedNode(NamedNode::new_unchecked(g))).collect(),
+            Some(gs) => gs.iter().filter(|g| matches!(g, GraphName::NamedNode(n) if allowed_set.contains(n.as_str()))).cloned().collect(),
+        };
+        let named: Vec<NamedOrBlankNode> = match ds.available_named_graphs() {
+            None => allowed.iter().map(|g| NamedOrBlankNode::NamedNode(NamedNode::new_unchecked(g))).collect(),
+            Some(gs) => gs.iter().filter(|g| matches!(g, NamedOrBlankNode::NamedNode(n) if allowed_set.contains(n.as_str()))).cloned().collect(),
+        };
+        ds.set_default_graph(default);
+        ds.set_available_named_graphs(named);
+    }
+    let accept = crate::api::header(req, "accept").map(str::to_owned);
+    let job = tokio::task::spawn_blocking(move || -> ApiResult<(String, Vec<u8>)> {
+        let store = graphs.store(tier);
+        let results = prepared.on_store(store).execute().map_err(eval_error)?;
+        serialize(results, accept.as_deref())
+    });
+    let timeout = state.config.http.query_timeout;
+    let (media, body) = match tokio::time::timeout(timeout, job).await {
+        Ok(joined) => joined.map_err(ApiError::internal)??,
+        Err(_) => {
+            // Stop the evaluation itself, not just our wait for it.
+            token.cancel();
+            return Err(ApiError::new(Code::QueryTimeout, format!("the query ran longer than {} s and was cancelled", timeout.as_secs_f32())));
+        }
+    };
+    Ok(HttpResponse::Ok().content_type(media).insert_header(("Vary", "Accept")).body(body))
+}
+
+fn eval_error(e: QueryEvaluationError) -> ApiError {
+    match e {
+        QueryEvaluationError::Cancelled => ApiError::new(Code::QueryTimeout, "the query ran past the timeout and was cancelled"),
+        QueryEvaluationError::Dataset(e) | QueryEvaluationError::Unexpected(e) => ApiError::internal(e),
+        QueryEvaluationError::Service(_) | QueryEvaluationError::UnsupportedService(_) | QueryEvaluationError::UnboundService | QueryEvaluationError::InvalidServiceName(_) => {
+            ApiError::new(Code::InvalidQuery, "SERVICE (federated query) is not available on this endpoint")
+        }
+        other => ApiError::new(Code::InvalidQuery, other.to_string()),
+    }
+}
+
+fn serialize(results: QueryResults<'_>, accept: Option<&str>) -> ApiResult<(String, Vec<u8>)> {
+    match results {
+        QueryResults::Graph(triples) => {
+            let media = crate::rdf::negotiate(accept, GRAPH_TYPES)
+                .ok_or_else(|| ApiError::new(Code::NotAcceptable, format!("graph results are available as {}", GRAPH_TYPES.join(", "))))?;
+            let format = RdfFormat::from_media_type(media).ok_or_else(|| ApiError::internal("graph format"))?;
+            let mut ser = RdfSerializer::from_format(format);
+            if matches!(format, RdfFormat::Turtle | RdfFormat::RdfXml | RdfFormat::TriG) {
+                for (p, ns) in vocab::PREFIXES {
+                    ser = ser.with_prefix(*p, *ns).map_err(ApiError::internal)?;
+                }
+            }
+            let mut w = ser.for_writer(Vec::new());
+            for t in triples {
+                let t = t.map_err(eval_error)?;
+                w.serialize_triple(&t).map_err(ApiError::internal)?;
+            }
+            Ok((format!("{media}; charset=utf-8"), w.finish().map_err(ApiError::internal)?))
+        }
+        QueryResults::Boolean(b) => {
+            let (media, format) = results_format(accept)?;
+            let out = QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(Vec::new(), b).map_err(ApiError::internal)?;
+            Ok((media, out))
+        }
+        QueryResults::Solutions(solutions) => {
+            let (media, format) = results_format(accept)?;
+            let mut w = QueryResultsSerializer::from_format(format)
+                .serialize_solutions_to_writer(Vec::new(), solutions.variables().to_vec())
+                .map_err(ApiError::internal)?;
+            for s in solutions {
+                let s = s.map_err(eval_error)?;
+                w.serialize(s.iter()).map_err(ApiError::internal)?;
+            }
+            Ok((media, w.finish().map_err(ApiError::internal)?))
+        }
+    }
+}
+
+fn results_format(accept: Option<&str>) -> ApiResult<(String, QueryResultsFormat)> {
+    let media = crate::rdf::negotiate(accept, RESULT_TYPES)
+        .ok_or_else(|| ApiError::new(Code::NotAcceptable, format!("results are available as {}", RESULT_TYPES[..4].join(", "))))?;
+    let format = match media {
+        "application/sparql-results+xml" => QueryResultsFormat::Xml,
+        "text/csv" => QueryResultsFormat::Csv,
+        "text/tab-separated-values" => QueryResultsFormat::Tsv,
+        _ => QueryResultsFormat::Json,
+    };
+    let media = if media == "application/json" { "application/sparql-results+json" } else { media };
+    Ok((format!("{media}; charset=utf-8"), format))
+}
+
+/// Mounts `/sparql`.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(get_sparql).service(post_sparql);
+}

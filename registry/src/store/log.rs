@@ -1,0 +1,621 @@
+//! The change log in SQL (sqlx, one code path for SQLite and PostgreSQL): every version of
+//! every record with who, when, source and content hash; the current state per record;
+//! agencies; API tokens. A version row carries everything a projection needs, so the graph
+//! stores can be rebuilt from this table alone.
+
+use super::StoreError;
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::path::Path;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which SQL engine holds the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file under the data directory.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The log handle.
+#[derive(Clone, Debug)]
+pub struct Log {
+    /// The pool (Any driver: SQLite or PostgreSQL).
+    pub pool: AnyPool,
+    /// Which engine.
+    pub backend: Backend,
+}
+
+/// One version in the log.
+#[derive(Debug, Clone)]
+pub struct VersionRow {
+    /// Log position.
+    pub seq: i64,
+    /// Record id.
+    pub record_id: String,
+    /// Version number of the record (from 1).
+    pub version: i64,
+    /// Kind name.
+    pub kind: String,
+    /// Record IRI.
+    pub iri: String,
+    /// Owning agency code.
+    pub agency: String,
+    /// Status name.
+    pub status: String,
+    /// Visibility name.
+    pub visibility: String,
+    /// `|`-separated agency codes a NON_PUBLIC record is shared with (`|a|b|`).
+    pub shared_with: String,
+    /// SHA-256 of `canonical`.
+    pub content_hash: String,
+    /// Canonical N-Triples.
+    pub canonical: String,
+    /// Who wrote it (token id, `cli`, `demo`, …).
+    pub author: String,
+    /// Where it came from (`api`, `import:FILE`, `demo`).
+    pub source: String,
+    /// When, microseconds since the Unix epoch (UTC).
+    pub at: i64,
+}
+
+/// The current state of a record.
+#[derive(Debug, Clone)]
+pub struct RecordRow {
+    /// Id (UUID v7, or the code for agencies).
+    pub id: String,
+    /// Kind name.
+    pub kind: String,
+    /// IRI.
+    pub iri: String,
+    /// Owning agency code.
+    pub agency: String,
+    /// Status name.
+    pub status: String,
+    /// Visibility name.
+    pub visibility: String,
+    /// Whether visibility came from the default.
+    pub access_defaulted: bool,
+    /// `|a|b|` agency codes.
+    pub shared_with: String,
+    /// Current version number.
+    pub version: i64,
+    /// Current content hash.
+    pub content_hash: String,
+    /// Title in Vietnamese.
+    pub title_vi: Option<String>,
+    /// Title in English.
+    pub title_en: Option<String>,
+    /// Created, µs since epoch.
+    pub created_at: i64,
+    /// Last changed, µs since epoch.
+    pub modified_at: i64,
+    /// Source of the first version.
+    pub source: String,
+    /// Identifier at the source, when harvested or imported.
+    pub source_id: Option<String>,
+    /// Log position of the current version.
+    pub seq: i64,
+}
+
+impl RecordRow {
+    /// The ETag of the current version.
+    pub fn etag(&self) -> String {
+        format!("\"v{}-{}\"", self.version, &self.content_hash[..16.min(self.content_hash.len())])
+    }
+    /// Agency codes a NON_PUBLIC record names.
+    pub fn shared_codes(&self) -> Vec<&str> {
+        self.shared_with.split('|').filter(|s| !s.is_empty()).collect()
+    }
+}
+
+/// An agency row.
+#[derive(Debug, Clone)]
+pub struct AgencyRow {
+    /// Short code (e.g. `so-tnmt`).
+    pub code: String,
+    /// IRI.
+    pub iri: String,
+    /// Name in Vietnamese.
+    pub name_vi: String,
+    /// Name in English.
+    pub name_en: Option<String>,
+    /// Parent agency code.
+    pub parent: Option<String>,
+    /// Created, µs since epoch.
+    pub created_at: i64,
+}
+
+/// A stored token (the secret itself is never stored).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    /// Public id.
+    pub id: String,
+    /// First characters of the secret, to recognise it.
+    pub prefix: String,
+    /// Role name.
+    pub role: String,
+    /// Agency code.
+    pub agency: Option<String>,
+    /// Free label.
+    pub label: Option<String>,
+    /// Created, µs since epoch.
+    pub created_at: i64,
+    /// Revoked, µs since epoch.
+    pub revoked_at: Option<i64>,
+}
+
+/// Filters for listing records.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    /// Kind name.
+    pub kind: String,
+    /// Only this agency.
+    pub agency: Option<String>,
+    /// Only these statuses.
+    pub statuses: Vec<String>,
+    /// Changed at or after (µs).
+    pub modified_since: Option<i64>,
+    /// Ids greater than this (cursor).
+    pub after: Option<String>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// Who is asking, as far as SQL filtering is concerned.
+#[derive(Debug, Clone)]
+pub enum Audience {
+    /// Anonymous: PUBLIC published only.
+    Public,
+    /// A state agency: PUBLIC and RESTRICTED published, NON_PUBLIC it owns or is named in,
+    /// its own drafts.
+    Agency(String),
+    /// Everything.
+    Admin,
+}
+
+/// Current time in µs since the Unix epoch.
+pub fn now_micros() -> i64 {
+    chrono::Utc::now().timestamp_micros()
+}
+
+const VERSION_COLS: &str = "seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at";
+const RECORD_COLS: &str = "id, kind, iri, agency, status, visibility, access_defaulted, shared_with, version, content_hash, title_vi, title_en, created_at, modified_at, source, source_id, seq";
+
+fn version_row(r: &AnyRow) -> Result<VersionRow, sqlx::Error> {
+    Ok(VersionRow {
+        seq: r.try_get(0)?,
+        record_id: r.try_get(1)?,
+        version: r.try_get(2)?,
+        kind: r.try_get(3)?,
+        iri: r.try_get(4)?,
+        agency: r.try_get(5)?,
+        status: r.try_get(6)?,
+        visibility: r.try_get(7)?,
+        shared_with: r.try_get(8)?,
+        content_hash: r.try_get(9)?,
+        canonical: r.try_get(10)?,
+        author: r.try_get(11)?,
+        source: r.try_get(12)?,
+        at: r.try_get(13)?,
+    })
+}
+
+fn record_row(r: &AnyRow) -> Result<RecordRow, sqlx::Error> {
+    Ok(RecordRow {
+        id: r.try_get(0)?,
+        kind: r.try_get(1)?,
+        iri: r.try_get(2)?,
+        agency: r.try_get(3)?,
+        status: r.try_get(4)?,
+        visibility: r.try_get(5)?,
+        access_defaulted: r.try_get::<i64, _>(6)? != 0,
+        shared_with: r.try_get(7)?,
+        version: r.try_get(8)?,
+        content_hash: r.try_get(9)?,
+        title_vi: r.try_get(10)?,
+        title_en: r.try_get(11)?,
+        created_at: r.try_get(12)?,
+        modified_at: r.try_get(13)?,
+        source: r.try_get(14)?,
+        source_id: r.try_get(15)?,
+        seq: r.try_get(16)?,
+    })
+}
+
+fn agency_row(r: &AnyRow) -> Result<AgencyRow, sqlx::Error> {
+    Ok(AgencyRow {
+        code: r.try_get(0)?,
+        iri: r.try_get(1)?,
+        name_vi: r.try_get(2)?,
+        name_en: r.try_get(3)?,
+        parent: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+    })
+}
+
+fn token_row(r: &AnyRow) -> Result<TokenRow, sqlx::Error> {
+    Ok(TokenRow {
+        id: r.try_get(0)?,
+        prefix: r.try_get(1)?,
+        role: r.try_get(2)?,
+        agency: r.try_get(3)?,
+        label: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+        revoked_at: r.try_get(6)?,
+    })
+}
+
+/// A new version to append, with the record state it produces.
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    /// The version row (its `seq` is ignored; the database assigns it).
+    pub version: VersionRow,
+    /// The record state after it (its `seq` is filled in).
+    pub record: RecordRow,
+    /// Agency to create in the same transaction.
+    pub agency: Option<AgencyRow>,
+}
+
+impl Log {
+    /// Opens (creating if needed) the log: `database_url` when given, else
+    /// `DATA/danhmuc.sqlite`. Runs the embedded migrations.
+    pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Log, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = match database_url {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => (u.to_owned(), Backend::Postgres),
+            Some(u) if u.starts_with("sqlite:") => (u.to_owned(), Backend::Sqlite),
+            Some(u) => return Err(StoreError::Config(format!("unsupported database URL '{u}': use postgres://… or sqlite:…"))),
+            None => {
+                std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Config(format!("cannot create {}: {e}", data_dir.display())))?;
+                (format!("sqlite://{}?mode=rwc", data_dir.join("danhmuc.sqlite").display()), Backend::Sqlite)
+            }
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 10 })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        sqlx::query("PRAGMA busy_timeout = 30000").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect(&url)
+            .await
+            .map_err(|e| StoreError::Config(format!("cannot open the change log database: {e}")))?;
+        if backend == Backend::Sqlite {
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            SQLITE_MIGRATIONS.run(&pool).await?;
+        } else {
+            POSTGRES_MIGRATIONS.run(&pool).await?;
+        }
+        Ok(Log { pool, backend })
+    }
+
+    /// The last log position.
+    pub async fn max_seq(&self) -> Result<i64, StoreError> {
+        let r = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM versions").fetch_one(&self.pool).await?;
+        Ok(r.try_get::<i64, _>(0)?)
+    }
+
+    /// Versions after `seq`, in order.
+    pub async fn versions_after(&self, seq: i64, limit: i64) -> Result<Vec<VersionRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {VERSION_COLS} FROM versions WHERE seq > $1 ORDER BY seq LIMIT $2"))
+            .bind(seq)
+            .bind(limit)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(version_row).collect::<Result<_, _>>()?)
+    }
+
+    /// All versions of a record, oldest first.
+    pub async fn history(&self, record_id: &str) -> Result<Vec<VersionRow>, StoreError> {
+        let rows = sqlx::query(&format!("SELECT {VERSION_COLS} FROM versions WHERE record_id = $1 ORDER BY version"))
+            .bind(record_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(version_row).collect::<Result<_, _>>()?)
+    }
+
+    /// The current version row of a record.
+    pub async fn current_version(&self, record: &RecordRow) -> Result<VersionRow, StoreError> {
+        let r = sqlx::query(&format!("SELECT {VERSION_COLS} FROM versions WHERE seq = $1"))
+            .bind(record.seq)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(version_row(&r)?)
+    }
+
+    /// A record by id.
+    pub async fn record(&self, id: &str) -> Result<Option<RecordRow>, StoreError> {
+        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
+        Ok(r.as_ref().map(record_row).transpose()?)
+    }
+
+    /// A record by IRI.
+    pub async fn record_by_iri(&self, iri: &str) -> Result<Option<RecordRow>, StoreError> {
+        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE iri = $1")).bind(iri).fetch_optional(&self.pool).await?;
+        Ok(r.as_ref().map(record_row).transpose()?)
+    }
+
+    /// A record by its source and the identifier it has there.
+    pub async fn record_by_source(&self, source: &str, source_id: &str) -> Result<Option<RecordRow>, StoreError> {
+        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE source = $1 AND source_id = $2"))
+            .bind(source)
+            .bind(source_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(record_row).transpose()?)
+    }
+
+    /// Lists records visible to `audience`, ordered by id (ids are time-ordered UUIDs).
+    pub async fn list(&self, f: &ListFilter, audience: &Audience) -> Result<Vec<RecordRow>, StoreError> {
+        let mut sql = format!("SELECT {RECORD_COLS} FROM records WHERE kind = $1");
+        let mut args: Vec<String> = vec![f.kind.clone()];
+        match audience {
+            Audience::Public => sql.push_str(" AND status = 'published' AND visibility = 'PUBLIC'"),
+            Audience::Agency(code) => {
+                args.push(code.clone());
+                let a = args.len();
+                args.push(format!("%|{code}|%"));
+                let b = args.len();
+                sql.push_str(&format!(
+                    " AND ((status = 'published' AND (visibility IN ('PUBLIC','RESTRICTED') OR agency = ${a} OR shared_with LIKE ${b})) \
+                     OR (status <> 'published' AND agency = ${a}))"
+                ));
+            }
+            Audience::Admin => {}
+        }
+        if let Some(a) = &f.agency {
+            args.push(a.clone());
+            sql.push_str(&format!(" AND agency = ${}", args.len()));
+        }
+        if !f.statuses.is_empty() {
+            sql.push_str(" AND status IN (");
+            for (i, s) in f.statuses.iter().enumerate() {
+                if i > 0 {
+                    sql.push(',');
+                }
+                args.push(s.clone());
+                sql.push_str(&format!("${}", args.len()));
+            }
+            sql.push(')');
+        }
+        if let Some(after) = &f.after {
+            args.push(after.clone());
+            sql.push_str(&format!(" AND id > ${}", args.len()));
+        }
+        let mut q_since = None;
+        if let Some(since) = f.modified_since {
+            q_since = Some(since);
+            sql.push_str(&format!(" AND modified_at >= ${}", args.len() + 1));
+        }
+        sql.push_str(&format!(" ORDER BY id LIMIT {}", f.limit.clamp(1, 1000)));
+        let mut q = sqlx::query(&sql);
+        for a in &args {
+            q = q.bind(a.clone());
+        }
+        if let Some(s) = q_since {
+            q = q.bind(s);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(record_row).collect::<Result<_, _>>()?)
+    }
+
+    /// IRIs of published records an agency may see in SPARQL, when it is named in or owns
+    /// NON_PUBLIC records (otherwise the government store is used as is).
+    pub async fn non_public_grants(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT iri FROM records WHERE status = 'published' AND visibility = 'NON_PUBLIC' AND (agency = $1 OR shared_with LIKE $2)")
+            .bind(code)
+            .bind(format!("%|{code}|%"))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?)
+    }
+
+    /// IRIs of all published PUBLIC and RESTRICTED records.
+    pub async fn government_iris(&self) -> Result<Vec<String>, StoreError> {
+        let rows = sqlx::query("SELECT iri FROM records WHERE status = 'published' AND visibility IN ('PUBLIC','RESTRICTED')")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?)
+    }
+
+    /// Appends versions atomically: each version row, its record state and, for a new
+    /// agency, the agency row, in one transaction. Returns the assigned log positions.
+    pub async fn append(&self, items: &mut [NewVersion]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        if self.backend == Backend::Postgres {
+            // Keep log positions in commit order across processes sharing the database.
+            sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(&mut *tx).await?;
+        }
+        for item in items.iter_mut() {
+            let v = &item.version;
+            let row = sqlx::query(
+                "INSERT INTO versions (record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq",
+            )
+            .bind(&v.record_id)
+            .bind(v.version)
+            .bind(&v.kind)
+            .bind(&v.iri)
+            .bind(&v.agency)
+            .bind(&v.status)
+            .bind(&v.visibility)
+            .bind(&v.shared_with)
+            .bind(&v.content_hash)
+            .bind(&v.canonical)
+            .bind(&v.author)
+            .bind(&v.source)
+            .bind(v.at)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| match e {
+                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("record {} changed concurrently", v.record_id)),
+                e => e.into(),
+            })?;
+            let seq: i64 = row.try_get(0)?;
+            item.version.seq = seq;
+            item.record.seq = seq;
+            let r = &item.record;
+            let affected = if r.version == 1 {
+                sqlx::query(&format!(
+                    "INSERT INTO records ({RECORD_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+                ))
+                .bind(&r.id)
+                .bind(&r.kind)
+                .bind(&r.iri)
+                .bind(&r.agency)
+                .bind(&r.status)
+                .bind(&r.visibility)
+                .bind(r.access_defaulted as i64)
+                .bind(&r.shared_with)
+                .bind(r.version)
+                .bind(&r.content_hash)
+                .bind(&r.title_vi)
+                .bind(&r.title_en)
+                .bind(r.created_at)
+                .bind(r.modified_at)
+                .bind(&r.source)
+                .bind(&r.source_id)
+                .bind(r.seq)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("a record with IRI {} already exists", r.iri)),
+                    e => e.into(),
+                })?
+                .rows_affected()
+            } else {
+                sqlx::query(
+                    "UPDATE records SET status = $1, visibility = $2, access_defaulted = $3, shared_with = $4, version = $5, content_hash = $6, \
+                     title_vi = $7, title_en = $8, modified_at = $9, seq = $10 WHERE id = $11 AND version = $12",
+                )
+                .bind(&r.status)
+                .bind(&r.visibility)
+                .bind(r.access_defaulted as i64)
+                .bind(&r.shared_with)
+                .bind(r.version)
+                .bind(&r.content_hash)
+                .bind(&r.title_vi)
+                .bind(&r.title_en)
+                .bind(r.modified_at)
+                .bind(r.seq)
+                .bind(&r.id)
+                .bind(r.version - 1)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+            };
+            if affected != 1 {
+                return Err(StoreError::Conflict(format!("record {} changed concurrently", r.id)));
+            }
+            if let Some(a) = &item.agency {
+                sqlx::query("INSERT INTO agencies (code, iri, name_vi, name_en, parent, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                    .bind(&a.code)
+                    .bind(&a.iri)
+                    .bind(&a.name_vi)
+                    .bind(&a.name_en)
+                    .bind(&a.parent)
+                    .bind(a.created_at)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| match e {
+                        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("agency '{}' already exists", a.code)),
+                        e => e.into(),
+                    })?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An agency by code.
+    pub async fn agency(&self, code: &str) -> Result<Option<AgencyRow>, StoreError> {
+        let r = sqlx::query("SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies WHERE code = $1")
+            .bind(code)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(agency_row).transpose()?)
+    }
+
+    /// An agency by IRI.
+    pub async fn agency_by_iri(&self, iri: &str) -> Result<Option<AgencyRow>, StoreError> {
+        let r = sqlx::query("SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies WHERE iri = $1")
+            .bind(iri)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(agency_row).transpose()?)
+    }
+
+    /// All agencies by code.
+    pub async fn agencies(&self) -> Result<Vec<AgencyRow>, StoreError> {
+        let rows = sqlx::query("SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies ORDER BY code").fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(agency_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Stores a token hash.
+    pub async fn insert_token(&self, t: &TokenRow, hash: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO tokens (id, prefix, hash, role, agency, label, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(&t.id)
+            .bind(&t.prefix)
+            .bind(hash)
+            .bind(&t.role)
+            .bind(&t.agency)
+            .bind(&t.label)
+            .bind(t.created_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The live token with this hash.
+    pub async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRow>, StoreError> {
+        let r = sqlx::query("SELECT id, prefix, role, agency, label, created_at, revoked_at FROM tokens WHERE hash = $1 AND revoked_at IS NULL")
+            .bind(hash)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(token_row).transpose()?)
+    }
+
+    /// All tokens, newest first.
+    pub async fn tokens(&self) -> Result<Vec<TokenRow>, StoreError> {
+        let rows = sqlx::query("SELECT id, prefix, role, agency, label, created_at, revoked_at FROM tokens ORDER BY created_at DESC")
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(token_row).collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes a token; `NotFound` when no live token has this id.
+    pub async fn revoke_token(&self, id: &str) -> Result<(), StoreError> {
+        let n = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_micros())
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        if n == 0 { Err(StoreError::NotFound(format!("token {id}"))) } else { Ok(()) }
+    }
+
+    /// Current published records visible to an audience, in id order, for exports.
+    pub async fn export_page(&self, audience: &Audience, after: &str, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+        let filter = match audience {
+            Audience::Public => "r.status = 'published' AND r.visibility = 'PUBLIC'",
+            Audience::Agency(_) => "r.status = 'published' AND r.visibility IN ('PUBLIC','RESTRICTED')",
+            Audience::Admin => "r.status = 'published'",
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT r.id, v.canonical FROM records r JOIN versions v ON v.seq = r.seq WHERE {filter} AND r.id > $1 ORDER BY r.id LIMIT $2"
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?)
+    }
+}

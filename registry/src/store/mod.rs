@@ -1,0 +1,388 @@
+//! The store: the change log (truth) and its projections, behind one write path. Every write
+//! — REST, import, demo — goes through [`Registry::write`], which normalises, hashes, appends to
+//! the log in one transaction, then brings the projections up to date.
+
+pub mod graph;
+pub mod log;
+
+use crate::record::{self, Kind, NormaliseContext, Normalised, Status, Visibility};
+use graph::Projections;
+use log::{AgencyRow, Log, NewVersion, RecordRow, VersionRow, now_micros};
+use oxigraph::model::{Literal, NamedNode, Triple};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use vocab::ns::{dcatvn, dct, foaf, org, rdf};
+
+/// Store failures.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The SQL database failed.
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    /// A migration failed.
+    #[error("migration error: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The graph store failed.
+    #[error("graph store error: {0}")]
+    Graph(String),
+    /// The graph store is held by another process.
+    #[error("{0}")]
+    Locked(String),
+    /// Configuration problem (paths, URLs).
+    #[error("{0}")]
+    Config(String),
+    /// No such thing.
+    #[error("{0} not found")]
+    NotFound(String),
+    /// The record was withdrawn.
+    #[error("{0} has been withdrawn")]
+    Withdrawn(String),
+    /// A concurrent or duplicate write.
+    #[error("{0}")]
+    Conflict(String),
+    /// An agency code that does not exist.
+    #[error("unknown agency '{0}'")]
+    UnknownAgency(String),
+    /// `If-Match` did not match.
+    #[error("stale ETag; current is {current}")]
+    Stale {
+        /// The current ETag.
+        current: String,
+    },
+    /// The description cannot become a record.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl From<record::RecordError> for StoreError {
+    fn from(e: record::RecordError) -> Self {
+        StoreError::Invalid(e.to_string())
+    }
+}
+
+/// What a write did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// A new record.
+    Created,
+    /// A new version.
+    Updated,
+    /// Same content hash and status: no version written.
+    Unchanged,
+}
+
+/// Who writes, from where.
+#[derive(Debug, Clone)]
+pub struct Provenance {
+    /// Token id, `cli`, `demo`…
+    pub author: String,
+    /// `api`, `import:FILE`, `demo`…
+    pub source: String,
+}
+
+/// One record to create or replace.
+#[derive(Debug, Clone)]
+pub struct WriteRecord {
+    /// Kind.
+    pub kind: Kind,
+    /// Existing record id to replace; `None` creates (or, with `source_id`, upserts).
+    pub id: Option<String>,
+    /// The description.
+    pub triples: Vec<Triple>,
+    /// Owning agency code (ignored on replace: ownership does not move).
+    pub agency: String,
+    /// Requested status; `None` keeps the current one (published for new records).
+    pub status: Option<Status>,
+    /// ETag the caller last saw (replace only).
+    pub if_match: Option<String>,
+    /// Identifier at the source, making re-imports idempotent.
+    pub source_id: Option<String>,
+}
+
+/// The registry's storage: log, projections and the settings writes need.
+pub struct Registry {
+    /// The change log.
+    pub log: Log,
+    /// The graph projections (absent when another process holds them, e.g. CLI import
+    /// while the server runs: the server then catches up from the log).
+    pub graphs: Option<Arc<Projections>>,
+    /// Base IRI (no trailing slash).
+    pub base: String,
+    /// Visibility for records without `dct:accessRights`.
+    pub default_access: Visibility,
+    /// Data directory.
+    pub data_dir: PathBuf,
+    write_lock: tokio::sync::Mutex<()>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry").field("base", &self.base).finish()
+    }
+}
+
+impl Registry {
+    /// Opens the log and, when `with_graphs`, the projections (caught up from the log).
+    pub async fn open(
+        data_dir: &Path,
+        database_url: Option<&str>,
+        base: &str,
+        default_access: Visibility,
+        with_graphs: bool,
+    ) -> Result<Registry, StoreError> {
+        let log = Log::open(data_dir, database_url).await?;
+        let graphs = if with_graphs {
+            let dir = data_dir.to_owned();
+            Some(Arc::new(tokio::task::spawn_blocking(move || Projections::open(&dir)).await.map_err(|e| StoreError::Graph(e.to_string()))??))
+        } else {
+            None
+        };
+        let reg = Registry {
+            log,
+            graphs,
+            base: crate::config::normalise_base(base),
+            default_access,
+            data_dir: data_dir.to_owned(),
+            write_lock: tokio::sync::Mutex::new(()),
+        };
+        reg.catch_up().await?;
+        Ok(reg)
+    }
+
+    /// Applies every log entry the projections have not seen yet. Returns the position.
+    pub async fn catch_up(&self) -> Result<i64, StoreError> {
+        let Some(graphs) = self.graphs.clone() else { return self.log.max_seq().await };
+        loop {
+            let batch = self.log.versions_after(graphs.position(), 2000).await?;
+            if batch.is_empty() {
+                return Ok(graphs.position());
+            }
+            let g = graphs.clone();
+            tokio::task::spawn_blocking(move || g.apply(&batch)).await.map_err(|e| StoreError::Graph(e.to_string()))??;
+        }
+    }
+
+    /// Whether the projections have applied the whole log.
+    pub async fn ready(&self) -> Result<(bool, i64, i64), StoreError> {
+        let log = self.log.max_seq().await?;
+        let pos = self.graphs.as_ref().map(|g| g.position()).unwrap_or(log);
+        Ok((pos >= log, pos, log))
+    }
+
+    /// The IRI of a record.
+    pub fn iri(&self, kind: Kind, id: &str) -> String {
+        format!("{}/{}/{}", self.base, kind.collection(), id)
+    }
+
+    /// The IRI of an agency.
+    pub fn agency_iri(&self, code: &str) -> String {
+        self.iri(Kind::Agency, code)
+    }
+
+    /// Creates or replaces records, all in one log transaction; then catches up.
+    pub async fn write(&self, items: Vec<WriteRecord>, prov: &Provenance) -> Result<Vec<(Outcome, RecordRow, bool)>, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let mut pending: Vec<NewVersion> = Vec::new();
+        let mut results: Vec<(Outcome, Result<RecordRow, usize>, bool)> = Vec::new();
+        let now = now_micros();
+        for item in items {
+            let existing = match (&item.id, &item.source_id) {
+                (Some(id), _) => Some(self.log.record(id).await?.filter(|r| r.kind == item.kind.as_str()).ok_or_else(|| StoreError::NotFound(format!("{} {id}", item.kind.as_str())))?),
+                (None, Some(sid)) => self.log.record_by_source(&prov.source, sid).await?,
+                _ => None,
+            };
+            if let (Some(cur), Some(m)) = (&existing, &item.if_match) {
+                if m.trim() != cur.etag() && m.trim() != "*" {
+                    return Err(StoreError::Stale { current: cur.etag() });
+                }
+            }
+            let agency_code = existing.as_ref().map(|r| r.agency.clone()).unwrap_or(item.agency.clone());
+            let agency = self.log.agency(&agency_code).await?.ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
+            let id = existing.as_ref().map(|r| r.id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+            let iri = existing.as_ref().map(|r| r.iri.clone()).unwrap_or_else(|| self.iri(item.kind, &id));
+            let n = record::normalise(
+                item.triples,
+                item.kind,
+                &NormaliseContext { record_iri: &iri, agency_iri: &agency.iri, default_access: self.default_access },
+            )?;
+            let shared = self.shared_codes(&n).await?;
+            let status = item.status.unwrap_or_else(|| {
+                existing.as_ref().and_then(|r| Status::parse(&r.status)).filter(|s| *s != Status::Withdrawn).unwrap_or(Status::Published)
+            });
+            if let Some(cur) = &existing {
+                if cur.content_hash == n.hash && cur.status == status.as_str() {
+                    results.push((Outcome::Unchanged, Ok(cur.clone()), n.access_defaulted));
+                    continue;
+                }
+            }
+            let version = existing.as_ref().map(|r| r.version + 1).unwrap_or(1);
+            let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Created };
+            results.push((outcome, Err(pending.len()), n.access_defaulted));
+            pending.push(self.new_version(&id, item.kind, &iri, &agency_code, status, &n, &shared, version, existing.as_ref(), item.source_id.clone(), prov, now, None));
+        }
+        self.log.append(&mut pending).await?;
+        drop(_guard);
+        self.catch_up().await?;
+        Ok(results
+            .into_iter()
+            .map(|(o, row, d)| match row {
+                Ok(r) => (o, r, d),
+                Err(i) => (o, pending[i].record.clone(), d),
+            })
+            .collect())
+    }
+
+    /// Withdraws a record: a new version with status withdrawn, content kept in history.
+    pub async fn withdraw(&self, kind: Kind, id: &str, if_match: Option<&str>, prov: &Provenance) -> Result<RecordRow, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let cur = self.log.record(id).await?.filter(|r| r.kind == kind.as_str()).ok_or_else(|| StoreError::NotFound(format!("{} {id}", kind.as_str())))?;
+        if cur.status == "withdrawn" {
+            return Err(StoreError::Withdrawn(format!("{} {id}", kind.as_str())));
+        }
+        if let Some(m) = if_match {
+            if m.trim() != cur.etag() && m.trim() != "*" {
+                return Err(StoreError::Stale { current: cur.etag() });
+            }
+        }
+        let v = self.log.current_version(&cur).await?;
+        let mut next_v = VersionRow { seq: 0, version: cur.version + 1, status: "withdrawn".into(), author: prov.author.clone(), source: prov.source.clone(), at: now_micros(), ..v };
+        next_v.record_id = cur.id.clone();
+        let mut rec = cur.clone();
+        rec.version += 1;
+        rec.status = "withdrawn".into();
+        rec.modified_at = next_v.at;
+        let mut items = vec![NewVersion { version: next_v, record: rec, agency: None }];
+        self.log.append(&mut items).await?;
+        drop(_guard);
+        self.catch_up().await?;
+        Ok(items.remove(0).record)
+    }
+
+    /// Creates an agency (a record of kind agency, owned by itself).
+    pub async fn create_agency(
+        &self,
+        code: &str,
+        name_vi: &str,
+        name_en: Option<&str>,
+        parent: Option<&str>,
+        prov: &Provenance,
+    ) -> Result<RecordRow, StoreError> {
+        let valid = !code.is_empty() && code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            return Err(StoreError::Invalid(format!("agency code '{code}' must be 1-64 ASCII letters, digits, '-' or '_'")));
+        }
+        if name_vi.trim().is_empty() {
+            return Err(StoreError::Invalid("the agency needs a Vietnamese name (name.vi)".into()));
+        }
+        let _guard = self.write_lock.lock().await;
+        if self.log.agency(code).await?.is_some() {
+            return Err(StoreError::Conflict(format!("agency '{code}' already exists")));
+        }
+        let parent_row = match parent {
+            Some(p) => Some(self.log.agency(p).await?.ok_or_else(|| StoreError::UnknownAgency(p.to_owned()))?),
+            None => None,
+        };
+        let iri = self.agency_iri(code);
+        let s = NamedNode::new_unchecked(&iri);
+        let mut triples = vec![
+            Triple::new(s.clone(), rdf::TYPE, foaf::AGENT),
+            Triple::new(s.clone(), rdf::TYPE, org::ORGANIZATION),
+            Triple::new(s.clone(), foaf::NAME, Literal::new_language_tagged_literal_unchecked(name_vi.trim(), "vi")),
+            Triple::new(s.clone(), dct::IDENTIFIER, Literal::new_simple_literal(code)),
+            Triple::new(s.clone(), dcatvn::AGENCY_CODE, Literal::new_simple_literal(code)),
+        ];
+        if let Some(en) = name_en.filter(|e| !e.trim().is_empty()) {
+            triples.push(Triple::new(s.clone(), foaf::NAME, Literal::new_language_tagged_literal_unchecked(en.trim(), "en")));
+        }
+        if let Some(p) = &parent_row {
+            triples.push(Triple::new(s.clone(), org::SUB_ORGANIZATION_OF, NamedNode::new_unchecked(&p.iri)));
+        }
+        let n = record::normalise(triples, Kind::Agency, &NormaliseContext { record_iri: &iri, agency_iri: &iri, default_access: Visibility::Public })?;
+        let now = now_micros();
+        let agency = AgencyRow {
+            code: code.to_owned(),
+            iri: iri.clone(),
+            name_vi: name_vi.trim().to_owned(),
+            name_en: name_en.map(|s| s.trim().to_owned()),
+            parent: parent.map(str::to_owned),
+            created_at: now,
+        };
+        let mut items = vec![self.new_version(code, Kind::Agency, &iri, code, Status::Published, &n, "", 1, None, None, prov, now, Some(agency))];
+        self.log.append(&mut items).await?;
+        drop(_guard);
+        self.catch_up().await?;
+        Ok(items.remove(0).record)
+    }
+
+    async fn shared_codes(&self, n: &Normalised) -> Result<String, StoreError> {
+        let mut codes = Vec::new();
+        for iri in &n.shared_with {
+            match self.log.agency_by_iri(iri).await? {
+                Some(a) => codes.push(a.code),
+                None => return Err(StoreError::Invalid(format!("dcatvn:sharedWith <{iri}> is not an agency of this registry"))),
+            }
+        }
+        codes.sort();
+        codes.dedup();
+        Ok(if codes.is_empty() { String::new() } else { format!("|{}|", codes.join("|")) })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn new_version(
+        &self,
+        id: &str,
+        kind: Kind,
+        iri: &str,
+        agency: &str,
+        status: Status,
+        n: &Normalised,
+        shared: &str,
+        version: i64,
+        existing: Option<&RecordRow>,
+        source_id: Option<String>,
+        prov: &Provenance,
+        now: i64,
+        new_agency: Option<AgencyRow>,
+    ) -> NewVersion {
+        NewVersion {
+            version: VersionRow {
+                seq: 0,
+                record_id: id.to_owned(),
+                version,
+                kind: kind.as_str().into(),
+                iri: iri.to_owned(),
+                agency: agency.to_owned(),
+                status: status.as_str().into(),
+                visibility: n.visibility.as_str().into(),
+                shared_with: shared.to_owned(),
+                content_hash: n.hash.clone(),
+                canonical: n.canonical.clone(),
+                author: prov.author.clone(),
+                source: prov.source.clone(),
+                at: now,
+            },
+            record: RecordRow {
+                id: id.to_owned(),
+                kind: kind.as_str().into(),
+                iri: iri.to_owned(),
+                agency: agency.to_owned(),
+                status: status.as_str().into(),
+                visibility: n.visibility.as_str().into(),
+                access_defaulted: n.access_defaulted,
+                shared_with: shared.to_owned(),
+                version,
+                content_hash: n.hash.clone(),
+                title_vi: n.title_vi.clone(),
+                title_en: n.title_en.clone(),
+                created_at: existing.map(|e| e.created_at).unwrap_or(now),
+                modified_at: now,
+                source: existing.map(|e| e.source.clone()).unwrap_or(prov.source.clone()),
+                source_id: existing.and_then(|e| e.source_id.clone()).or(source_id),
+                seq: 0,
+            },
+            agency: new_agency,
+        }
+    }
+}

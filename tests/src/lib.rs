@@ -1,0 +1,284 @@
+//! End-to-end test support: builds and starts the real `danhmuc` binary on a free loopback
+//! port with a fresh data directory (and, for the PostgreSQL half, a fresh database), and
+//! gives tests a blocking HTTP client and an admin token.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Which change-log database a server uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite file in the data directory.
+    Sqlite,
+    /// A fresh database on the PostgreSQL at 127.0.0.1:5432.
+    Postgres,
+}
+
+/// Both backends, for tests that must pass on each.
+pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// The path of the `danhmuc` binary, built once per test process.
+pub fn binary() -> PathBuf {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let exe = std::env::current_exe().expect("test exe path");
+        let dir = exe.parent().and_then(Path::parent).expect("target dir").to_owned();
+        let bin = dir.join("danhmuc");
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_owned();
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let target_dir = dir.parent().expect("target root").to_owned();
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "danhmuc", "--bin", "danhmuc"])
+            .env("CARGO_TARGET_DIR", &target_dir)
+            .current_dir(&workspace)
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "building the danhmuc binary failed");
+        assert!(bin.exists(), "{} missing after build", bin.display());
+        bin
+    })
+    .clone()
+}
+
+/// Runs the CLI and returns (status, stdout, stderr).
+pub fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(binary()).args(args).env("DANHMUC_LOG", "warn").output().expect("run danhmuc");
+    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+/// A fresh PostgreSQL database, dropped when the value is dropped.
+pub struct PgDatabase {
+    /// Its URL.
+    pub url: String,
+    name: String,
+}
+
+fn pg_admin(sql: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        use sqlx::Connection;
+        let mut c = sqlx::PgConnection::connect("postgres://postgres@127.0.0.1:5432/test")
+            .await
+            .expect("PostgreSQL at 127.0.0.1:5432 (database test) must be reachable; .ci/run starts it");
+        sqlx::query(sql).execute(&mut c).await.expect("admin SQL");
+    });
+}
+
+impl PgDatabase {
+    /// Creates an empty database.
+    pub fn create() -> PgDatabase {
+        let name = format!("danhmuc_t_{}", uuid::Uuid::new_v4().simple());
+        pg_admin(&format!("CREATE DATABASE {name}"));
+        PgDatabase { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), name }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        pg_admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+    }
+}
+
+/// A running server.
+pub struct Server {
+    /// `http://127.0.0.1:PORT`
+    pub url: String,
+    /// The data directory.
+    pub data: PathBuf,
+    /// The base IRI records are minted under (equals `url`).
+    pub base: String,
+    /// The backend.
+    pub backend: Backend,
+    /// An admin token.
+    pub admin: String,
+    /// `--database-url` when PostgreSQL.
+    pub database_url: Option<String>,
+    child: Option<Child>,
+    extra: Vec<String>,
+    _dir: Option<tempfile::TempDir>,
+    _pg: Option<PgDatabase>,
+    port: u16,
+    /// Lines the server printed on stdout.
+    pub stdout: Vec<String>,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+}
+
+impl Server {
+    /// Starts a server with a fresh data directory and extra `serve` flags.
+    pub fn start(backend: Backend, extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let pg = (backend == Backend::Postgres).then(PgDatabase::create);
+        let port = free_port();
+        let mut s = Server {
+            url: format!("http://127.0.0.1:{port}"),
+            data: dir.path().to_owned(),
+            base: format!("http://127.0.0.1:{port}"),
+            backend,
+            admin: String::new(),
+            database_url: pg.as_ref().map(|p| p.url.clone()),
+            child: None,
+            extra: extra.iter().map(|s| s.to_string()).collect(),
+            _dir: Some(dir),
+            _pg: pg,
+            port,
+            stdout: Vec::new(),
+        };
+        let (ok, out, err) = s.cli(&["token", "create", "--role", "admin", "--label", "e2e"]);
+        assert!(ok, "token create failed: {err}");
+        s.admin = out.trim().to_owned();
+        s.spawn();
+        s
+    }
+
+    /// `--data`, `--database-url` and `--base-iri` for CLI commands on this server's data.
+    pub fn store_args<'a>(&'a self, head: &[&'a str]) -> Vec<String> {
+        let mut v: Vec<String> = head.iter().map(|s| s.to_string()).collect();
+        v.push("--data".into());
+        v.push(self.data.display().to_string());
+        v.push("--base-iri".into());
+        v.push(self.base.clone());
+        if let Some(u) = &self.database_url {
+            v.push("--database-url".into());
+            v.push(u.clone());
+        }
+        v
+    }
+
+    /// Runs a CLI command against this server's data.
+    pub fn cli(&self, head: &[&str]) -> (bool, String, String) {
+        let args = self.store_args(head);
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        cli(&refs)
+    }
+
+    fn spawn(&mut self) {
+        let mut args = self.store_args(&["serve"]);
+        args.push("--bind".into());
+        args.push(format!("127.0.0.1:{}", self.port));
+        args.extend(self.extra.iter().cloned());
+        let mut child = Command::new(binary())
+            .args(&args)
+            .env("DANHMUC_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("spawn danhmuc serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let client = reqwest::blocking::Client::new();
+        loop {
+            while let Ok(l) = rx.try_recv() {
+                self.stdout.push(l);
+            }
+            if let Ok(r) = client.get(format!("{}/readyz", self.url)).send() {
+                if r.status().is_success() {
+                    break;
+                }
+            }
+            if let Some(c) = self.child.as_mut() {
+                if let Ok(Some(status)) = c.try_wait() {
+                    panic!("danhmuc serve exited early: {status}");
+                }
+            }
+            assert!(Instant::now() < deadline, "server did not become ready");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        while let Ok(l) = rx.try_recv() {
+            self.stdout.push(l);
+        }
+    }
+
+    /// SIGKILLs the server (no chance to flush anything).
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// Starts the server again on the same data and port.
+    pub fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+
+    /// A blocking client.
+    pub fn client(&self) -> reqwest::blocking::Client {
+        reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().expect("client")
+    }
+
+    /// GET with an optional token.
+    pub fn get(&self, path: &str, token: Option<&str>) -> reqwest::blocking::Response {
+        let mut r = self.client().get(format!("{}{path}", self.url));
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().expect("GET")
+    }
+
+    /// POST a body with a content type and token.
+    pub fn post(&self, path: &str, ct: &str, body: impl Into<reqwest::blocking::Body>, token: Option<&str>) -> reqwest::blocking::Response {
+        let mut r = self.client().post(format!("{}{path}", self.url)).header("content-type", ct).body(body);
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        r.send().expect("POST")
+    }
+
+    /// Creates an agency (as admin).
+    pub fn agency(&self, code: &str, vi: &str) {
+        let r = self.post("/api/v1/agencies", "application/json", serde_json::json!({"code": code, "name": {"vi": vi, "en": code}}).to_string(), Some(&self.admin));
+        assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
+    }
+
+    /// Creates a token for an agency.
+    pub fn token(&self, role: &str, agency: &str) -> String {
+        let (ok, out, err) = self.cli(&["token", "create", "--role", role, "--agency", agency]);
+        assert!(ok, "{err}");
+        out.trim().to_owned()
+    }
+
+    /// Runs a SPARQL SELECT/ASK with JSON results.
+    pub fn sparql(&self, query: &str, token: Option<&str>) -> serde_json::Value {
+        let mut r = self.client().post(format!("{}/sparql", self.url)).header("content-type", "application/sparql-query").header("accept", "application/sparql-results+json").body(query.to_owned());
+        if let Some(t) = token {
+            r = r.bearer_auth(t);
+        }
+        let r = r.send().expect("sparql");
+        assert!(r.status().is_success(), "sparql failed: {}", r.text().unwrap_or_default());
+        r.json().expect("json results")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// The shared fixtures folder, or `None` outside CI when it is missing.
+pub fn fixtures() -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures");
+    if p.exists() {
+        Some(p)
+    } else {
+        assert!(std::env::var("CI").is_err(), "fixtures missing under CI: {}", p.display());
+        None
+    }
+}
