@@ -20,24 +20,14 @@ pub enum Backend {
 /// Both backends, for tests that must pass on each.
 pub const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
 
-/// The path of the `danhmuc` binary, built once per test process.
+/// The path of the `danhmuc` binary. The e2e tests build as integration tests of the
+/// `danhmuc` package, so cargo has built the current binary beside the test executable.
 pub fn binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test exe path");
-        let dir = exe.parent().and_then(Path::parent).expect("target dir").to_owned();
-        let bin = dir.join("danhmuc");
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_owned();
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let target_dir = dir.parent().expect("target root").to_owned();
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "danhmuc", "--bin", "danhmuc"])
-            .env("CARGO_TARGET_DIR", &target_dir)
-            .current_dir(&workspace)
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "building the danhmuc binary failed");
-        assert!(bin.exists(), "{} missing after build", bin.display());
+        let bin = exe.parent().and_then(Path::parent).expect("target dir").join("danhmuc");
+        assert!(bin.exists(), "{} missing: run the tests with `cargo test --workspace`", bin.display());
         bin
     })
     .clone()
