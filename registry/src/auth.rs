@@ -13,7 +13,17 @@ use std::future::Future;
 use std::pin::Pin;
 
 /// What a token may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+    utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Everything: agencies, tokens, every record.
@@ -35,7 +45,9 @@ impl Role {
     }
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Role> {
-        [Role::Admin, Role::Editor, Role::Viewer].into_iter().find(|r| r.as_str() == s)
+        [Role::Admin, Role::Editor, Role::Viewer]
+            .into_iter()
+            .find(|r| r.as_str() == s)
     }
 }
 
@@ -54,9 +66,17 @@ pub fn hash_token(secret: &str) -> String {
 }
 
 /// Creates a token; returns its row and the secret (shown once).
-pub async fn create_token(log: &Log, role: Role, agency: Option<&str>, label: Option<&str>) -> Result<(TokenRow, Secret), StoreError> {
+pub async fn create_token(
+    log: &Log,
+    role: Role,
+    agency: Option<&str>,
+    label: Option<&str>,
+) -> Result<(TokenRow, Secret), StoreError> {
     if role != Role::Admin && agency.is_none() {
-        return Err(StoreError::Invalid(format!("a {} token belongs to an agency: give --agency CODE", role.as_str())));
+        return Err(StoreError::Invalid(format!(
+            "a {} token belongs to an agency: give --agency CODE",
+            role.as_str()
+        )));
     }
     if let Some(a) = agency {
         if log.agency(a).await?.is_none() {
@@ -65,7 +85,9 @@ pub async fn create_token(log: &Log, role: Role, agency: Option<&str>, label: Op
     }
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();
-    let body: String = (0..40).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
+    let body: String = (0..40)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect();
     let secret = format!("dm_{body}");
     let id = format!("tok_{}", hex::encode(rng.random::<[u8; 6]>()));
     let row = TokenRow {
@@ -114,13 +136,27 @@ impl Caller {
 
     /// Fails with 401 when anonymous.
     pub fn require_auth(&self) -> Result<(), ApiError> {
-        if self.is_authenticated() { Ok(()) } else { Err(ApiError::new(Code::Unauthorized, "this operation needs Authorization: Bearer <token>")) }
+        if self.is_authenticated() {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                Code::Unauthorized,
+                "this operation needs Authorization: Bearer <token>",
+            ))
+        }
     }
 
     /// Fails unless an admin.
     pub fn require_admin(&self) -> Result<(), ApiError> {
         self.require_auth()?;
-        if self.is_admin() { Ok(()) } else { Err(ApiError::new(Code::Forbidden, "this operation is for admins")) }
+        if self.is_admin() {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                Code::Forbidden,
+                "this operation is for admins",
+            ))
+        }
     }
 
     /// Fails unless the caller may change records of `agency`.
@@ -129,8 +165,16 @@ impl Caller {
         match self.role {
             Some(Role::Admin) => Ok(()),
             Some(Role::Editor) if self.agency.as_deref() == Some(agency) => Ok(()),
-            Some(Role::Editor) => Err(ApiError::new(Code::Forbidden, format!("editors change only their own agency's records; this one belongs to '{agency}'"))),
-            _ => Err(ApiError::new(Code::Forbidden, "viewer tokens cannot change records")),
+            Some(Role::Editor) => Err(ApiError::new(
+                Code::Forbidden,
+                format!(
+                    "editors change only their own agency's records; this one belongs to '{agency}'"
+                ),
+            )),
+            _ => Err(ApiError::new(
+                Code::Forbidden,
+                "viewer tokens cannot change records",
+            )),
         }
     }
 
@@ -149,7 +193,10 @@ impl Caller {
             "published" => match visibility {
                 "PUBLIC" => true,
                 "RESTRICTED" => self.is_authenticated(),
-                _ => self.is_authenticated() && (own || self.agency.as_deref().is_some_and(|a| shared.contains(&a))),
+                _ => {
+                    self.is_authenticated()
+                        && (own || self.agency.as_deref().is_some_and(|a| shared.contains(&a)))
+                }
             },
             _ => self.is_authenticated() && own,
         }
@@ -161,18 +208,47 @@ impl FromRequest for Caller {
     type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let header = req.headers().get("authorization").map(|h| h.to_str().map(str::to_owned));
+        let header = req
+            .headers()
+            .get("authorization")
+            .map(|h| h.to_str().map(str::to_owned));
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
-            let Some(header) = header else { return Ok(Caller::default()) };
-            let header = header.map_err(|_| ApiError::new(Code::InvalidToken, "the Authorization header is not valid text"))?;
-            let Some(secret) = header.strip_prefix("Bearer ").or_else(|| header.strip_prefix("bearer ")) else {
-                return Err(ApiError::new(Code::InvalidToken, "use Authorization: Bearer <token>"));
+            let Some(header) = header else {
+                return Ok(Caller::default());
+            };
+            let header = header.map_err(|_| {
+                ApiError::new(
+                    Code::InvalidToken,
+                    "the Authorization header is not valid text",
+                )
+            })?;
+            let Some(secret) = header
+                .strip_prefix("Bearer ")
+                .or_else(|| header.strip_prefix("bearer "))
+            else {
+                return Err(ApiError::new(
+                    Code::InvalidToken,
+                    "use Authorization: Bearer <token>",
+                ));
             };
             let state = state.ok_or_else(|| ApiError::internal("app state missing"))?;
-            let row = state.registry.log.token_by_hash(&hash_token(secret.trim())).await?;
-            let row = row.ok_or_else(|| ApiError::new(Code::InvalidToken, "the token is unknown or has been revoked"))?;
-            Ok(Caller { token_id: Some(row.id), role: Role::parse(&row.role), agency: row.agency })
+            let row = state
+                .registry
+                .log
+                .token_by_hash(&hash_token(secret.trim()))
+                .await?;
+            let row = row.ok_or_else(|| {
+                ApiError::new(
+                    Code::InvalidToken,
+                    "the token is unknown or has been revoked",
+                )
+            })?;
+            Ok(Caller {
+                token_id: Some(row.id),
+                role: Role::parse(&row.role),
+                agency: row.agency,
+            })
         })
     }
 }
@@ -184,8 +260,16 @@ mod tests {
     #[test]
     fn read_rules_follow_access_rights() {
         let anon = Caller::default();
-        let a = Caller { token_id: Some("t".into()), role: Some(Role::Viewer), agency: Some("a".into()) };
-        let b = Caller { token_id: Some("t".into()), role: Some(Role::Editor), agency: Some("b".into()) };
+        let a = Caller {
+            token_id: Some("t".into()),
+            role: Some(Role::Viewer),
+            agency: Some("a".into()),
+        };
+        let b = Caller {
+            token_id: Some("t".into()),
+            role: Some(Role::Editor),
+            agency: Some("b".into()),
+        };
         assert!(anon.can_read("published", "PUBLIC", "a", &[]));
         assert!(!anon.can_read("published", "RESTRICTED", "a", &[]));
         assert!(!anon.can_read("draft", "PUBLIC", "a", &[]));

@@ -79,7 +79,12 @@ pub struct ServeArgs {
     #[arg(long, env = "DANHMUC_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,
     /// Visibility of records without dct:accessRights.
-    #[arg(long, env = "DANHMUC_DEFAULT_ACCESS", value_enum, default_value = "PUBLIC")]
+    #[arg(
+        long,
+        env = "DANHMUC_DEFAULT_ACCESS",
+        value_enum,
+        default_value = "PUBLIC"
+    )]
     pub default_access: DefaultAccess,
 }
 

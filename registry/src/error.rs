@@ -84,7 +84,10 @@ impl Code {
 
     /// The snake_case name, as in the `code` member and `docs/errors.md`.
     pub fn as_str(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
     }
 }
 
@@ -126,13 +129,20 @@ pub struct Problem {
 impl ApiError {
     /// An error with a detail message.
     pub fn new(code: Code, detail: impl Into<String>) -> Self {
-        ApiError { code, detail: detail.into(), position: None }
+        ApiError {
+            code,
+            detail: detail.into(),
+            position: None,
+        }
     }
 
     /// An internal failure: logged in full, answered without details.
     pub fn internal(cause: impl fmt::Display) -> Self {
         tracing::error!(error = %cause, "internal error");
-        ApiError::new(Code::Internal, "An internal error occurred; it has been logged.")
+        ApiError::new(
+            Code::Internal,
+            "An internal error occurred; it has been logged.",
+        )
     }
 
     /// The problem document.
@@ -174,9 +184,14 @@ impl From<crate::store::StoreError> for ApiError {
         use crate::store::StoreError as E;
         match e {
             E::NotFound(what) => ApiError::new(Code::NotFound, format!("{what} not found")),
-            E::Withdrawn(what) => ApiError::new(Code::RecordWithdrawn, format!("{what} has been withdrawn")),
+            E::Withdrawn(what) => {
+                ApiError::new(Code::RecordWithdrawn, format!("{what} has been withdrawn"))
+            }
             E::Conflict(what) => ApiError::new(Code::Conflict, what),
-            E::UnknownAgency(code) => ApiError::new(Code::UnknownAgency, format!("agency '{code}' does not exist")),
+            E::UnknownAgency(code) => ApiError::new(
+                Code::UnknownAgency,
+                format!("agency '{code}' does not exist"),
+            ),
             E::Stale { current } => ApiError::new(
                 Code::PreconditionFailed,
                 format!("If-Match does not match the current version; current ETag is {current}"),
@@ -195,8 +210,16 @@ impl From<crate::record::RecordError> for ApiError {
 
 impl From<crate::rdf::ParseError> for ApiError {
     fn from(e: crate::rdf::ParseError) -> Self {
-        let code = if e.json { Code::InvalidJson } else { Code::InvalidRdf };
-        ApiError { code, detail: e.message, position: e.position }
+        let code = if e.json {
+            Code::InvalidJson
+        } else {
+            Code::InvalidRdf
+        };
+        ApiError {
+            code,
+            detail: e.message,
+            position: e.position,
+        }
     }
 }
 

@@ -16,7 +16,12 @@ impl Lang {
     pub fn from_accept_language(header: Option<&str>) -> Lang {
         let Some(h) = header else { return Lang::Vi };
         for part in h.split(',') {
-            let tag = part.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+            let tag = part
+                .split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase();
             if tag.starts_with("vi") {
                 return Lang::Vi;
             }
@@ -34,28 +39,80 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("invalid_json", "JSON không hợp lệ", "Malformed JSON"),
     ("invalid_rdf", "RDF không hợp lệ", "Malformed RDF"),
     ("invalid_record", "Bản ghi không hợp lệ", "Invalid record"),
-    ("unsupported_media_type", "Kiểu nội dung không được hỗ trợ", "Unsupported media type"),
-    ("not_acceptable", "Không có định dạng phù hợp", "Not acceptable"),
-    ("payload_too_large", "Nội dung yêu cầu quá lớn", "Request body too large"),
+    (
+        "unsupported_media_type",
+        "Kiểu nội dung không được hỗ trợ",
+        "Unsupported media type",
+    ),
+    (
+        "not_acceptable",
+        "Không có định dạng phù hợp",
+        "Not acceptable",
+    ),
+    (
+        "payload_too_large",
+        "Nội dung yêu cầu quá lớn",
+        "Request body too large",
+    ),
     ("unauthorized", "Cần xác thực", "Authentication required"),
-    ("invalid_token", "Mã truy cập không hợp lệ hoặc đã bị thu hồi", "Invalid or revoked token"),
+    (
+        "invalid_token",
+        "Mã truy cập không hợp lệ hoặc đã bị thu hồi",
+        "Invalid or revoked token",
+    ),
     ("forbidden", "Không có quyền thực hiện", "Forbidden"),
     ("not_found", "Không tìm thấy", "Not found"),
     ("record_withdrawn", "Bản ghi đã bị rút", "Record withdrawn"),
-    ("precondition_required", "Thiếu tiêu đề If-Match", "If-Match header required"),
-    ("precondition_failed", "Phiên bản đã thay đổi (ETag không khớp)", "Precondition failed (stale ETag)"),
+    (
+        "precondition_required",
+        "Thiếu tiêu đề If-Match",
+        "If-Match header required",
+    ),
+    (
+        "precondition_failed",
+        "Phiên bản đã thay đổi (ETag không khớp)",
+        "Precondition failed (stale ETag)",
+    ),
     ("conflict", "Xung đột dữ liệu", "Conflict"),
     ("unknown_agency", "Cơ quan không tồn tại", "Unknown agency"),
-    ("invalid_query", "Truy vấn SPARQL không hợp lệ", "Invalid SPARQL query"),
-    ("update_forbidden", "Điểm truy vấn SPARQL chỉ cho phép đọc", "The SPARQL endpoint is read-only"),
-    ("query_timeout", "Truy vấn vượt quá thời gian cho phép", "Query timed out"),
-    ("method_not_allowed", "Phương thức không được phép", "Method not allowed"),
+    (
+        "invalid_query",
+        "Truy vấn SPARQL không hợp lệ",
+        "Invalid SPARQL query",
+    ),
+    (
+        "update_forbidden",
+        "Điểm truy vấn SPARQL chỉ cho phép đọc",
+        "The SPARQL endpoint is read-only",
+    ),
+    (
+        "query_timeout",
+        "Truy vấn vượt quá thời gian cho phép",
+        "Query timed out",
+    ),
+    (
+        "method_not_allowed",
+        "Phương thức không được phép",
+        "Method not allowed",
+    ),
     ("not_ready", "Hệ thống chưa sẵn sàng", "Not ready"),
     ("internal", "Lỗi hệ thống", "Internal error"),
-    ("cli_token_created", "Đã tạo mã truy cập (chỉ hiển thị một lần):", "Token created (shown only once):"),
-    ("cli_serving", "danhmuc đang chạy, mở tại:", "danhmuc is running, open:"),
+    (
+        "cli_token_created",
+        "Đã tạo mã truy cập (chỉ hiển thị một lần):",
+        "Token created (shown only once):",
+    ),
+    (
+        "cli_serving",
+        "danhmuc đang chạy, mở tại:",
+        "danhmuc is running, open:",
+    ),
     ("cli_imported", "Đã nhập", "Imported"),
-    ("cli_rebuilt", "Đã dựng lại các bản chiếu từ nhật ký thay đổi", "Rebuilt the projections from the change log"),
+    (
+        "cli_rebuilt",
+        "Đã dựng lại các bản chiếu từ nhật ký thay đổi",
+        "Rebuilt the projections from the change log",
+    ),
     ("cli_revoked", "Đã thu hồi mã truy cập", "Token revoked"),
 ];
 

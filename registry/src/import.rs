@@ -50,7 +50,10 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
     // A resource typed both Catalog and Dataset is a catalogue.
     let mut out = Vec::new();
     for (main, kind) in mains {
-        let kind = if by_subject[&main].iter().any(|&i| triples[i].predicate.as_ref() == rdf::TYPE && triples[i].object == Term::NamedNode(dcat::CATALOG.into_owned())) {
+        let kind = if by_subject[&main].iter().any(|&i| {
+            triples[i].predicate.as_ref() == rdf::TYPE
+                && triples[i].object == Term::NamedNode(dcat::CATALOG.into_owned())
+        }) {
             Kind::Catalog
         } else {
             kind
@@ -71,7 +74,10 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
                     _ => None,
                 };
                 if let Some(n) = next {
-                    if by_subject.contains_key(&n) && !seen_main.contains(&n) && t.predicate.as_ref() != rdf::TYPE {
+                    if by_subject.contains_key(&n)
+                        && !seen_main.contains(&n)
+                        && t.predicate.as_ref() != rdf::TYPE
+                    {
                         stack.push(n);
                     }
                 }
@@ -81,7 +87,11 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
             NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
             other => other.to_string(),
         };
-        out.push(Extracted { kind, source_id, triples: picked });
+        out.push(Extracted {
+            kind,
+            source_id,
+            triples: picked,
+        });
     }
     out
 }
@@ -99,15 +109,36 @@ mod tests {
             <http://x/d1/csv> a dcat:Distribution ; dcat:accessURL <http://x/f.csv> .
             <http://x/d2> a dcat:Dataset ; dct:title "D2" ; dct:publisher <http://x/org> .
             <http://x/org> a <http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> "Org" ."#;
-        let t = crate::rdf::parse_triples(ttl.as_bytes(), RdfFormat::Turtle, "http://x", "http://x/c").expect("ttl");
+        let t =
+            crate::rdf::parse_triples(ttl.as_bytes(), RdfFormat::Turtle, "http://x", "http://x/c")
+                .expect("ttl");
         let recs = split(t);
         assert_eq!(recs.len(), 3);
-        let d1 = recs.iter().find(|r| r.source_id == "http://x/d1").expect("d1");
+        let d1 = recs
+            .iter()
+            .find(|r| r.source_id == "http://x/d1")
+            .expect("d1");
         assert_eq!(d1.kind, Kind::Dataset);
-        assert!(d1.triples.iter().any(|t| t.subject.to_string() == "<http://x/d1/csv>"));
-        assert!(d1.triples.iter().any(|t| t.subject.to_string() == "<http://x/org>"));
-        let cat = recs.iter().find(|r| r.source_id == "http://x/cat").expect("cat");
+        assert!(
+            d1.triples
+                .iter()
+                .any(|t| t.subject.to_string() == "<http://x/d1/csv>")
+        );
+        assert!(
+            d1.triples
+                .iter()
+                .any(|t| t.subject.to_string() == "<http://x/org>")
+        );
+        let cat = recs
+            .iter()
+            .find(|r| r.source_id == "http://x/cat")
+            .expect("cat");
         assert_eq!(cat.kind, Kind::Catalog);
-        assert!(!cat.triples.iter().any(|t| t.subject.to_string() == "<http://x/d1>"), "datasets are their own records");
+        assert!(
+            !cat.triples
+                .iter()
+                .any(|t| t.subject.to_string() == "<http://x/d1>"),
+            "datasets are their own records"
+        );
     }
 }

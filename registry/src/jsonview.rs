@@ -29,7 +29,11 @@ pub fn to_json(ctx: &Context, triples: &[Triple], main: &str, context_url: &str)
     out.append(&mut obj);
     // Nodes not reachable from the main resource still belong to the record: keep them.
     let rest: Vec<String> = {
-        let mut v: Vec<String> = by_subject.keys().filter(|k| !seen.contains(*k)).cloned().collect();
+        let mut v: Vec<String> = by_subject
+            .keys()
+            .filter(|k| !seen.contains(*k))
+            .cloned()
+            .collect();
         v.sort();
         v
     };
@@ -40,7 +44,13 @@ pub fn to_json(ctx: &Context, triples: &[Triple], main: &str, context_url: &str)
                 continue;
             }
             seen.insert(s.clone());
-            others.push(Value::Object(node(ctx, &s, &by_subject, &refcount, &mut seen)));
+            others.push(Value::Object(node(
+                ctx,
+                &s,
+                &by_subject,
+                &refcount,
+                &mut seen,
+            )));
         }
         out.insert("@included".into(), Value::Array(others));
     }
@@ -56,10 +66,15 @@ fn node(
 ) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("id".into(), Value::String(subject.to_owned()));
-    let Some(ts) = by_subject.get(subject) else { return out };
+    let Some(ts) = by_subject.get(subject) else {
+        return out;
+    };
     let mut groups: BTreeMap<&str, Vec<&Term>> = BTreeMap::new();
     for t in ts {
-        groups.entry(t.predicate.as_str()).or_default().push(&t.object);
+        groups
+            .entry(t.predicate.as_str())
+            .or_default()
+            .push(&t.object);
     }
     for (p, mut objects) in groups {
         objects.sort_by_key(|o| o.to_string());
@@ -67,7 +82,9 @@ fn node(
             let types: Vec<Value> = objects
                 .iter()
                 .map(|o| match o {
-                    Term::NamedNode(n) => Value::String(ctx.shorten(n.as_str()).unwrap_or(n.as_str()).to_owned()),
+                    Term::NamedNode(n) => {
+                        Value::String(ctx.shorten(n.as_str()).unwrap_or(n.as_str()).to_owned())
+                    }
                     other => Value::String(other.to_string()),
                 })
                 .collect();
@@ -75,24 +92,38 @@ fn node(
             continue;
         }
         let term = ctx.term_for_iri(p);
-        if let Some(term) = term.filter(|t| objects.iter().all(|o| fits(ctx, t.kind, t.datatype.as_deref(), p, o))) {
+        if let Some(term) = term.filter(|t| {
+            objects
+                .iter()
+                .all(|o| fits(ctx, t.kind, t.datatype.as_deref(), p, o))
+        }) {
             let value = match term.kind {
                 TermKind::LanguageMap => {
                     let mut map: BTreeMap<String, Vec<Value>> = BTreeMap::new();
                     for o in &objects {
                         if let Term::Literal(l) = o {
-                            map.entry(l.language().unwrap_or("@none").to_owned()).or_default().push(Value::String(l.value().to_owned()));
+                            map.entry(l.language().unwrap_or("@none").to_owned())
+                                .or_default()
+                                .push(Value::String(l.value().to_owned()));
                         }
                     }
-                    Value::Object(map.into_iter().map(|(k, v)| (k, one_or_many(v, false))).collect())
+                    Value::Object(
+                        map.into_iter()
+                            .map(|(k, v)| (k, one_or_many(v, false)))
+                            .collect(),
+                    )
                 }
                 TermKind::Id | TermKind::Vocab => {
                     let vals = objects
                         .iter()
                         .map(|o| {
-                            let Term::NamedNode(n) = o else { return Value::Null };
+                            let Term::NamedNode(n) = o else {
+                                return Value::Null;
+                            };
                             let iri = n.as_str();
-                            let embeddable = by_subject.contains_key(iri) && refcount.get(iri) == Some(&1) && !seen.contains(iri);
+                            let embeddable = by_subject.contains_key(iri)
+                                && refcount.get(iri) == Some(&1)
+                                && !seen.contains(iri);
                             if embeddable {
                                 seen.insert(iri.to_owned());
                                 Value::Object(node(ctx, iri, by_subject, refcount, seen))
@@ -109,7 +140,9 @@ fn node(
                     let vals = objects
                         .iter()
                         .map(|o| match o {
-                            Term::Literal(l) if l.datatype() == xsd::BOOLEAN => Value::Bool(l.value() == "true" || l.value() == "1"),
+                            Term::Literal(l) if l.datatype() == xsd::BOOLEAN => {
+                                Value::Bool(l.value() == "true" || l.value() == "1")
+                            }
                             Term::Literal(l) => Value::String(l.value().to_owned()),
                             _ => Value::Null,
                         })
@@ -117,7 +150,16 @@ fn node(
                     one_or_many(vals, term.set)
                 }
                 TermKind::Plain => {
-                    let vals = objects.iter().map(|o| if let Term::Literal(l) = o { Value::String(l.value().to_owned()) } else { Value::Null }).collect();
+                    let vals = objects
+                        .iter()
+                        .map(|o| {
+                            if let Term::Literal(l) = o {
+                                Value::String(l.value().to_owned())
+                            } else {
+                                Value::Null
+                            }
+                        })
+                        .collect();
                     one_or_many(vals, term.set)
                 }
             };
@@ -133,9 +175,14 @@ fn node(
 /// Whether a value can be written with a term without changing its meaning on re-reading.
 fn fits(ctx: &Context, kind: TermKind, datatype: Option<&str>, predicate: &str, o: &Term) -> bool {
     match (kind, o) {
-        (TermKind::LanguageMap, Term::Literal(l)) => l.language().is_some() || l.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string",
+        (TermKind::LanguageMap, Term::Literal(l)) => {
+            l.language().is_some()
+                || l.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string"
+        }
         (TermKind::Id, Term::NamedNode(_)) => true,
-        (TermKind::Vocab, Term::NamedNode(n)) => ctx.shorten(n.as_str()).is_some() || n.as_str().contains(':'),
+        (TermKind::Vocab, Term::NamedNode(n)) => {
+            ctx.shorten(n.as_str()).is_some() || n.as_str().contains(':')
+        }
         (TermKind::Typed, Term::Literal(l)) => Some(l.datatype().as_str()) == datatype,
         (TermKind::Plain, Term::Literal(l)) => {
             l.language().is_none()
@@ -167,30 +214,48 @@ fn expanded(o: &Term) -> Value {
 }
 
 fn one_or_many(mut v: Vec<Value>, always_array: bool) -> Value {
-    if v.len() == 1 && !always_array { v.remove(0) } else { Value::Array(v) }
+    if v.len() == 1 && !always_array {
+        v.remove(0)
+    } else {
+        Value::Array(v)
+    }
 }
 
 /// Prepares a REST JSON body for the JSON-LD parser: adds the registry context when the body
 /// has none, and drops the `registry` member (server-side metadata, not part of the graph).
 pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::rdf::ParseError> {
     let mut v: Value = serde_json::from_slice(body).map_err(|e| crate::rdf::ParseError {
-        message: format!("JSON syntax error at line {}, column {}: {e}", e.line(), e.column()),
+        message: format!(
+            "JSON syntax error at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ),
         position: Some((e.line() as u64, e.column() as u64)),
         json: true,
     })?;
     let Some(obj) = v.as_object_mut() else {
-        return Err(crate::rdf::ParseError { message: "the JSON body must be an object describing one resource".into(), position: None, json: true });
+        return Err(crate::rdf::ParseError {
+            message: "the JSON body must be an object describing one resource".into(),
+            position: None,
+            json: true,
+        });
     };
     obj.remove("registry");
     if !obj.contains_key("@context") {
         obj.insert("@context".into(), Value::String(context_url.to_owned()));
     }
-    serde_json::to_vec(&v).map_err(|e| crate::rdf::ParseError { message: e.to_string(), position: None, json: true })
+    serde_json::to_vec(&v).map_err(|e| crate::rdf::ParseError {
+        message: e.to_string(),
+        position: None,
+        json: true,
+    })
 }
 
 /// The short names the JSON uses for a class, for clients that want them.
 pub fn class_name(ctx: &Context, class: &NamedNode) -> String {
-    ctx.shorten(class.as_str()).unwrap_or(class.as_str()).to_owned()
+    ctx.shorten(class.as_str())
+        .unwrap_or(class.as_str())
+        .to_owned()
 }
 
 #[cfg(test)]
@@ -212,23 +277,48 @@ mod tests {
     }"#;
 
     fn parse_json(body: &str) -> Vec<Triple> {
-        let prepared = prepare_input(body.as_bytes(), "http://reg/api/v1/context.jsonld").expect("json");
-        crate::rdf::parse_triples(&prepared, RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "http://reg", "http://reg/api/v1/context.jsonld")
-            .expect("json-ld")
+        let prepared =
+            prepare_input(body.as_bytes(), "http://reg/api/v1/context.jsonld").expect("json");
+        crate::rdf::parse_triples(
+            &prepared,
+            RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+            "http://reg",
+            "http://reg/api/v1/context.jsonld",
+        )
+        .expect("json-ld")
     }
 
     #[test]
     fn json_input_becomes_dcat_and_round_trips() {
         let triples = parse_json(BODY);
-        let ctx = NormaliseContext { record_iri: "http://reg/datasets/1", agency_iri: "http://reg/agencies/a", default_access: Visibility::Public };
+        let ctx = NormaliseContext {
+            record_iri: "http://reg/datasets/1",
+            agency_iri: "http://reg/agencies/a",
+            default_access: Visibility::Public,
+        };
         let n = normalise(triples, Kind::Dataset, &ctx).expect("record");
         assert_eq!(n.visibility, Visibility::Restricted);
-        assert!(n.canonical.contains("<http://publications.europa.eu/resource/authority/frequency/QUARTERLY>"), "{}", n.canonical);
+        assert!(
+            n.canonical
+                .contains("<http://publications.europa.eu/resource/authority/frequency/QUARTERLY>"),
+            "{}",
+            n.canonical
+        );
         assert!(n.canonical.contains("\"Danh mục trường học\"@vi"));
-        assert!(n.canonical.contains("\"2024-05-01\"^^<http://www.w3.org/2001/XMLSchema#date>"));
+        assert!(
+            n.canonical
+                .contains("\"2024-05-01\"^^<http://www.w3.org/2001/XMLSchema#date>")
+        );
         assert!(n.canonical.contains("<https://w3id.org/dcat-vn#objective>"));
         let c = Context::builtin();
-        let json = to_json(&c, &n.triples, "http://reg/datasets/1", "http://reg/api/v1/context.jsonld");
+        let json = to_json(
+            &c,
+            &n.triples,
+            "http://reg/datasets/1",
+            "http://reg/api/v1/context.jsonld",
+        );
         assert_eq!(json["title"]["en"], "List of schools");
         assert_eq!(json["accessRights"], "RESTRICTED");
         assert_eq!(json["distribution"][0]["format"], "CSV");

@@ -2,8 +2,12 @@
 
 use anyhow::{Context as _, Result, anyhow};
 use clap::Parser;
-use danhmuc::cli::{AgencyAction, Cli, Command, ExportAudience, ExportFormat, StoreArgs, TokenAction};
-use danhmuc::config::{Config, FileConfig, HttpConfig, RecordConfig, StorageConfig, normalise_base};
+use danhmuc::cli::{
+    AgencyAction, Cli, Command, ExportAudience, ExportFormat, StoreArgs, TokenAction,
+};
+use danhmuc::config::{
+    Config, FileConfig, HttpConfig, RecordConfig, StorageConfig, normalise_base,
+};
 use danhmuc::i18n;
 use danhmuc::record::{Status, Visibility};
 use danhmuc::store::log::Audience;
@@ -17,11 +21,17 @@ use std::time::Duration;
 
 fn main() {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("DANHMUC_LOG").unwrap_or_else(|_| "info,actix_server=warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DANHMUC_LOG")
+                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let rt = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("danhmuc: cannot start the runtime: {e}");
@@ -41,21 +51,38 @@ fn resolve_base(store: &StoreArgs, file: &FileConfig, bind: &str) -> Result<Stri
         .base_iri
         .clone()
         .or_else(|| file.base_iri.clone())
-        .or_else(|| std::fs::read_to_string(&remembered).ok().map(|s| s.trim().to_owned()))
+        .or_else(|| {
+            std::fs::read_to_string(&remembered)
+                .ok()
+                .map(|s| s.trim().to_owned())
+        })
         .unwrap_or_else(|| format!("http://{bind}"));
     let base = normalise_base(&chosen);
-    oxigraph::model::NamedNode::new(format!("{base}/")).map_err(|e| anyhow!("--base-iri '{chosen}' is not an absolute IRI: {e}"))?;
-    std::fs::create_dir_all(&store.data).with_context(|| format!("cannot create {}", store.data.display()))?;
+    oxigraph::model::NamedNode::new(format!("{base}/"))
+        .map_err(|e| anyhow!("--base-iri '{chosen}' is not an absolute IRI: {e}"))?;
+    std::fs::create_dir_all(&store.data)
+        .with_context(|| format!("cannot create {}", store.data.display()))?;
     if !remembered.exists() {
-        std::fs::write(&remembered, &base).with_context(|| format!("cannot write {}", remembered.display()))?;
+        std::fs::write(&remembered, &base)
+            .with_context(|| format!("cannot write {}", remembered.display()))?;
     }
     Ok(base)
 }
 
 async fn open(store: &StoreArgs, file: &FileConfig, with_graphs: bool) -> Result<Registry> {
     let base = resolve_base(store, file, "127.0.0.1:8080")?;
-    let db = store.database_url.clone().or_else(|| file.database_url.clone());
-    Ok(Registry::open(&store.data, db.as_deref(), &base, Visibility::Public, with_graphs).await?)
+    let db = store
+        .database_url
+        .clone()
+        .or_else(|| file.database_url.clone());
+    Ok(Registry::open(
+        &store.data,
+        db.as_deref(),
+        &base,
+        Visibility::Public,
+        with_graphs,
+    )
+    .await?)
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -70,6 +97,8 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import(args, &file).await,
         Command::Export(args) => export(args, &file).await,
         Command::Rebuild(args) => {
+            // Fails, touching nothing, while a server holds the stores.
+            drop(danhmuc::store::graph::Projections::open(&args.store.data)?);
             danhmuc::store::graph::Projections::destroy(&args.store.data)?;
             let reg = open(&args.store, &file, true).await?;
             let (_, pos, _) = reg.ready().await?;
@@ -89,21 +118,47 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
             store.data = d.clone();
         }
     }
-    let bind = if args.bind == "127.0.0.1:8080" { file.bind.clone().unwrap_or(args.bind.clone()) } else { args.bind.clone() };
+    let bind = if args.bind == "127.0.0.1:8080" {
+        file.bind.clone().unwrap_or(args.bind.clone())
+    } else {
+        args.bind.clone()
+    };
     let base = resolve_base(&store, &file, &bind)?;
     let database_url = store.database_url.clone().or(file.database_url.clone());
-    let default_access = file.default_access.filter(|_| args.default_access == danhmuc::config::DefaultAccess::Public).unwrap_or(args.default_access);
+    let default_access = file
+        .default_access
+        .filter(|_| args.default_access == danhmuc::config::DefaultAccess::Public)
+        .unwrap_or(args.default_access);
     let config = Config {
-        storage: StorageConfig { data_dir: store.data.clone(), database_url: database_url.clone() },
+        storage: StorageConfig {
+            data_dir: store.data.clone(),
+            database_url: database_url.clone(),
+        },
         http: HttpConfig {
             bind: bind.clone(),
             base_iri: base.clone(),
-            body_limit: file.body_limit.filter(|_| args.body_limit == 10 * 1024 * 1024).unwrap_or(args.body_limit),
-            query_timeout: Duration::from_secs_f64(file.query_timeout_secs.map(|s| s as f64).filter(|_| args.query_timeout == 30.0).unwrap_or(args.query_timeout).max(0.001)),
+            body_limit: file
+                .body_limit
+                .filter(|_| args.body_limit == 10 * 1024 * 1024)
+                .unwrap_or(args.body_limit),
+            query_timeout: Duration::from_secs_f64(
+                file.query_timeout_secs
+                    .map(|s| s as f64)
+                    .filter(|_| args.query_timeout == 30.0)
+                    .unwrap_or(args.query_timeout)
+                    .max(0.001),
+            ),
         },
         records: RecordConfig { default_access },
     };
-    let registry = Registry::open(&store.data, database_url.as_deref(), &base, Visibility::from_default(default_access), true).await?;
+    let registry = Registry::open(
+        &store.data,
+        database_url.as_deref(),
+        &base,
+        Visibility::from_default(default_access),
+        true,
+    )
+    .await?;
     let mut admin_token = None;
     if args.demo {
         if let Some(t) = danhmuc::demo::load_if_empty(&registry).await? {
@@ -131,10 +186,22 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
 
 async fn token(action: TokenAction, file: &FileConfig) -> Result<()> {
     match action {
-        TokenAction::Create { store, role, agency, label } => {
+        TokenAction::Create {
+            store,
+            role,
+            agency,
+            label,
+        } => {
             let reg = open(&store, file, false).await?;
-            let (row, secret) = danhmuc::auth::create_token(&reg.log, role, agency.as_deref(), label.as_deref()).await?;
-            eprintln!("{} ({} {})", i18n::both("cli_token_created"), row.id, row.role);
+            let (row, secret) =
+                danhmuc::auth::create_token(&reg.log, role, agency.as_deref(), label.as_deref())
+                    .await?;
+            eprintln!(
+                "{} ({} {})",
+                i18n::both("cli_token_created"),
+                row.id,
+                row.role
+            );
             println!("{}", secret.0);
             Ok(())
         }
@@ -148,7 +215,9 @@ async fn token(action: TokenAction, file: &FileConfig) -> Result<()> {
                     t.role,
                     t.agency.unwrap_or_else(|| "-".into()),
                     danhmuc::api::rfc3339(t.created_at),
-                    t.revoked_at.map(|r| format!("\trevoked {}", danhmuc::api::rfc3339(r))).unwrap_or_default()
+                    t.revoked_at
+                        .map(|r| format!("\trevoked {}", danhmuc::api::rfc3339(r)))
+                        .unwrap_or_default()
                 );
             }
             Ok(())
@@ -164,10 +233,27 @@ async fn token(action: TokenAction, file: &FileConfig) -> Result<()> {
 
 async fn agency(action: AgencyAction, file: &FileConfig) -> Result<()> {
     match action {
-        AgencyAction::Create { store, code, name_vi, name_en, parent } => {
+        AgencyAction::Create {
+            store,
+            code,
+            name_vi,
+            name_en,
+            parent,
+        } => {
             let reg = open(&store, file, false).await?;
-            let prov = Provenance { author: "cli".into(), source: "cli".into() };
-            let r = reg.create_agency(&code, &name_vi, name_en.as_deref(), parent.as_deref(), &prov).await?;
+            let prov = Provenance {
+                author: "cli".into(),
+                source: "cli".into(),
+            };
+            let r = reg
+                .create_agency(
+                    &code,
+                    &name_vi,
+                    name_en.as_deref(),
+                    parent.as_deref(),
+                    &prov,
+                )
+                .await?;
             println!("{}\t{}", code, r.iri);
             Ok(())
         }
@@ -182,14 +268,28 @@ async fn agency(action: AgencyAction, file: &FileConfig) -> Result<()> {
 }
 
 fn read_rdf(path: &Path) -> Result<Vec<Triple>> {
-    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let format = match ext.as_str() {
         "xml" | "owl" => RdfFormat::RdfXml,
-        "json" => RdfFormat::JsonLd { profile: Default::default() },
-        e => danhmuc::rdf::format_from_suffix(e).ok_or_else(|| anyhow!("{}: unknown RDF syntax '.{e}' (use .ttl .nt .rdf .jsonld .trig .nq)", path.display()))?,
+        "json" => RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
+        e => danhmuc::rdf::format_from_suffix(e).ok_or_else(|| {
+            anyhow!(
+                "{}: unknown RDF syntax '.{e}' (use .ttl .nt .rdf .jsonld .trig .nq)",
+                path.display()
+            )
+        })?,
     };
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let base = format!("file://{}", path.canonicalize().unwrap_or(path.to_owned()).display());
+    let base = format!(
+        "file://{}",
+        path.canonicalize().unwrap_or(path.to_owned()).display()
+    );
     let mut parser = RdfParser::from_format(format);
     if let Ok(p) = parser.clone().with_base_iri(&base) {
         parser = p;
@@ -197,7 +297,16 @@ fn read_rdf(path: &Path) -> Result<Vec<Triple>> {
     let mut out = Vec::new();
     for q in parser.for_slice(&bytes) {
         let q = q.map_err(|e| {
-            let loc = e.location().map(|r| format!(" at line {}, column {}", r.start.line + 1, r.start.column + 1)).unwrap_or_default();
+            let loc = e
+                .location()
+                .map(|r| {
+                    format!(
+                        " at line {}, column {}",
+                        r.start.line + 1,
+                        r.start.column + 1
+                    )
+                })
+                .unwrap_or_default();
             anyhow!("{}{loc}: {e}", path.display())
         })?;
         out.push(Triple::new(q.subject, q.predicate, q.object));
@@ -209,11 +318,16 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
     // Open the projections when no server holds them; otherwise the server catches up.
     let reg = match open(&args.store, file, true).await {
         Ok(r) => r,
-        Err(e) if e.to_string().contains("in use by another danhmuc process") => open(&args.store, file, false).await?,
+        Err(e) if e.to_string().contains("in use by another danhmuc process") => {
+            open(&args.store, file, false).await?
+        }
         Err(e) => return Err(e),
     };
     if reg.log.agency(&args.agency).await?.is_none() {
-        return Err(anyhow!("agency '{}' does not exist (create it with `danhmuc agency create`)", args.agency));
+        return Err(anyhow!(
+            "agency '{}' does not exist (create it with `danhmuc agency create`)",
+            args.agency
+        ));
     }
     let mut records = Vec::new();
     for f in &args.files {
@@ -222,11 +336,21 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
             records.push((f.display().to_string(), r));
         }
     }
-    let bar = if args.quiet { indicatif::ProgressBar::hidden() } else { indicatif::ProgressBar::new(records.len() as u64) };
+    let bar = if args.quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(records.len() as u64)
+    };
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} ({per_sec}) {msg}").unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let prov = Provenance { author: "cli".into(), source: "import".into() };
+    let prov = Provenance {
+        author: "cli".into(),
+        source: "import".into(),
+    };
     let (mut created, mut updated, mut unchanged, mut failed) = (0usize, 0usize, 0usize, 0usize);
     let mut batch: Vec<WriteRecord> = Vec::new();
     let flush = |batch: Vec<WriteRecord>| {
@@ -234,13 +358,21 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
         let prov = &prov;
         async move { reg.write(batch, prov).await }
     };
-    let status = if args.draft { Some(Status::Draft) } else { None };
+    let status = if args.draft {
+        Some(Status::Draft)
+    } else {
+        None
+    };
     for (i, (fname, r)) in records.into_iter().enumerate() {
         // Validate alone first so that one bad record fails alone with its reason.
         let probe = danhmuc::record::normalise(
             r.triples.clone(),
             r.kind,
-            &danhmuc::record::NormaliseContext { record_iri: "urn:danhmuc:probe", agency_iri: "urn:danhmuc:probe-agency", default_access: Visibility::Public },
+            &danhmuc::record::NormaliseContext {
+                record_iri: "urn:danhmuc:probe",
+                agency_iri: "urn:danhmuc:probe-agency",
+                default_access: Visibility::Public,
+            },
         );
         if let Err(e) = probe {
             failed += 1;
@@ -248,7 +380,15 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
             bar.inc(1);
             continue;
         }
-        batch.push(WriteRecord { kind: r.kind, id: None, triples: r.triples, agency: args.agency.clone(), status, if_match: None, source_id: Some(r.source_id) });
+        batch.push(WriteRecord {
+            kind: r.kind,
+            id: None,
+            triples: r.triples,
+            agency: args.agency.clone(),
+            status,
+            if_match: None,
+            source_id: Some(r.source_id),
+        });
         if batch.len() >= args.batch.max(1) {
             let n = batch.len() as u64;
             for (o, _, _) in flush(std::mem::take(&mut batch)).await? {
@@ -277,7 +417,10 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
     if let Some(g) = &reg.graphs {
         g.flush()?;
     }
-    println!("{}: created {created}, updated {updated}, unchanged {unchanged}, failed {failed}", i18n::both("cli_imported"));
+    println!(
+        "{}: created {created}, updated {updated}, unchanged {unchanged}, failed {failed}",
+        i18n::both("cli_imported")
+    );
     if failed > 0 && created + updated + unchanged == 0 {
         return Err(anyhow!("no record could be imported"));
     }
@@ -290,7 +433,9 @@ async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()>
         ExportFormat::Ttl => RdfFormat::Turtle,
         ExportFormat::Nt => RdfFormat::NTriples,
         ExportFormat::Rdf => RdfFormat::RdfXml,
-        ExportFormat::Jsonld => RdfFormat::JsonLd { profile: Default::default() },
+        ExportFormat::Jsonld => RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
     };
     let audience = match args.audience {
         ExportAudience::Public => Audience::Public,
@@ -298,7 +443,9 @@ async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()>
         ExportAudience::All => Audience::Admin,
     };
     let out: Box<dyn Write> = match &args.output {
-        Some(p) => Box::new(std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?),
+        Some(p) => Box::new(
+            std::fs::File::create(p).with_context(|| format!("cannot create {}", p.display()))?,
+        ),
         None => Box::new(std::io::stdout().lock()),
     };
     let mut ser = RdfSerializer::from_format(format);
@@ -311,7 +458,9 @@ async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()>
     let mut after = String::new();
     loop {
         let page = reg.log.export_page(&audience, &after, 500).await?;
-        let Some(last) = page.last().map(|(id, _)| id.clone()) else { break };
+        let Some(last) = page.last().map(|(id, _)| id.clone()) else {
+            break;
+        };
         for (_, canonical) in &page {
             for t in danhmuc::record::parse_canonical(canonical) {
                 w.serialize_triple(&t)?;

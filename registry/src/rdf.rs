@@ -10,7 +10,13 @@ pub const SERVED: &[(RdfFormat, &str, &str)] = &[
     (RdfFormat::Turtle, "text/turtle", "ttl"),
     (RdfFormat::NTriples, "application/n-triples", "nt"),
     (RdfFormat::RdfXml, "application/rdf+xml", "rdf"),
-    (RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "application/ld+json", "jsonld"),
+    (
+        RdfFormat::JsonLd {
+            profile: JsonLdProfileSet::empty(),
+        },
+        "application/ld+json",
+        "jsonld",
+    ),
 ];
 
 /// The IRI under which the REST JSON context is published; bodies may reference it.
@@ -30,7 +36,12 @@ pub struct ParseError {
 
 /// The format for a media type (parameters ignored).
 pub fn format_from_media_type(media_type: &str) -> Option<RdfFormat> {
-    let base = media_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let base = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match base.as_str() {
         "application/json" => None,
         "application/x-turtle" => Some(RdfFormat::Turtle),
@@ -41,12 +52,20 @@ pub fn format_from_media_type(media_type: &str) -> Option<RdfFormat> {
 
 /// The format for a file suffix.
 pub fn format_from_suffix(suffix: &str) -> Option<RdfFormat> {
-    SERVED.iter().find(|(_, _, s)| *s == suffix).map(|(f, _, _)| *f).or_else(|| RdfFormat::from_extension(suffix))
+    SERVED
+        .iter()
+        .find(|(_, _, s)| *s == suffix)
+        .map(|(f, _, _)| *f)
+        .or_else(|| RdfFormat::from_extension(suffix))
 }
 
 /// The media type we answer with for a format.
 pub fn media_type(format: RdfFormat) -> &'static str {
-    SERVED.iter().find(|(f, _, _)| same_format(*f, format)).map(|(_, m, _)| *m).unwrap_or("application/octet-stream")
+    SERVED
+        .iter()
+        .find(|(f, _, _)| same_format(*f, format))
+        .map(|(_, m, _)| *m)
+        .unwrap_or("application/octet-stream")
 }
 
 fn same_format(a: RdfFormat, b: RdfFormat) -> bool {
@@ -79,7 +98,9 @@ pub fn accept_ranges(accept: &str) -> Vec<(String, f32)> {
 /// Picks the best of `offered` media types for an `Accept` header; `None` when nothing fits.
 /// A missing header accepts the first offer.
 pub fn negotiate<'a>(accept: Option<&str>, offered: &[&'a str]) -> Option<&'a str> {
-    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else { return offered.first().copied() };
+    let Some(accept) = accept.filter(|a| !a.trim().is_empty()) else {
+        return offered.first().copied();
+    };
     for (range, q) in accept_ranges(accept) {
         if q <= 0.0 {
             continue;
@@ -114,7 +135,11 @@ pub fn parse_triples(
         // Report JSON syntax errors with serde_json's precise position first.
         if let Err(e) = serde_json::from_slice::<serde_json::Value>(body) {
             return Err(ParseError {
-                message: format!("JSON syntax error at line {}, column {}: {e}", e.line(), e.column()),
+                message: format!(
+                    "JSON syntax error at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                ),
                 position: Some((e.line() as u64, e.column() as u64)),
                 json: true,
             });
@@ -164,7 +189,11 @@ fn parse_error(s: oxigraph::io::RdfSyntaxError, json: bool) -> ParseError {
         Some((l, c)) => format!("syntax error at line {l}, column {c}: {s}"),
         None => format!("syntax error: {s}"),
     };
-    ParseError { message, position, json }
+    ParseError {
+        message,
+        position,
+        json,
+    }
 }
 
 /// Serialises triples with the registry's prefixes (for Turtle and RDF/XML).
@@ -188,7 +217,13 @@ pub fn serialize_triples<'a>(
 /// Serialises a graph, sorted so that output is stable.
 pub fn serialize_graph(graph: &Graph, format: RdfFormat) -> std::io::Result<Vec<u8>> {
     let mut triples: Vec<TripleRef<'_>> = graph.iter().collect();
-    triples.sort_by_cached_key(|t| (t.subject.to_string(), t.predicate.as_str().to_owned(), t.object.to_string()));
+    triples.sort_by_cached_key(|t| {
+        (
+            t.subject.to_string(),
+            t.predicate.as_str().to_owned(),
+            t.object.to_string(),
+        )
+    });
     serialize_triples(triples, format)
 }
 
@@ -199,8 +234,14 @@ mod tests {
     #[test]
     fn negotiation_respects_q_and_wildcards() {
         let offered = ["text/turtle", "application/ld+json"];
-        assert_eq!(negotiate(Some("application/ld+json"), &offered), Some("application/ld+json"));
-        assert_eq!(negotiate(Some("text/*;q=0.5, application/ld+json;q=0.9"), &offered), Some("application/ld+json"));
+        assert_eq!(
+            negotiate(Some("application/ld+json"), &offered),
+            Some("application/ld+json")
+        );
+        assert_eq!(
+            negotiate(Some("text/*;q=0.5, application/ld+json;q=0.9"), &offered),
+            Some("application/ld+json")
+        );
         assert_eq!(negotiate(Some("image/png"), &offered), None);
         assert_eq!(negotiate(None, &offered), Some("text/turtle"));
         assert_eq!(negotiate(Some("*/*"), &offered), Some("text/turtle"));
@@ -209,22 +250,45 @@ mod tests {
     #[test]
     fn turtle_errors_name_line_and_column() {
         let body = "@prefix dct: <http://purl.org/dc/terms/> .\n<http://a> dct:title \"x\" ;\n   dct:nope: .\n";
-        let e = parse_triples(body.as_bytes(), RdfFormat::Turtle, "http://x", "http://x/ctx").unwrap_err();
+        let e = parse_triples(
+            body.as_bytes(),
+            RdfFormat::Turtle,
+            "http://x",
+            "http://x/ctx",
+        )
+        .unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(3), "{}", e.message);
         assert!(e.message.contains("line 3"));
     }
 
     #[test]
     fn json_errors_name_line_and_column() {
-        let e = parse_triples(b"{\n \"title\": }", RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "http://x", "http://x/ctx").unwrap_err();
+        let e = parse_triples(
+            b"{\n \"title\": }",
+            RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+            "http://x",
+            "http://x/ctx",
+        )
+        .unwrap_err();
         assert!(e.json);
         assert_eq!(e.position.map(|p| p.0), Some(2));
     }
 
     #[test]
     fn remote_contexts_are_refused_not_fetched() {
-        let body = br#"{"@context": "http://example.org/ctx.jsonld", "@id": "http://a", "title": "x"}"#;
-        let e = parse_triples(body, RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() }, "http://x", "http://x/ctx").unwrap_err();
+        let body =
+            br#"{"@context": "http://example.org/ctx.jsonld", "@id": "http://a", "title": "x"}"#;
+        let e = parse_triples(
+            body,
+            RdfFormat::JsonLd {
+                profile: JsonLdProfileSet::empty(),
+            },
+            "http://x",
+            "http://x/ctx",
+        )
+        .unwrap_err();
         assert!(e.message.contains("not loaded"), "{}", e.message);
     }
 }

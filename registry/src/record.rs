@@ -3,16 +3,16 @@
 //! Unicode NFC, what the registry knows is completed (publisher, access rights), and the
 //! result is given a canonical form and a content hash.
 
-use oxigraph::model::{
-    BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple,
-};
+use oxigraph::model::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeSet, HashMap, HashSet};
 use unicode_normalization::UnicodeNormalization;
 use vocab::ns::{access_right, dcat, dcatvn, dct, foaf, org, rdf, xsd};
 
 /// What kind of resource a record describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     /// `dcat:Dataset` (open dataset or catalogue-of-databases entry).
@@ -38,7 +38,14 @@ impl Kind {
 
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Kind> {
-        [Kind::Dataset, Kind::DataService, Kind::Catalog, Kind::Agency].into_iter().find(|k| k.as_str() == s)
+        [
+            Kind::Dataset,
+            Kind::DataService,
+            Kind::Catalog,
+            Kind::Agency,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 
     /// The path segment under `/api/v1` and under the base IRI.
@@ -53,7 +60,14 @@ impl Kind {
 
     /// The kind served under a path segment.
     pub fn from_collection(s: &str) -> Option<Kind> {
-        [Kind::Dataset, Kind::DataService, Kind::Catalog, Kind::Agency].into_iter().find(|k| k.collection() == s)
+        [
+            Kind::Dataset,
+            Kind::DataService,
+            Kind::Catalog,
+            Kind::Agency,
+        ]
+        .into_iter()
+        .find(|k| k.collection() == s)
     }
 
     /// The class a main resource of this kind carries.
@@ -68,16 +82,24 @@ impl Kind {
 
     fn accepts_class(self, class: &str) -> bool {
         match self {
-            Kind::Dataset => class == dcat::DATASET.as_str() || class == dcatvn::DATABASE_ENTRY.as_str(),
+            Kind::Dataset => {
+                class == dcat::DATASET.as_str() || class == dcatvn::DATABASE_ENTRY.as_str()
+            }
             Kind::DataService => class == dcat::DATA_SERVICE.as_str(),
             Kind::Catalog => class == dcat::CATALOG.as_str(),
-            Kind::Agency => class == foaf::AGENT.as_str() || class == foaf::ORGANIZATION.as_str() || class == org::ORGANIZATION.as_str(),
+            Kind::Agency => {
+                class == foaf::AGENT.as_str()
+                    || class == foaf::ORGANIZATION.as_str()
+                    || class == org::ORGANIZATION.as_str()
+            }
         }
     }
 }
 
 /// Publication status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Visible to its agency and admins only.
@@ -99,12 +121,16 @@ impl Status {
     }
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Status> {
-        [Status::Draft, Status::Published, Status::Withdrawn].into_iter().find(|k| k.as_str() == s)
+        [Status::Draft, Status::Published, Status::Withdrawn]
+            .into_iter()
+            .find(|k| k.as_str() == s)
     }
 }
 
 /// Who may read a record, from its `dct:accessRights`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Visibility {
     /// Everyone.
@@ -126,7 +152,13 @@ impl Visibility {
     }
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<Visibility> {
-        [Visibility::Public, Visibility::Restricted, Visibility::NonPublic].into_iter().find(|k| k.as_str() == s)
+        [
+            Visibility::Public,
+            Visibility::Restricted,
+            Visibility::NonPublic,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
     /// The EU access-right IRI.
     pub fn iri(self) -> NamedNode {
@@ -160,7 +192,9 @@ pub enum RecordError {
     #[error("{0}")]
     Missing(String),
     /// `dct:accessRights` is not one of the EU access-right IRIs.
-    #[error("dct:accessRights must be one of the EU access-right IRIs (PUBLIC, RESTRICTED, NON_PUBLIC), found {0}")]
+    #[error(
+        "dct:accessRights must be one of the EU access-right IRIs (PUBLIC, RESTRICTED, NON_PUBLIC), found {0}"
+    )]
     BadAccessRights(String),
     /// The body is empty.
     #[error("the body holds no triples")]
@@ -222,18 +256,32 @@ pub fn main_subject(triples: &[Triple], kind: Kind) -> Result<NamedOrBlankNode, 
                     roots.push(t.subject.clone());
                 }
             }
-            if roots.len() == 1 && !triples.iter().any(|t| t.predicate.as_ref() == rdf::TYPE && t.subject == roots[0]) {
+            if roots.len() == 1
+                && !triples
+                    .iter()
+                    .any(|t| t.predicate.as_ref() == rdf::TYPE && t.subject == roots[0])
+            {
                 Ok(roots.remove(0))
             } else {
-                Err(RecordError::NoMainResource(kind.as_str(), format!("<{}>", kind.class().as_str())))
+                Err(RecordError::NoMainResource(
+                    kind.as_str(),
+                    format!("<{}>", kind.class().as_str()),
+                ))
             }
         }
-        n => Err(RecordError::SeveralMainResources(n, format!("<{}>", kind.class().as_str()))),
+        n => Err(RecordError::SeveralMainResources(
+            n,
+            format!("<{}>", kind.class().as_str()),
+        )),
     }
 }
 
 /// Turns a parsed description into a record graph.
-pub fn normalise(triples: Vec<Triple>, kind: Kind, ctx: &NormaliseContext<'_>) -> Result<Normalised, RecordError> {
+pub fn normalise(
+    triples: Vec<Triple>,
+    kind: Kind,
+    ctx: &NormaliseContext<'_>,
+) -> Result<Normalised, RecordError> {
     if triples.is_empty() {
         return Err(RecordError::Empty);
     }
@@ -241,12 +289,26 @@ pub fn normalise(triples: Vec<Triple>, kind: Kind, ctx: &NormaliseContext<'_>) -
     let record = NamedNode::new_unchecked(ctx.record_iri);
     let main_term: Term = main.clone().into();
     let original_iri = match &main {
-        NamedOrBlankNode::NamedNode(n) if n.as_str() != ctx.record_iri => Some(n.as_str().to_owned()),
+        NamedOrBlankNode::NamedNode(n) if n.as_str() != ctx.record_iri => {
+            Some(n.as_str().to_owned())
+        }
         _ => None,
     };
     // 1. the main resource takes the record IRI
-    let rename_s = |s: NamedOrBlankNode| if s == main { NamedOrBlankNode::NamedNode(record.clone()) } else { s };
-    let rename_o = |o: Term| if o == main_term { Term::NamedNode(record.clone()) } else { o };
+    let rename_s = |s: NamedOrBlankNode| {
+        if s == main {
+            NamedOrBlankNode::NamedNode(record.clone())
+        } else {
+            s
+        }
+    };
+    let rename_o = |o: Term| {
+        if o == main_term {
+            Term::NamedNode(record.clone())
+        } else {
+            o
+        }
+    };
     let mut triples: Vec<Triple> = triples
         .into_iter()
         .map(|t| Triple::new(rename_s(t.subject), t.predicate, rename_o(t.object)))
@@ -254,20 +316,44 @@ pub fn normalise(triples: Vec<Triple>, kind: Kind, ctx: &NormaliseContext<'_>) -
     // 2. stable IRIs for blank nodes
     triples = skolemise(triples, ctx.record_iri);
     // 3. NFC text and typed dates
-    triples = triples.into_iter().map(|t| Triple::new(t.subject, t.predicate.clone(), normalise_literal(&t.predicate, t.object))).collect();
+    triples = triples
+        .into_iter()
+        .map(|t| {
+            Triple::new(
+                t.subject,
+                t.predicate.clone(),
+                normalise_literal(&t.predicate, t.object),
+            )
+        })
+        .collect();
     let rs = NamedOrBlankNode::NamedNode(record.clone());
-    let has = |triples: &[Triple], p: &str| triples.iter().any(|t| t.subject == rs && t.predicate.as_str() == p);
+    let has = |triples: &[Triple], p: &str| {
+        triples
+            .iter()
+            .any(|t| t.subject == rs && t.predicate.as_str() == p)
+    };
     // 4. completion: the class, the original identifier, the publisher, the access rights
-    if !triples.iter().any(|t| t.subject == rs && t.predicate.as_ref() == rdf::TYPE) {
+    if !triples
+        .iter()
+        .any(|t| t.subject == rs && t.predicate.as_ref() == rdf::TYPE)
+    {
         triples.push(Triple::new(record.clone(), rdf::TYPE, kind.class()));
     }
     if let Some(orig) = original_iri {
         if !has(&triples, dct::IDENTIFIER.as_str()) {
-            triples.push(Triple::new(record.clone(), dct::IDENTIFIER, Literal::new_simple_literal(orig)));
+            triples.push(Triple::new(
+                record.clone(),
+                dct::IDENTIFIER,
+                Literal::new_simple_literal(orig),
+            ));
         }
     }
     if kind != Kind::Agency && !has(&triples, dct::PUBLISHER.as_str()) {
-        triples.push(Triple::new(record.clone(), dct::PUBLISHER, NamedNode::new_unchecked(ctx.agency_iri)));
+        triples.push(Triple::new(
+            record.clone(),
+            dct::PUBLISHER,
+            NamedNode::new_unchecked(ctx.agency_iri),
+        ));
     }
     let rights: Vec<&Term> = triples
         .iter()
@@ -276,19 +362,35 @@ pub fn normalise(triples: Vec<Triple>, kind: Kind, ctx: &NormaliseContext<'_>) -
         .collect();
     let (visibility, access_defaulted) = match rights.as_slice() {
         [] => (ctx.default_access, true),
-        [Term::NamedNode(n)] => match n.as_str().strip_prefix(access_right::NS).and_then(Visibility::parse) {
+        [Term::NamedNode(n)] => match n
+            .as_str()
+            .strip_prefix(access_right::NS)
+            .and_then(Visibility::parse)
+        {
             Some(v) => (v, false),
             None => return Err(RecordError::BadAccessRights(format!("<{}>", n.as_str()))),
         },
         [other] => return Err(RecordError::BadAccessRights(other.to_string())),
-        many => return Err(RecordError::BadAccessRights(format!("{} values", many.len()))),
+        many => {
+            return Err(RecordError::BadAccessRights(format!(
+                "{} values",
+                many.len()
+            )));
+        }
     };
     if access_defaulted {
-        triples.push(Triple::new(record.clone(), dct::ACCESS_RIGHTS, visibility.iri()));
+        triples.push(Triple::new(
+            record.clone(),
+            dct::ACCESS_RIGHTS,
+            visibility.iri(),
+        ));
     }
     // 5. required content
     if kind != Kind::Agency && !has(&triples, dct::TITLE.as_str()) {
-        return Err(RecordError::Missing(format!("the {} has no dct:title (\"title\" in JSON)", kind.as_str())));
+        return Err(RecordError::Missing(format!(
+            "the {} has no dct:title (\"title\" in JSON)",
+            kind.as_str()
+        )));
     }
     if kind == Kind::Agency && !has(&triples, foaf::NAME.as_str()) {
         return Err(RecordError::Missing("the agency has no foaf:name".into()));
@@ -303,7 +405,16 @@ pub fn normalise(triples: Vec<Triple>, kind: Kind, ctx: &NormaliseContext<'_>) -
         .collect();
     let (title_vi, title_en) = titles(&triples, &rs);
     let (triples, canonical, hash) = canonicalise(triples);
-    Ok(Normalised { triples, canonical, hash, visibility, access_defaulted, shared_with, title_vi, title_en })
+    Ok(Normalised {
+        triples,
+        canonical,
+        hash,
+        visibility,
+        access_defaulted,
+        shared_with,
+        title_vi,
+        title_en,
+    })
 }
 
 fn titles(triples: &[Triple], rs: &NamedOrBlankNode) -> (Option<String>, Option<String>) {
@@ -311,7 +422,10 @@ fn titles(triples: &[Triple], rs: &NamedOrBlankNode) -> (Option<String>, Option<
     let mut vi = None;
     let mut en = None;
     let mut plain = None;
-    for t in triples.iter().filter(|t| &t.subject == rs && label_p.contains(&t.predicate.as_str())) {
+    for t in triples
+        .iter()
+        .filter(|t| &t.subject == rs && label_p.contains(&t.predicate.as_str()))
+    {
         if let Term::Literal(l) = &t.object {
             match l.language() {
                 Some(lang) if lang.starts_with("vi") => vi = vi.or(Some(l.value().to_owned())),
@@ -327,7 +441,10 @@ fn titles(triples: &[Triple], rs: &NamedOrBlankNode) -> (Option<String>, Option<
 /// Sorted unique triples, their canonical N-Triples and its SHA-256. On a blank-node-free
 /// graph RDFC-1.0 canonical N-Quads is exactly this: sorted canonical N-Triples lines.
 pub fn canonicalise(triples: Vec<Triple>) -> (Vec<Triple>, String, String) {
-    let mut lines: Vec<(String, Triple)> = triples.into_iter().map(|t| (format!("{t} .\n"), t)).collect();
+    let mut lines: Vec<(String, Triple)> = triples
+        .into_iter()
+        .map(|t| (format!("{t} .\n"), t))
+        .collect();
     lines.sort_by(|a, b| a.0.cmp(&b.0));
     lines.dedup_by(|a, b| a.0 == b.0);
     let canonical: String = lines.iter().map(|(l, _)| l.as_str()).collect();
@@ -336,10 +453,13 @@ pub fn canonicalise(triples: Vec<Triple>) -> (Vec<Triple>, String, String) {
 }
 
 fn normalise_literal(predicate: &NamedNode, object: Term) -> Term {
-    let Term::Literal(l) = object else { return object };
+    let Term::Literal(l) = object else {
+        return object;
+    };
     let value: String = l.value().nfc().collect();
     if let Some(lang) = l.language() {
-        return Literal::new_language_tagged_literal_unchecked(value, lang.to_ascii_lowercase()).into();
+        return Literal::new_language_tagged_literal_unchecked(value, lang.to_ascii_lowercase())
+            .into();
     }
     let dt = l.datatype();
     let is_date_prop = predicate.as_ref() == dct::ISSUED || predicate.as_ref() == dct::MODIFIED;
@@ -347,7 +467,9 @@ fn normalise_literal(predicate: &NamedNode, object: Term) -> Term {
         if chrono::NaiveDate::parse_from_str(&value, "%Y-%m-%d").is_ok() {
             return Literal::new_typed_literal(value, xsd::DATE).into();
         }
-        if chrono::DateTime::parse_from_rfc3339(&value).is_ok() || chrono::NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S").is_ok() {
+        if chrono::DateTime::parse_from_rfc3339(&value).is_ok()
+            || chrono::NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S").is_ok()
+        {
             return Literal::new_typed_literal(value, xsd::DATE_TIME).into();
         }
     }
@@ -397,7 +519,9 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
                     .map(|&i| {
                         let t = &triples[i];
                         let o = match &t.object {
-                            Term::BlankNode(o) => format!("_:{}", digest(o, triples, out_edges, memo, visiting)),
+                            Term::BlankNode(o) => {
+                                format!("_:{}", digest(o, triples, out_edges, memo, visiting))
+                            }
                             other => other.to_string(),
                         };
                         format!("{} {o}", t.predicate)
@@ -416,14 +540,22 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
     let mut used: HashMap<String, usize> = HashMap::new();
     let mut ordered: Vec<(String, BlankNode)> = bnodes
         .iter()
-        .map(|b| (digest(b, &triples, &out_edges, &mut memo, &mut HashSet::new()), b.clone()))
+        .map(|b| {
+            (
+                digest(b, &triples, &out_edges, &mut memo, &mut HashSet::new()),
+                b.clone(),
+            )
+        })
         .collect();
     ordered.sort_by(|a, b| a.0.cmp(&b.0));
     for (h, b) in ordered {
         let n = used.entry(h.clone()).or_insert(0);
         *n += 1;
         let local = if *n == 1 { h } else { format!("{h}-{n}") };
-        names.insert(b, NamedNode::new_unchecked(format!("{record_iri}#genid-{local}")));
+        names.insert(
+            b,
+            NamedNode::new_unchecked(format!("{record_iri}#genid-{local}")),
+        );
     }
     triples
         .into_iter()
@@ -474,7 +606,13 @@ mod tests {
     use oxigraph::io::RdfFormat;
 
     fn parse(ttl: &str) -> Vec<Triple> {
-        crate::rdf::parse_triples(ttl.as_bytes(), RdfFormat::Turtle, "http://x", "http://x/ctx").expect("turtle")
+        crate::rdf::parse_triples(
+            ttl.as_bytes(),
+            RdfFormat::Turtle,
+            "http://x",
+            "http://x/ctx",
+        )
+        .expect("turtle")
     }
 
     const DS: &str = r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
@@ -483,7 +621,11 @@ mod tests {
                             [ a dcat:Distribution ; dcat:accessURL <http://agency.example/f.json> ] ."#;
 
     fn ctx() -> NormaliseContext<'static> {
-        NormaliseContext { record_iri: "http://reg/datasets/1", agency_iri: "http://reg/agencies/sxd", default_access: Visibility::Public }
+        NormaliseContext {
+            record_iri: "http://reg/datasets/1",
+            agency_iri: "http://reg/agencies/sxd",
+            default_access: Visibility::Public,
+        }
     }
 
     #[test]
@@ -492,8 +634,13 @@ mod tests {
         let b = normalise(parse(DS), Kind::Dataset, &ctx()).expect("ok");
         assert_eq!(a.hash, b.hash);
         assert!(!a.canonical.contains("_:"));
-        assert!(a.canonical.contains("<http://reg/datasets/1> <http://purl.org/dc/terms/publisher> <http://reg/agencies/sxd>"));
-        assert!(a.canonical.contains("\"http://agency.example/ds/1\""), "original IRI kept as identifier");
+        assert!(a.canonical.contains(
+            "<http://reg/datasets/1> <http://purl.org/dc/terms/publisher> <http://reg/agencies/sxd>"
+        ));
+        assert!(
+            a.canonical.contains("\"http://agency.example/ds/1\""),
+            "original IRI kept as identifier"
+        );
         assert!(a.access_defaulted);
         assert_eq!(a.visibility, Visibility::Public);
     }
@@ -511,7 +658,10 @@ mod tests {
     #[test]
     fn unchanged_distribution_keeps_its_skolem_iri() {
         let a = normalise(parse(DS), Kind::Dataset, &ctx()).expect("ok");
-        let more = DS.replace(" .\"", "").replace("f.json> ] .", "f.json> ], [ a dcat:Distribution ; dcat:accessURL <http://agency.example/f.xml> ] .");
+        let more = DS.replace(" .\"", "").replace(
+            "f.json> ] .",
+            "f.json> ], [ a dcat:Distribution ; dcat:accessURL <http://agency.example/f.xml> ] .",
+        );
         let b = normalise(parse(&more), Kind::Dataset, &ctx()).expect("ok");
         let (added, removed) = diff(&a.canonical, &b.canonical);
         assert!(removed.is_empty(), "{removed:?}");
@@ -520,12 +670,24 @@ mod tests {
 
     #[test]
     fn bad_access_rights_and_missing_title_are_refused() {
-        let bad = DS.replace("dct:title", "dct:accessRights <http://example.org/open> ; dct:title");
-        assert!(matches!(normalise(parse(&bad), Kind::Dataset, &ctx()), Err(RecordError::BadAccessRights(_))));
+        let bad = DS.replace(
+            "dct:title",
+            "dct:accessRights <http://example.org/open> ; dct:title",
+        );
+        assert!(matches!(
+            normalise(parse(&bad), Kind::Dataset, &ctx()),
+            Err(RecordError::BadAccessRights(_))
+        ));
         let untitled = DS.replace("dct:title \"Danh sách trường học\"@vi ;", "");
-        assert!(matches!(normalise(parse(&untitled), Kind::Dataset, &ctx()), Err(RecordError::Missing(_))));
+        assert!(matches!(
+            normalise(parse(&untitled), Kind::Dataset, &ctx()),
+            Err(RecordError::Missing(_))
+        ));
         let two = format!("{DS} <http://b> a <http://www.w3.org/ns/dcat#Dataset> .");
-        assert!(matches!(normalise(parse(&two), Kind::Dataset, &ctx()), Err(RecordError::SeveralMainResources(2, _))));
+        assert!(matches!(
+            normalise(parse(&two), Kind::Dataset, &ctx()),
+            Err(RecordError::SeveralMainResources(2, _))
+        ));
     }
 
     #[test]

@@ -29,7 +29,12 @@ impl AppState {
 /// Builds the routes and the OpenAPI document from one declaration.
 pub fn configure<T>(app: utoipa_actix_web::UtoipaApp<T>) -> (App<T>, utoipa::openapi::OpenApi)
 where
-    T: actix_web::dev::ServiceFactory<actix_web::dev::ServiceRequest, Config = (), Error = actix_web::Error, InitError = ()>,
+    T: actix_web::dev::ServiceFactory<
+            actix_web::dev::ServiceRequest,
+            Config = (),
+            Error = actix_web::Error,
+            InitError = (),
+        >,
 {
     app.openapi(crate::api::base_openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::routes))
@@ -54,9 +59,26 @@ fn path_error(err: actix_web::error::PathError, _: &HttpRequest) -> actix_web::E
 fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     use actix_web::error::JsonPayloadError as E;
     match err {
-        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => ApiError::new(Code::PayloadTooLarge, format!("the body exceeds the limit of {limit} bytes")).into(),
-        E::ContentType => ApiError::new(Code::UnsupportedMediaType, "send Content-Type: application/json").into(),
-        E::Deserialize(e) => ApiError { code: Code::InvalidJson, detail: format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column()), position: Some((e.line() as u64, e.column() as u64)) }.into(),
+        E::Overflow { limit } | E::OverflowKnownLength { limit, .. } => ApiError::new(
+            Code::PayloadTooLarge,
+            format!("the body exceeds the limit of {limit} bytes"),
+        )
+        .into(),
+        E::ContentType => ApiError::new(
+            Code::UnsupportedMediaType,
+            "send Content-Type: application/json",
+        )
+        .into(),
+        E::Deserialize(e) => ApiError {
+            code: Code::InvalidJson,
+            detail: format!(
+                "invalid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+            position: Some((e.line() as u64, e.column() as u64)),
+        }
+        .into(),
         other => ApiError::new(Code::InvalidJson, other.to_string()).into(),
     }
 }
@@ -66,29 +88,47 @@ fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_
 }
 
 async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(Code::NotFound, format!("no resource at {}", req.path())))
+    Err(ApiError::new(
+        Code::NotFound,
+        format!("no resource at {}", req.path()),
+    ))
 }
 
 /// Runs the server until it is stopped.
-pub async fn run(state: web::Data<AppState>, on_bound: impl FnOnce(&[std::net::SocketAddr])) -> anyhow::Result<()> {
+pub async fn run(
+    state: web::Data<AppState>,
+    on_bound: impl FnOnce(&[std::net::SocketAddr]),
+) -> anyhow::Result<()> {
     let limit = state.config.http.body_limit;
     let st = state.clone();
+    let api = openapi();
     let server = HttpServer::new(move || {
-        let (app, api) = configure(
+        let (app, _) = configure(
             App::new()
+                // Registered before the /api/v1 scope, which would otherwise answer 404 for them.
+                .service(
+                    SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api.clone()),
+                )
+                .service(web::redirect("/api/v1/docs", "/api/v1/docs/"))
                 .app_data(st.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))
-                .app_data(web::JsonConfig::default().limit(limit).error_handler(json_error))
-                .app_data(web::FormConfig::default().limit(limit).error_handler(form_error))
+                .app_data(
+                    web::JsonConfig::default()
+                        .limit(limit)
+                        .error_handler(json_error),
+                )
+                .app_data(
+                    web::FormConfig::default()
+                        .limit(limit)
+                        .error_handler(form_error),
+                )
                 .app_data(web::PayloadConfig::new(limit))
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap(tracing_actix())
                 .into_utoipa_app(),
         );
-        app.service(SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api))
-            .service(web::redirect("/api/v1/docs", "/api/v1/docs/"))
-            .configure(crate::api::deref::routes)
+        app.configure(crate::api::deref::routes)
             .default_service(web::to(not_found))
     })
     .bind(&state.config.http.bind)
@@ -124,11 +164,16 @@ mod tests {
     #[test]
     fn committed_openapi_matches_the_code() {
         let generated = super::openapi().to_pretty_json().expect("serialise");
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec/openapi.json");
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../api-spec/openapi.json");
         if std::env::var("DANHMUC_WRITE_OPENAPI").is_ok() {
             std::fs::write(&path, format!("{generated}\n")).expect("write api-spec/openapi.json");
         }
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert_eq!(committed.trim_end(), generated.trim_end(), "api-spec/openapi.json is stale; rerun with DANHMUC_WRITE_OPENAPI=1");
+        assert_eq!(
+            committed.trim_end(),
+            generated.trim_end(),
+            "api-spec/openapi.json is stale; rerun with DANHMUC_WRITE_OPENAPI=1"
+        );
     }
 }

@@ -21,7 +21,14 @@ const RESULT_TYPES: &[&str] = &[
     "text/tab-separated-values",
     "application/json",
 ];
-const GRAPH_TYPES: &[&str] = &["text/turtle", "application/n-triples", "application/rdf+xml", "application/ld+json", "application/n-quads", "application/trig"];
+const GRAPH_TYPES: &[&str] = &[
+    "text/turtle",
+    "application/n-triples",
+    "application/rdf+xml",
+    "application/ld+json",
+    "application/n-quads",
+    "application/trig",
+];
 
 /// A parsed protocol request.
 #[derive(Debug, Default)]
@@ -37,7 +44,10 @@ fn parse_pairs(pairs: &[(String, String)], req: &mut ProtocolRequest) -> ApiResu
         match k.as_str() {
             "query" => {
                 if req.query.is_some() {
-                    return Err(ApiError::new(Code::BadRequest, "more than one 'query' parameter"));
+                    return Err(ApiError::new(
+                        Code::BadRequest,
+                        "more than one 'query' parameter",
+                    ));
                 }
                 req.query = Some(v.clone());
             }
@@ -51,14 +61,20 @@ fn parse_pairs(pairs: &[(String, String)], req: &mut ProtocolRequest) -> ApiResu
 }
 
 fn decode_form(bytes: &[u8]) -> ApiResult<Vec<(String, String)>> {
-    let s = std::str::from_utf8(bytes).map_err(|_| ApiError::new(Code::BadRequest, "the request is not valid UTF-8"))?;
+    let s = std::str::from_utf8(bytes)
+        .map_err(|_| ApiError::new(Code::BadRequest, "the request is not valid UTF-8"))?;
     let mut out = Vec::new();
     for part in s.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         let dec = |x: &str| {
             urlencoding::decode(&x.replace('+', " "))
                 .map(|c| c.into_owned())
-                .map_err(|_| ApiError::new(Code::BadRequest, "the request is not valid UTF-8 after percent-decoding"))
+                .map_err(|_| {
+                    ApiError::new(
+                        Code::BadRequest,
+                        "the request is not valid UTF-8 after percent-decoding",
+                    )
+                })
         };
         out.push((dec(k)?, dec(v)?));
     }
@@ -76,11 +92,18 @@ fn decode_form(bytes: &[u8]) -> ApiResult<Vec<(String, String)>> {
         (status = 403, description = "updates are refused: read-only", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 503, description = "timed out and cancelled", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/sparql")]
-pub async fn get_sparql(state: web::Data<AppState>, caller: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn get_sparql(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+) -> ApiResult<HttpResponse> {
     let mut p = ProtocolRequest::default();
     parse_pairs(&decode_form(req.query_string().as_bytes())?, &mut p)?;
     if p.update {
-        return Err(ApiError::new(Code::UpdateForbidden, "SPARQL Update is not accepted: this endpoint is read-only (and updates are never sent by GET)"));
+        return Err(ApiError::new(
+            Code::UpdateForbidden,
+            "SPARQL Update is not accepted: this endpoint is read-only (and updates are never sent by GET)",
+        ));
     }
     execute(&state, &caller, &req, p).await
 }
@@ -94,25 +117,57 @@ pub async fn get_sparql(state: web::Data<AppState>, caller: Caller, req: HttpReq
         (status = 403, description = "updates are refused: read-only", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 415, description = "unsupported Content-Type", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/sparql")]
-pub async fn post_sparql(state: web::Data<AppState>, caller: Caller, req: HttpRequest, payload: web::Payload) -> ApiResult<HttpResponse> {
+pub async fn post_sparql(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<HttpResponse> {
     let body = crate::api::read_body(&req, payload, state.config.http.body_limit).await?;
-    let ct = crate::api::header(&req, "content-type").unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let ct = crate::api::header(&req, "content-type")
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let mut p = ProtocolRequest::default();
     parse_pairs(&decode_form(req.query_string().as_bytes())?, &mut p)?;
     match ct.as_str() {
         "application/x-www-form-urlencoded" => parse_pairs(&decode_form(&body)?, &mut p)?,
         "application/sparql-query" => {
             if p.query.is_some() {
-                return Err(ApiError::new(Code::BadRequest, "a direct POST carries the query in the body, not also in the URL"));
+                return Err(ApiError::new(
+                    Code::BadRequest,
+                    "a direct POST carries the query in the body, not also in the URL",
+                ));
             }
-            p.query = Some(String::from_utf8(body.to_vec()).map_err(|_| ApiError::new(Code::BadRequest, "the query is not valid UTF-8"))?);
+            p.query =
+                Some(String::from_utf8(body.to_vec()).map_err(|_| {
+                    ApiError::new(Code::BadRequest, "the query is not valid UTF-8")
+                })?);
         }
         "application/sparql-update" => p.update = true,
-        "" => return Err(ApiError::new(Code::UnsupportedMediaType, "POST to /sparql needs Content-Type application/sparql-query or application/x-www-form-urlencoded")),
-        other => return Err(ApiError::new(Code::UnsupportedMediaType, format!("Content-Type '{other}' is not a SPARQL request; use application/sparql-query or application/x-www-form-urlencoded"))),
+        "" => {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                "POST to /sparql needs Content-Type application/sparql-query or application/x-www-form-urlencoded",
+            ));
+        }
+        other => {
+            return Err(ApiError::new(
+                Code::UnsupportedMediaType,
+                format!(
+                    "Content-Type '{other}' is not a SPARQL request; use application/sparql-query or application/x-www-form-urlencoded"
+                ),
+            ));
+        }
     }
     if p.update {
-        return Err(ApiError::new(Code::UpdateForbidden, "SPARQL Update is not accepted: this endpoint is read-only; change records through /api/v1"));
+        return Err(ApiError::new(
+            Code::UpdateForbidden,
+            "SPARQL Update is not accepted: this endpoint is read-only; change records through /api/v1",
+        ));
     }
     execute(&state, &caller, &req, p).await
 }
@@ -130,7 +185,10 @@ async fn scope(state: &AppState, caller: &Caller) -> ApiResult<(Tier, Option<Vec
                 let mut allowed = state.registry.log.government_iris().await?;
                 allowed.extend(grants);
                 for (name, _) in vocab::CODELISTS {
-                    allowed.push(format!("{VOCAB_GRAPH_PREFIX}codelist/{}", name.trim_end_matches(".ttl")));
+                    allowed.push(format!(
+                        "{VOCAB_GRAPH_PREFIX}codelist/{}",
+                        name.trim_end_matches(".ttl")
+                    ));
                 }
                 allowed.push(format!("{VOCAB_GRAPH_PREFIX}dcatvn"));
                 Ok((Tier::All, Some(allowed)))
@@ -141,21 +199,46 @@ async fn scope(state: &AppState, caller: &Caller) -> ApiResult<(Tier, Option<Vec
 }
 
 fn iri(s: &str) -> ApiResult<NamedNode> {
-    NamedNode::new(s).map_err(|e| ApiError::new(Code::BadRequest, format!("'{s}' is not an IRI: {e}")))
+    NamedNode::new(s)
+        .map_err(|e| ApiError::new(Code::BadRequest, format!("'{s}' is not an IRI: {e}")))
 }
 
-async fn execute(state: &AppState, caller: &Caller, req: &HttpRequest, p: ProtocolRequest) -> ApiResult<HttpResponse> {
-    let query_text = p.query.clone().ok_or_else(|| ApiError::new(Code::BadRequest, "no 'query' parameter"))?;
-    let graphs = state.registry.graphs.clone().ok_or_else(|| ApiError::new(Code::NotReady, "the graph store is not open"))?;
+async fn execute(
+    state: &AppState,
+    caller: &Caller,
+    req: &HttpRequest,
+    p: ProtocolRequest,
+) -> ApiResult<HttpResponse> {
+    let query_text = p
+        .query
+        .clone()
+        .ok_or_else(|| ApiError::new(Code::BadRequest, "no 'query' parameter"))?;
+    let graphs = state
+        .registry
+        .graphs
+        .clone()
+        .ok_or_else(|| ApiError::new(Code::NotReady, "the graph store is not open"))?;
     let token = CancellationToken::new();
-    let mut prepared = SparqlEvaluator::new()
+    // Relative IRIs in a query resolve against the endpoint's own IRI.
+    let evaluator = SparqlEvaluator::new()
+        .with_base_iri(format!("{}/sparql", state.registry.base))
+        .map_err(|e| ApiError::internal(format!("base IRI: {e}")))?;
+    let mut prepared = evaluator
         .with_cancellation_token(token.clone())
         .parse_query(&query_text)
         .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     // Protocol parameters override the query's own FROM / FROM NAMED.
     if !p.default_graphs.is_empty() || !p.named_graphs.is_empty() {
-        let d: Vec<GraphName> = p.default_graphs.iter().map(|g| iri(g).map(GraphName::NamedNode)).collect::<ApiResult<_>>()?;
-        let n: Vec<NamedOrBlankNode> = p.named_graphs.iter().map(|g| iri(g).map(NamedOrBlankNode::NamedNode)).collect::<ApiResult<_>>()?;
+        let d: Vec<GraphName> = p
+            .default_graphs
+            .iter()
+            .map(|g| iri(g).map(GraphName::NamedNode))
+            .collect::<ApiResult<_>>()?;
+        let n: Vec<NamedOrBlankNode> = p
+            .named_graphs
+            .iter()
+            .map(|g| iri(g).map(NamedOrBlankNode::NamedNode))
+            .collect::<ApiResult<_>>()?;
         let ds = prepared.dataset_mut();
         ds.set_default_graph(d);
         ds.set_available_named_graphs(n);
@@ -167,8 +250,17 @@ async fn execute(state: &AppState, caller: &Caller, req: &HttpRequest, p: Protoc
         let allowed_set: HashSet<&str> = allowed.iter().map(String::as_str).collect();
         let ds = prepared.dataset_mut();
         let default: Vec<GraphName> = match ds.default_graph_graphs() {
-            None => allowed.iter().map(|g| GraphName::NamedNode(NamedNode::new_unchecked(g))).collect(),
-            Some(gs) => gs.iter().filter(|g| matches!(g, GraphName::NamedNode(n) if allowed_set.contains(n.as_str()))).cloned().collect(),
+            None => allowed
+                .iter()
+                .map(|g| GraphName::NamedNode(NamedNode::new_unchecked(g)))
+                .collect(),
+            Some(gs) => gs
+                .iter()
+                .filter(
+                    |g| matches!(g, GraphName::NamedNode(n) if allowed_set.contains(n.as_str())),
+                )
+                .cloned()
+                .collect(),
         };
         let named: Vec<NamedOrBlankNode> = match ds.available_named_graphs() {
             None => allowed.iter().map(|g| NamedOrBlankNode::NamedNode(NamedNode::new_unchecked(g))).collect(),
@@ -189,19 +281,37 @@ async fn execute(state: &AppState, caller: &Caller, req: &HttpRequest, p: Protoc
         Err(_) => {
             // Stop the evaluation itself, not just our wait for it.
             token.cancel();
-            return Err(ApiError::new(Code::QueryTimeout, format!("the query ran longer than {} s and was cancelled", timeout.as_secs_f32())));
+            return Err(ApiError::new(
+                Code::QueryTimeout,
+                format!(
+                    "the query ran longer than {} s and was cancelled",
+                    timeout.as_secs_f32()
+                ),
+            ));
         }
     };
-    Ok(HttpResponse::Ok().content_type(media).insert_header(("Vary", "Accept")).body(body))
+    Ok(HttpResponse::Ok()
+        .content_type(media)
+        .insert_header(("Vary", "Accept"))
+        .body(body))
 }
 
 fn eval_error(e: QueryEvaluationError) -> ApiError {
     match e {
-        QueryEvaluationError::Cancelled => ApiError::new(Code::QueryTimeout, "the query ran past the timeout and was cancelled"),
-        QueryEvaluationError::Dataset(e) | QueryEvaluationError::Unexpected(e) => ApiError::internal(e),
-        QueryEvaluationError::Service(_) | QueryEvaluationError::UnsupportedService(_) | QueryEvaluationError::UnboundService | QueryEvaluationError::InvalidServiceName(_) => {
-            ApiError::new(Code::InvalidQuery, "SERVICE (federated query) is not available on this endpoint")
+        QueryEvaluationError::Cancelled => ApiError::new(
+            Code::QueryTimeout,
+            "the query ran past the timeout and was cancelled",
+        ),
+        QueryEvaluationError::Dataset(e) | QueryEvaluationError::Unexpected(e) => {
+            ApiError::internal(e)
         }
+        QueryEvaluationError::Service(_)
+        | QueryEvaluationError::UnsupportedService(_)
+        | QueryEvaluationError::UnboundService
+        | QueryEvaluationError::InvalidServiceName(_) => ApiError::new(
+            Code::InvalidQuery,
+            "SERVICE (federated query) is not available on this endpoint",
+        ),
         other => ApiError::new(Code::InvalidQuery, other.to_string()),
     }
 }
@@ -209,11 +319,19 @@ fn eval_error(e: QueryEvaluationError) -> ApiError {
 fn serialize(results: QueryResults<'_>, accept: Option<&str>) -> ApiResult<(String, Vec<u8>)> {
     match results {
         QueryResults::Graph(triples) => {
-            let media = crate::rdf::negotiate(accept, GRAPH_TYPES)
-                .ok_or_else(|| ApiError::new(Code::NotAcceptable, format!("graph results are available as {}", GRAPH_TYPES.join(", "))))?;
-            let format = RdfFormat::from_media_type(media).ok_or_else(|| ApiError::internal("graph format"))?;
+            let media = crate::rdf::negotiate(accept, GRAPH_TYPES).ok_or_else(|| {
+                ApiError::new(
+                    Code::NotAcceptable,
+                    format!("graph results are available as {}", GRAPH_TYPES.join(", ")),
+                )
+            })?;
+            let format = RdfFormat::from_media_type(media)
+                .ok_or_else(|| ApiError::internal("graph format"))?;
             let mut ser = RdfSerializer::from_format(format);
-            if matches!(format, RdfFormat::Turtle | RdfFormat::RdfXml | RdfFormat::TriG) {
+            if matches!(
+                format,
+                RdfFormat::Turtle | RdfFormat::RdfXml | RdfFormat::TriG
+            ) {
                 for (p, ns) in vocab::PREFIXES {
                     ser = ser.with_prefix(*p, *ns).map_err(ApiError::internal)?;
                 }
@@ -223,11 +341,16 @@ fn serialize(results: QueryResults<'_>, accept: Option<&str>) -> ApiResult<(Stri
                 let t = t.map_err(eval_error)?;
                 w.serialize_triple(&t).map_err(ApiError::internal)?;
             }
-            Ok((format!("{media}; charset=utf-8"), w.finish().map_err(ApiError::internal)?))
+            Ok((
+                format!("{media}; charset=utf-8"),
+                w.finish().map_err(ApiError::internal)?,
+            ))
         }
         QueryResults::Boolean(b) => {
             let (media, format) = results_format(accept)?;
-            let out = QueryResultsSerializer::from_format(format).serialize_boolean_to_writer(Vec::new(), b).map_err(ApiError::internal)?;
+            let out = QueryResultsSerializer::from_format(format)
+                .serialize_boolean_to_writer(Vec::new(), b)
+                .map_err(ApiError::internal)?;
             Ok((media, out))
         }
         QueryResults::Solutions(solutions) => {
@@ -245,15 +368,23 @@ fn serialize(results: QueryResults<'_>, accept: Option<&str>) -> ApiResult<(Stri
 }
 
 fn results_format(accept: Option<&str>) -> ApiResult<(String, QueryResultsFormat)> {
-    let media = crate::rdf::negotiate(accept, RESULT_TYPES)
-        .ok_or_else(|| ApiError::new(Code::NotAcceptable, format!("results are available as {}", RESULT_TYPES[..4].join(", "))))?;
+    let media = crate::rdf::negotiate(accept, RESULT_TYPES).ok_or_else(|| {
+        ApiError::new(
+            Code::NotAcceptable,
+            format!("results are available as {}", RESULT_TYPES[..4].join(", ")),
+        )
+    })?;
     let format = match media {
         "application/sparql-results+xml" => QueryResultsFormat::Xml,
         "text/csv" => QueryResultsFormat::Csv,
         "text/tab-separated-values" => QueryResultsFormat::Tsv,
         _ => QueryResultsFormat::Json,
     };
-    let media = if media == "application/json" { "application/sparql-results+json" } else { media };
+    let media = if media == "application/json" {
+        "application/sparql-results+json"
+    } else {
+        media
+    };
     Ok((format!("{media}; charset=utf-8"), format))
 }
 

@@ -26,8 +26,16 @@ pub fn binary() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test exe path");
-        let bin = exe.parent().and_then(Path::parent).expect("target dir").join("danhmuc");
-        assert!(bin.exists(), "{} missing: run the tests with `cargo test --workspace`", bin.display());
+        let bin = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target dir")
+            .join("danhmuc");
+        assert!(
+            bin.exists(),
+            "{} missing: run the tests with `cargo test --workspace`",
+            bin.display()
+        );
         bin
     })
     .clone()
@@ -35,8 +43,16 @@ pub fn binary() -> PathBuf {
 
 /// Runs the CLI and returns (status, stdout, stderr).
 pub fn cli(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(binary()).args(args).env("DANHMUC_LOG", "warn").output().expect("run danhmuc");
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(binary())
+        .args(args)
+        .env("DANHMUC_LOG", "warn")
+        .output()
+        .expect("run danhmuc");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// A fresh PostgreSQL database, dropped when the value is dropped.
@@ -47,12 +63,17 @@ pub struct PgDatabase {
 }
 
 fn pg_admin(sql: &str) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     rt.block_on(async {
         use sqlx::Connection;
         let mut c = sqlx::PgConnection::connect("postgres://postgres@127.0.0.1:5432/test")
             .await
-            .expect("PostgreSQL at 127.0.0.1:5432 (database test) must be reachable; .ci/run starts it");
+            .expect(
+                "PostgreSQL at 127.0.0.1:5432 (database test) must be reachable; .ci/run starts it",
+            );
         sqlx::query(sql).execute(&mut c).await.expect("admin SQL");
     });
 }
@@ -62,13 +83,19 @@ impl PgDatabase {
     pub fn create() -> PgDatabase {
         let name = format!("danhmuc_t_{}", uuid::Uuid::new_v4().simple());
         pg_admin(&format!("CREATE DATABASE {name}"));
-        PgDatabase { url: format!("postgres://postgres@127.0.0.1:5432/{name}"), name }
+        PgDatabase {
+            url: format!("postgres://postgres@127.0.0.1:5432/{name}"),
+            name,
+        }
     }
 }
 
 impl Drop for PgDatabase {
     fn drop(&mut self) {
-        pg_admin(&format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
+        pg_admin(&format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            self.name
+        ));
     }
 }
 
@@ -96,7 +123,11 @@ pub struct Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
 }
 
 impl Server {
@@ -210,7 +241,10 @@ impl Server {
 
     /// A blocking client.
     pub fn client(&self) -> reqwest::blocking::Client {
-        reqwest::blocking::Client::builder().timeout(Duration::from_secs(60)).build().expect("client")
+        reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(60))
+            .build()
+            .expect("client")
     }
 
     /// GET with an optional token.
@@ -223,8 +257,18 @@ impl Server {
     }
 
     /// POST a body with a content type and token.
-    pub fn post(&self, path: &str, ct: &str, body: impl Into<reqwest::blocking::Body>, token: Option<&str>) -> reqwest::blocking::Response {
-        let mut r = self.client().post(format!("{}{path}", self.url)).header("content-type", ct).body(body);
+    pub fn post(
+        &self,
+        path: &str,
+        ct: &str,
+        body: impl Into<reqwest::blocking::Body>,
+        token: Option<&str>,
+    ) -> reqwest::blocking::Response {
+        let mut r = self
+            .client()
+            .post(format!("{}{path}", self.url))
+            .header("content-type", ct)
+            .body(body);
         if let Some(t) = token {
             r = r.bearer_auth(t);
         }
@@ -233,7 +277,12 @@ impl Server {
 
     /// Creates an agency (as admin).
     pub fn agency(&self, code: &str, vi: &str) {
-        let r = self.post("/api/v1/agencies", "application/json", serde_json::json!({"code": code, "name": {"vi": vi, "en": code}}).to_string(), Some(&self.admin));
+        let r = self.post(
+            "/api/v1/agencies",
+            "application/json",
+            serde_json::json!({"code": code, "name": {"vi": vi, "en": code}}).to_string(),
+            Some(&self.admin),
+        );
         assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
     }
 
@@ -246,12 +295,21 @@ impl Server {
 
     /// Runs a SPARQL SELECT/ASK with JSON results.
     pub fn sparql(&self, query: &str, token: Option<&str>) -> serde_json::Value {
-        let mut r = self.client().post(format!("{}/sparql", self.url)).header("content-type", "application/sparql-query").header("accept", "application/sparql-results+json").body(query.to_owned());
+        let mut r = self
+            .client()
+            .post(format!("{}/sparql", self.url))
+            .header("content-type", "application/sparql-query")
+            .header("accept", "application/sparql-results+json")
+            .body(query.to_owned());
         if let Some(t) = token {
             r = r.bearer_auth(t);
         }
         let r = r.send().expect("sparql");
-        assert!(r.status().is_success(), "sparql failed: {}", r.text().unwrap_or_default());
+        assert!(
+            r.status().is_success(),
+            "sparql failed: {}",
+            r.text().unwrap_or_default()
+        );
         r.json().expect("json results")
     }
 }
@@ -268,7 +326,11 @@ pub fn fixtures() -> Option<PathBuf> {
     if p.exists() {
         Some(p)
     } else {
-        assert!(std::env::var("CI").is_err(), "fixtures missing under CI: {}", p.display());
+        assert!(
+            std::env::var("CI").is_err(),
+            "fixtures missing under CI: {}",
+            p.display()
+        );
         None
     }
 }

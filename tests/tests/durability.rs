@@ -16,14 +16,26 @@ fn sigkill_loses_no_acknowledged_write() {
         let writer = {
             let acked = acked.clone();
             std::thread::spawn(move || {
-                let client = reqwest::blocking::Client::builder().timeout(std::time::Duration::from_secs(10)).build().expect("client");
+                let client = reqwest::blocking::Client::builder()
+                    .timeout(std::time::Duration::from_secs(10))
+                    .build()
+                    .expect("client");
                 for i in 0..100_000usize {
                     let body = json!({"type": "Dataset", "title": {"vi": format!("Bản ghi bền vững {i}")}}).to_string();
-                    let r = client.post(format!("{url}/api/v1/datasets")).header("content-type", "application/json").bearer_auth(&token).body(body).send();
+                    let r = client
+                        .post(format!("{url}/api/v1/datasets"))
+                        .header("content-type", "application/json")
+                        .bearer_auth(&token)
+                        .body(body)
+                        .send();
                     match r {
                         Ok(r) if r.status().as_u16() == 201 => {
                             let v: Value = r.json().expect("json");
-                            acked.lock().expect("lock").push((v["id"].as_str().expect("id").to_owned(), v["iri"].as_str().expect("iri").to_owned(), i));
+                            acked.lock().expect("lock").push((
+                                v["id"].as_str().expect("id").to_owned(),
+                                v["iri"].as_str().expect("iri").to_owned(),
+                                i,
+                            ));
                         }
                         _ => break, // the server is gone
                     }
@@ -41,14 +53,32 @@ fn sigkill_loses_no_acknowledged_write() {
         s.restart();
         for (id, iri, i) in &acked {
             let r = s.get(&format!("/api/v1/datasets/{id}"), None);
-            assert_eq!(r.status().as_u16(), 200, "{backend:?}: acknowledged write {i} lost from the log");
+            assert_eq!(
+                r.status().as_u16(),
+                200,
+                "{backend:?}: acknowledged write {i} lost from the log"
+            );
             let v: Value = r.json().expect("json");
             assert_eq!(v["title"]["vi"], format!("Bản ghi bền vững {i}"));
             let ask = s.sparql(&format!("ASK {{ GRAPH <{iri}> {{ <{iri}> <http://purl.org/dc/terms/title> \"Bản ghi bền vững {i}\"@vi }} }}"), None);
-            assert_eq!(ask["boolean"], true, "{backend:?}: acknowledged write {i} missing from SPARQL");
+            assert_eq!(
+                ask["boolean"], true,
+                "{backend:?}: acknowledged write {i} missing from SPARQL"
+            );
         }
-        let count = s.sparql("SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }", None);
-        let n: usize = count["results"]["bindings"][0]["n"]["value"].as_str().expect("n").parse().expect("number");
-        assert!(n >= acked.len(), "SPARQL has {n} datasets, {} acknowledged", acked.len());
+        let count = s.sparql(
+            "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }",
+            None,
+        );
+        let n: usize = count["results"]["bindings"][0]["n"]["value"]
+            .as_str()
+            .expect("n")
+            .parse()
+            .expect("number");
+        assert!(
+            n >= acked.len(),
+            "SPARQL has {n} datasets, {} acknowledged",
+            acked.len()
+        );
     }
 }

@@ -15,8 +15,16 @@ const DATASET_JSON: &str = r#"{
 
 fn problem(r: reqwest::blocking::Response, status: u16, code: &str) -> Value {
     assert_eq!(r.status().as_u16(), status);
-    let ct = r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-    assert!(ct.starts_with("application/problem+json"), "content-type {ct}");
+    let ct = r
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    assert!(
+        ct.starts_with("application/problem+json"),
+        "content-type {ct}"
+    );
     let v: Value = r.json().expect("problem json");
     assert_eq!(v["code"], code, "{v}");
     assert_eq!(v["status"], status);
@@ -33,16 +41,32 @@ fn lifecycle(backend: Backend) {
     let other = s.token("editor", "so-yt");
 
     // create
-    let r = s.post("/api/v1/datasets", "application/json", DATASET_JSON, Some(&editor));
+    let r = s.post(
+        "/api/v1/datasets",
+        "application/json",
+        DATASET_JSON,
+        Some(&editor),
+    );
     assert_eq!(r.status().as_u16(), 201);
-    let location = r.headers()["location"].to_str().expect("location").to_owned();
+    let location = r.headers()["location"]
+        .to_str()
+        .expect("location")
+        .to_owned();
     let created: Value = r.json().expect("json");
     let id = created["id"].as_str().expect("id").to_owned();
     assert_eq!(location, format!("/api/v1/datasets/{id}"));
     assert_eq!(created["iri"], format!("{}/datasets/{id}", s.base));
     assert_eq!(created["registry"]["status"], "published");
-    assert_eq!(created["registry"]["accessRightsDefaulted"], true, "no dct:accessRights given: the default applies and is said");
-    assert!(created["registry"]["notes"][0].as_str().expect("note").contains("PUBLIC"));
+    assert_eq!(
+        created["registry"]["accessRightsDefaulted"], true,
+        "no dct:accessRights given: the default applies and is said"
+    );
+    assert!(
+        created["registry"]["notes"][0]
+            .as_str()
+            .expect("note")
+            .contains("PUBLIC")
+    );
 
     // read as JSON and as Turtle
     let r = s.get(&location, None);
@@ -53,13 +77,28 @@ fn lifecycle(backend: Backend) {
     assert_eq!(doc["accessRights"], "PUBLIC");
     assert_eq!(doc["publisher"], format!("{}/agencies/so-gddt", s.base));
     assert_eq!(doc["distribution"][0]["format"], "CSV");
-    let ttl = s.client().get(format!("{}{location}", s.url)).header("accept", "text/turtle").send().expect("ttl");
-    assert!(ttl.headers()["content-type"].to_str().expect("ct").starts_with("text/turtle"));
+    let ttl = s
+        .client()
+        .get(format!("{}{location}", s.url))
+        .header("accept", "text/turtle")
+        .send()
+        .expect("ttl");
+    assert!(
+        ttl.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/turtle")
+    );
     assert!(ttl.text().expect("body").contains("Danh sách trường học"));
 
     // PUT needs If-Match; a stale one is refused; another agency's editor is refused
     let put = |etag: Option<&str>, token: &str, body: &str| {
-        let mut r = s.client().put(format!("{}{location}", s.url)).header("content-type", "application/json").bearer_auth(token).body(body.to_owned());
+        let mut r = s
+            .client()
+            .put(format!("{}{location}", s.url))
+            .header("content-type", "application/json")
+            .bearer_auth(token)
+            .body(body.to_owned());
         if let Some(e) = etag {
             r = r.header("if-match", e);
         }
@@ -67,7 +106,11 @@ fn lifecycle(backend: Backend) {
     };
     let changed = DATASET_JSON.replace("Schools", "Schools of Tay Ninh");
     problem(put(None, &editor, &changed), 428, "precondition_required");
-    problem(put(Some("\"v0-stale\""), &editor, &changed), 412, "precondition_failed");
+    problem(
+        put(Some("\"v0-stale\""), &editor, &changed),
+        412,
+        "precondition_failed",
+    );
     problem(put(Some(&etag), &other, &changed), 403, "forbidden");
     let r = put(Some(&etag), &editor, &changed);
     assert_eq!(r.status().as_u16(), 200);
@@ -77,29 +120,69 @@ fn lifecycle(backend: Backend) {
     assert_eq!(v["outcome"], "updated");
     assert_eq!(v["registry"]["version"], 2);
     // the same content again (even in NFD form) makes no version
-    let nfd = changed.replace("Danh sách trường học", "Danh sa\u{301}ch trươ\u{300}ng ho\u{323}c");
+    let nfd = changed.replace(
+        "Danh sách trường học",
+        "Danh sa\u{301}ch trươ\u{300}ng ho\u{323}c",
+    );
     let r = put(Some(&etag2), &editor, &nfd);
     let v: Value = r.json().expect("json");
     assert_eq!(v["outcome"], "unchanged", "{v}");
     assert_eq!(v["registry"]["version"], 2);
 
     // withdraw: gone from reads, kept in history
-    let r = s.client().delete(format!("{}{location}", s.url)).bearer_auth(&editor).send().expect("DELETE");
+    let r = s
+        .client()
+        .delete(format!("{}{location}", s.url))
+        .bearer_auth(&editor)
+        .send()
+        .expect("DELETE");
     assert_eq!(r.status().as_u16(), 204);
     problem(s.get(&location, None), 410, "record_withdrawn");
-    let h: Value = s.get(&format!("{location}/history"), Some(&editor)).json().expect("history");
+    let h: Value = s
+        .get(&format!("{location}/history"), Some(&editor))
+        .json()
+        .expect("history");
     let versions = h["versions"].as_array().expect("versions");
     assert_eq!(versions.len(), 3);
     assert_eq!(versions[2]["status"], "withdrawn");
-    assert!(versions[1]["added"].as_array().expect("added").iter().any(|t| t.as_str().expect("s").contains("Schools of Tay Ninh")));
-    assert!(versions[1]["removed"].as_array().expect("removed").iter().any(|t| t.as_str().expect("s").contains("\"Schools\"@en")));
+    assert!(
+        versions[1]["added"]
+            .as_array()
+            .expect("added")
+            .iter()
+            .any(|t| t.as_str().expect("s").contains("Schools of Tay Ninh"))
+    );
+    assert!(
+        versions[1]["removed"]
+            .as_array()
+            .expect("removed")
+            .iter()
+            .any(|t| t.as_str().expect("s").contains("\"Schools\"@en"))
+    );
     assert_eq!(versions[0]["source"], "api");
-    assert!(versions[0]["author"].as_str().expect("author").starts_with("tok_"));
+    assert!(
+        versions[0]["author"]
+            .as_str()
+            .expect("author")
+            .starts_with("tok_")
+    );
     let listed: Value = s.get("/api/v1/datasets", None).json().expect("list");
-    assert!(listed["items"].as_array().expect("items").is_empty(), "withdrawn records leave listings");
+    assert!(
+        listed["items"].as_array().expect("items").is_empty(),
+        "withdrawn records leave listings"
+    );
 
     // bad input, each with its own code and nothing changed
-    let v = problem(s.post("/api/v1/datasets", "application/json", "{\n  \"title\": {\"vi\": \"x\"},\n  oops\n}", Some(&editor)), 400, "invalid_json");
+    let v = problem(
+        s.post(
+            "/api/v1/datasets",
+            "application/json",
+            "{\n  \"title\": {\"vi\": \"x\"},\n  oops\n}",
+            Some(&editor),
+        ),
+        400,
+        "invalid_json",
+    );
     assert_eq!(v["line"], 3);
     let v = problem(
         s.post("/api/v1/datasets", "text/turtle", "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<http://a> a dcat:Dataset ;\n  dct:title \"x\" .\n", Some(&editor)),
@@ -108,19 +191,90 @@ fn lifecycle(backend: Backend) {
     );
     assert_eq!(v["line"], 3, "{v}");
     problem(s.post("/api/v1/datasets", "text/turtle", "<http://a> <http://purl.org/dc/terms/title> \"x\" . <http://b> <http://purl.org/dc/terms/title> \"y\" .", Some(&editor)), 422, "invalid_record");
-    problem(s.post("/api/v1/datasets", "application/pdf", "%PDF", Some(&editor)), 415, "unsupported_media_type");
-    problem(s.post("/api/v1/datasets", "application/json", DATASET_JSON, None), 401, "unauthorized");
-    problem(s.post("/api/v1/datasets", "application/json", DATASET_JSON, Some("dm_not-a-token")), 401, "invalid_token");
-    problem(s.post("/api/v1/datasets", "application/json", "x".repeat(30000), Some(&editor)), 413, "payload_too_large");
-    problem(s.get("/api/v1/datasets/does-not-exist", None), 404, "not_found");
+    problem(
+        s.post("/api/v1/datasets", "application/pdf", "%PDF", Some(&editor)),
+        415,
+        "unsupported_media_type",
+    );
+    problem(
+        s.post("/api/v1/datasets", "application/json", DATASET_JSON, None),
+        401,
+        "unauthorized",
+    );
+    problem(
+        s.post(
+            "/api/v1/datasets",
+            "application/json",
+            DATASET_JSON,
+            Some("dm_not-a-token"),
+        ),
+        401,
+        "invalid_token",
+    );
+    problem(
+        s.post(
+            "/api/v1/datasets",
+            "application/json",
+            "x".repeat(30000),
+            Some(&editor),
+        ),
+        413,
+        "payload_too_large",
+    );
+    problem(
+        s.get("/api/v1/datasets/does-not-exist", None),
+        404,
+        "not_found",
+    );
     problem(s.get("/api/v1/datasets?limit=0", None), 400, "bad_request");
-    problem(s.get("/api/v1/datasets?modified_since=yesterday", None), 400, "bad_request");
-    problem(s.post("/api/v1/agencies", "application/json", r#"{"code":"x","name":{"vi":"X"}}"#, Some(&editor)), 403, "forbidden");
-    problem(s.post("/api/v1/agencies", "application/json", r#"{"code":"so-yt","name":{"vi":"X"}}"#, Some(&s.admin)), 409, "conflict");
-    problem(s.post("/api/v1/agencies", "application/json", r#"{"code": 5}"#, Some(&s.admin)), 400, "invalid_json");
+    problem(
+        s.get("/api/v1/datasets?modified_since=yesterday", None),
+        400,
+        "bad_request",
+    );
+    problem(
+        s.post(
+            "/api/v1/agencies",
+            "application/json",
+            r#"{"code":"x","name":{"vi":"X"}}"#,
+            Some(&editor),
+        ),
+        403,
+        "forbidden",
+    );
+    problem(
+        s.post(
+            "/api/v1/agencies",
+            "application/json",
+            r#"{"code":"so-yt","name":{"vi":"X"}}"#,
+            Some(&s.admin),
+        ),
+        409,
+        "conflict",
+    );
+    problem(
+        s.post(
+            "/api/v1/agencies",
+            "application/json",
+            r#"{"code": 5}"#,
+            Some(&s.admin),
+        ),
+        400,
+        "invalid_json",
+    );
     problem(s.get("/no/such/path", None), 404, "not_found");
-    let listed: Value = s.get("/api/v1/datasets?status=published,draft,withdrawn", Some(&s.admin)).json().expect("list");
-    assert_eq!(listed["items"].as_array().expect("items").len(), 1, "bad requests created nothing");
+    let listed: Value = s
+        .get(
+            "/api/v1/datasets?status=published,draft,withdrawn",
+            Some(&s.admin),
+        )
+        .json()
+        .expect("list");
+    assert_eq!(
+        listed["items"].as_array().expect("items").len(),
+        1,
+        "bad requests created nothing"
+    );
 }
 
 #[test]
@@ -141,16 +295,34 @@ fn listing_pages_with_a_cursor_and_filters() {
         s.agency("b", "Cơ quan B");
         for i in 0..7 {
             let agency = if i % 2 == 0 { "a" } else { "b" };
-            let body = json!({"type": "Dataset", "title": {"vi": format!("Bộ dữ liệu số {i}")}}).to_string();
-            let status = if i == 6 { "?status=draft&agency=a" } else if agency == "a" { "?agency=a" } else { "?agency=b" };
-            let r = s.post(&format!("/api/v1/datasets{status}"), "application/json", body, Some(&s.admin));
+            let body = json!({"type": "Dataset", "title": {"vi": format!("Bộ dữ liệu số {i}")}})
+                .to_string();
+            let status = if i == 6 {
+                "?status=draft&agency=a"
+            } else if agency == "a" {
+                "?agency=a"
+            } else {
+                "?agency=b"
+            };
+            let r = s.post(
+                &format!("/api/v1/datasets{status}"),
+                "application/json",
+                body,
+                Some(&s.admin),
+            );
             assert_eq!(r.status().as_u16(), 201);
         }
         let mut seen = Vec::new();
         let mut cursor: Option<String> = None;
         loop {
-            let q = cursor.as_ref().map(|c| format!("&cursor={c}")).unwrap_or_default();
-            let page: Value = s.get(&format!("/api/v1/datasets?limit=2{q}"), None).json().expect("page");
+            let q = cursor
+                .as_ref()
+                .map(|c| format!("&cursor={c}"))
+                .unwrap_or_default();
+            let page: Value = s
+                .get(&format!("/api/v1/datasets?limit=2{q}"), None)
+                .json()
+                .expect("page");
             for it in page["items"].as_array().expect("items") {
                 seen.push(it["id"].as_str().expect("id").to_owned());
             }
@@ -159,17 +331,33 @@ fn listing_pages_with_a_cursor_and_filters() {
                 None => break,
             }
         }
-        assert_eq!(seen.len(), 6, "anonymous readers do not see the draft ({backend:?})");
+        assert_eq!(
+            seen.len(),
+            6,
+            "anonymous readers do not see the draft ({backend:?})"
+        );
         let mut dedup = seen.clone();
         dedup.dedup();
         assert_eq!(dedup.len(), 6, "no record twice across pages");
-        let only_b: Value = s.get("/api/v1/datasets?agency=b", None).json().expect("page");
+        let only_b: Value = s
+            .get("/api/v1/datasets?agency=b", None)
+            .json()
+            .expect("page");
         assert_eq!(only_b["items"].as_array().expect("items").len(), 3);
-        let drafts: Value = s.get("/api/v1/datasets?status=draft", Some(&s.admin)).json().expect("page");
+        let drafts: Value = s
+            .get("/api/v1/datasets?status=draft", Some(&s.admin))
+            .json()
+            .expect("page");
         assert_eq!(drafts["items"].as_array().expect("items").len(), 1);
-        let future: Value = s.get("/api/v1/datasets?modified_since=2999-01-01", None).json().expect("page");
+        let future: Value = s
+            .get("/api/v1/datasets?modified_since=2999-01-01", None)
+            .json()
+            .expect("page");
         assert!(future["items"].as_array().expect("items").is_empty());
-        let past: Value = s.get("/api/v1/datasets?modified_since=2020-01-01T00:00:00Z", None).json().expect("page");
+        let past: Value = s
+            .get("/api/v1/datasets?modified_since=2020-01-01T00:00:00Z", None)
+            .json()
+            .expect("page");
         assert_eq!(past["items"].as_array().expect("items").len(), 6);
     }
 }
@@ -186,14 +374,35 @@ fn rdf_bodies_in_every_syntax_create_the_same_record() {
     let jsonld = r#"{"@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"}, "@id": "http://src.example/ds", "@type": "dcat:Dataset",
       "dct:title": {"@value": "Dữ liệu đất đai", "@language": "vi"}, "dcat:distribution": {"@type": "dcat:Distribution", "dcat:accessURL": {"@id": "http://src.example/f.csv"}}}"#;
     let mut hashes = Vec::new();
-    for (ct, body) in [("text/turtle", ttl), ("application/n-triples", nt), ("application/rdf+xml", rdfxml), ("application/ld+json", jsonld)] {
-        let r = s.post("/api/v1/datasets?agency=a", ct, body.to_owned(), Some(&s.admin));
+    for (ct, body) in [
+        ("text/turtle", ttl),
+        ("application/n-triples", nt),
+        ("application/rdf+xml", rdfxml),
+        ("application/ld+json", jsonld),
+    ] {
+        let r = s.post(
+            "/api/v1/datasets?agency=a",
+            ct,
+            body.to_owned(),
+            Some(&s.admin),
+        );
         assert_eq!(r.status().as_u16(), 201, "{ct}");
         let v: Value = r.json().expect("json");
-        let h: Value = s.get(&format!("/api/v1/datasets/{}/history", v["id"].as_str().expect("id")), None).json().expect("history");
+        let h: Value = s
+            .get(
+                &format!("/api/v1/datasets/{}/history", v["id"].as_str().expect("id")),
+                None,
+            )
+            .json()
+            .expect("history");
         // Same content modulo the record's own IRI: compare the added triples with the IRI blanked out.
         let iri = v["iri"].as_str().expect("iri");
-        let mut lines: Vec<String> = h["versions"][0]["added"].as_array().expect("added").iter().map(|l| l.as_str().expect("s").replace(iri, "<SELF>")).collect();
+        let mut lines: Vec<String> = h["versions"][0]["added"]
+            .as_array()
+            .expect("added")
+            .iter()
+            .map(|l| l.as_str().expect("s").replace(iri, "<SELF>"))
+            .collect();
         lines.sort();
         hashes.push(lines);
     }

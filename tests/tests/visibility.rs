@@ -7,23 +7,44 @@ use serde_json::Value;
 
 const AR: &str = "http://publications.europa.eu/resource/authority/access-right/";
 
-fn create(s: &Server, token: &str, title: &str, access: Option<&str>, extra: &str, status: &str) -> (String, String) {
-    let rights = access.map(|a| format!("dct:accessRights <{AR}{a}> ;")).unwrap_or_default();
+fn create(
+    s: &Server,
+    token: &str,
+    title: &str,
+    access: Option<&str>,
+    extra: &str,
+    status: &str,
+) -> (String, String) {
+    let rights = access
+        .map(|a| format!("dct:accessRights <{AR}{a}> ;"))
+        .unwrap_or_default();
     let ttl = format!(
         "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> . @prefix dcatvn: <https://w3id.org/dcat-vn#> .\n\
          <http://src/{title}> a dcat:Dataset ; {rights} {extra} dct:title \"{title}\"@vi ; dct:description \"SECRET-{title}\"@vi ."
     );
-    let r = s.post(&format!("/api/v1/datasets{status}"), "text/turtle", ttl, Some(token));
+    let r = s.post(
+        &format!("/api/v1/datasets{status}"),
+        "text/turtle",
+        ttl,
+        Some(token),
+    );
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
     let v: Value = r.json().expect("json");
-    (v["id"].as_str().expect("id").to_owned(), v["iri"].as_str().expect("iri").to_owned())
+    (
+        v["id"].as_str().expect("id").to_owned(),
+        v["iri"].as_str().expect("iri").to_owned(),
+    )
 }
 
 #[test]
 fn restricted_records_never_leak() {
     for backend in BACKENDS {
         let s = Server::start(backend, &[]);
-        for (c, n) in [("owner", "Sở Y tế"), ("friend", "Sở Khoa học và Công nghệ"), ("stranger", "Sở Tư pháp")] {
+        for (c, n) in [
+            ("owner", "Sở Y tế"),
+            ("friend", "Sở Khoa học và Công nghệ"),
+            ("stranger", "Sở Tư pháp"),
+        ] {
             s.agency(c, n);
         }
         let owner = s.token("editor", "owner");
@@ -35,14 +56,36 @@ fn restricted_records_never_leak() {
         let (np_id, np_iri) = create(&s, &owner, "khongcongkhai", Some("NON_PUBLIC"), &shared, "");
         let (draft_id, draft_iri) = create(&s, &owner, "banthao", None, "", "?status=draft");
 
-        let sees = |token: Option<&str>, id: &str| s.get(&format!("/api/v1/datasets/{id}"), token).status().as_u16() == 200;
+        let sees = |token: Option<&str>, id: &str| {
+            s.get(&format!("/api/v1/datasets/{id}"), token)
+                .status()
+                .as_u16()
+                == 200
+        };
         // REST single reads
         assert!(sees(None, &pub_id));
         for id in [&res_id, &np_id, &draft_id] {
             assert!(!sees(None, id), "anonymous reads {id}");
-            assert_eq!(s.get(&format!("/api/v1/datasets/{id}"), None).status().as_u16(), 404, "hidden records are 404, not 403");
-            assert_eq!(s.get(&format!("/api/v1/datasets/{id}/history"), None).status().as_u16(), 404);
-            assert_eq!(s.get(&format!("/datasets/{id}.ttl"), None).status().as_u16(), 404, "dereferencing hides it too");
+            assert_eq!(
+                s.get(&format!("/api/v1/datasets/{id}"), None)
+                    .status()
+                    .as_u16(),
+                404,
+                "hidden records are 404, not 403"
+            );
+            assert_eq!(
+                s.get(&format!("/api/v1/datasets/{id}/history"), None)
+                    .status()
+                    .as_u16(),
+                404
+            );
+            assert_eq!(
+                s.get(&format!("/datasets/{id}.ttl"), None)
+                    .status()
+                    .as_u16(),
+                404,
+                "dereferencing hides it too"
+            );
         }
         assert!(sees(Some(&stranger), &res_id));
         assert!(!sees(Some(&stranger), &np_id));
@@ -54,8 +97,16 @@ fn restricted_records_never_leak() {
 
         // listings
         let titles = |token: Option<&str>| -> Vec<String> {
-            let v: Value = s.get("/api/v1/datasets?limit=100", token).json().expect("list");
-            v["items"].as_array().expect("items").iter().map(|i| i["titleVi"].as_str().unwrap_or("").to_owned()).collect()
+            let v: Value = s
+                .get("/api/v1/datasets?limit=100", token)
+                .json()
+                .expect("list");
+            v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["titleVi"].as_str().unwrap_or("").to_owned())
+                .collect()
         };
         assert_eq!(titles(None), vec!["congkhai"]);
         let mut st = titles(Some(&stranger));
@@ -72,43 +123,98 @@ fn restricted_records_never_leak() {
             format!("SELECT ?o FROM <{res_iri}> FROM <{np_iri}> FROM <{draft_iri}> WHERE {{ ?s ?p ?o }}"),
             format!("SELECT ?o FROM NAMED <{res_iri}> FROM NAMED <{np_iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"),
         ];
-        let count = |q: &str, token: Option<&str>| s.sparql(q, token)["results"]["bindings"].as_array().expect("bindings").len();
+        let count = |q: &str, token: Option<&str>| {
+            s.sparql(q, token)["results"]["bindings"]
+                .as_array()
+                .expect("bindings")
+                .len()
+        };
         for q in &leak_queries {
             assert_eq!(count(q, None), 0, "anonymous SPARQL leaked with {q}");
         }
-        let r = s.get(&format!("/sparql?query={}&default-graph-uri={}", urlencoding::encode("SELECT * WHERE { ?s ?p ?o }"), urlencoding::encode(&res_iri)), None);
+        let r = s.get(
+            &format!(
+                "/sparql?query={}&default-graph-uri={}",
+                urlencoding::encode("SELECT * WHERE { ?s ?p ?o }"),
+                urlencoding::encode(&res_iri)
+            ),
+            None,
+        );
         let v: Value = r.json().expect("json");
-        assert!(v["results"]["bindings"].as_array().expect("b").is_empty(), "default-graph-uri cannot reach a restricted graph");
-        let ask = |q: &str, token: Option<&str>| s.sparql(q, token)["boolean"].as_bool().expect("boolean");
+        assert!(
+            v["results"]["bindings"].as_array().expect("b").is_empty(),
+            "default-graph-uri cannot reach a restricted graph"
+        );
+        let ask = |q: &str, token: Option<&str>| {
+            s.sparql(q, token)["boolean"].as_bool().expect("boolean")
+        };
         let has = |what: &str| format!("ASK {{ GRAPH ?g {{ ?s ?p \"SECRET-{what}\"@vi }} }}");
         assert!(ask(&has("congkhai"), None));
         assert!(ask(&has("hanche"), Some(&stranger)));
         assert!(!ask(&has("khongcongkhai"), Some(&stranger)));
-        assert!(!ask(&format!("ASK {{ ?s ?p \"SECRET-khongcongkhai\"@vi }}"), Some(&stranger)));
-        assert!(ask(&has("khongcongkhai"), Some(&friend)), "named agency queries its NON_PUBLIC record");
-        assert!(ask(&format!("ASK {{ ?s ?p \"SECRET-khongcongkhai\"@vi }}"), Some(&friend)));
-        assert!(!ask(&has("banthao"), Some(&friend)), "drafts are never in SPARQL for others");
+        assert!(!ask(
+            &format!("ASK {{ ?s ?p \"SECRET-khongcongkhai\"@vi }}"),
+            Some(&stranger)
+        ));
+        assert!(
+            ask(&has("khongcongkhai"), Some(&friend)),
+            "named agency queries its NON_PUBLIC record"
+        );
+        assert!(ask(
+            &format!("ASK {{ ?s ?p \"SECRET-khongcongkhai\"@vi }}"),
+            Some(&friend)
+        ));
+        assert!(
+            !ask(&has("banthao"), Some(&friend)),
+            "drafts are never in SPARQL for others"
+        );
         assert!(ask(&has("khongcongkhai"), Some(&s.admin)));
-        assert_eq!(count(&format!("SELECT ?o FROM NAMED <{np_iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"), Some(&stranger)), 0);
+        assert_eq!(
+            count(
+                &format!("SELECT ?o FROM NAMED <{np_iri}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"),
+                Some(&stranger)
+            ),
+            0
+        );
 
         // exports: the public export holds only the public record
         let (ok, out, err) = s.cli(&["export", "--format", "nt"]);
         assert!(ok, "{err}");
         assert!(out.contains("SECRET-congkhai"));
-        assert!(!out.contains("SECRET-hanche") && !out.contains("SECRET-khongcongkhai") && !out.contains("SECRET-banthao"));
+        assert!(
+            !out.contains("SECRET-hanche")
+                && !out.contains("SECRET-khongcongkhai")
+                && !out.contains("SECRET-banthao")
+        );
         let (_, gov, _) = s.cli(&["export", "--format", "nt", "--audience", "government"]);
         assert!(gov.contains("SECRET-hanche") && !gov.contains("SECRET-khongcongkhai"));
 
         // a record made RESTRICTED later disappears from the public store and listings
         let r = s.get(&format!("/api/v1/datasets/{pub_id}"), Some(&owner));
         let etag = r.headers()["etag"].to_str().expect("etag").to_owned();
-        let ttl = format!("<http://src/x> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/accessRights> <{AR}RESTRICTED> ; <http://purl.org/dc/terms/title> \"congkhai\"@vi ; <http://purl.org/dc/terms/description> \"SECRET-congkhai\"@vi .");
-        let r = s.client().put(format!("{}/api/v1/datasets/{pub_id}", s.url)).header("content-type", "text/turtle").header("if-match", etag).bearer_auth(&owner).body(ttl).send().expect("put");
+        let ttl = format!(
+            "<http://src/x> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/accessRights> <{AR}RESTRICTED> ; <http://purl.org/dc/terms/title> \"congkhai\"@vi ; <http://purl.org/dc/terms/description> \"SECRET-congkhai\"@vi ."
+        );
+        let r = s
+            .client()
+            .put(format!("{}/api/v1/datasets/{pub_id}", s.url))
+            .header("content-type", "text/turtle")
+            .header("if-match", etag)
+            .bearer_auth(&owner)
+            .body(ttl)
+            .send()
+            .expect("put");
         assert_eq!(r.status().as_u16(), 200);
-        assert!(!ask(&has("congkhai"), None), "PUBLIC → RESTRICTED leaves the public store ({backend:?})");
+        assert!(
+            !ask(&has("congkhai"), None),
+            "PUBLIC → RESTRICTED leaves the public store ({backend:?})"
+        );
         assert!(titles(None).is_empty());
         // and its history, read anonymously, shows only the public version without later content
-        let h: Value = s.get(&format!("/api/v1/datasets/{pub_id}/history"), None).json().expect("history");
+        let h: Value = s
+            .get(&format!("/api/v1/datasets/{pub_id}/history"), None)
+            .json()
+            .expect("history");
         assert_eq!(h["versions"].as_array().expect("versions").len(), 1);
     }
 }

@@ -53,7 +53,10 @@ impl Context {
     /// Reads a context document of the shape danhmuc uses.
     pub fn parse(text: &str) -> Result<Self, String> {
         let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
-        let ctx = doc.get("@context").and_then(|c| c.as_object()).ok_or("no @context object")?;
+        let ctx = doc
+            .get("@context")
+            .and_then(|c| c.as_object())
+            .ok_or("no @context object")?;
         let mut prefixes = HashMap::new();
         for (k, v) in ctx {
             if let Some(s) = v.as_str() {
@@ -70,7 +73,12 @@ impl Context {
             }
             s.to_owned()
         };
-        let mut out = Context { by_name: HashMap::new(), by_iri: HashMap::new(), short: HashMap::new(), short_rev: HashMap::new() };
+        let mut out = Context {
+            by_name: HashMap::new(),
+            by_iri: HashMap::new(),
+            short: HashMap::new(),
+            short_rev: HashMap::new(),
+        };
         for (k, v) in ctx {
             if k.starts_with('@') || prefixes.contains_key(k) {
                 continue;
@@ -82,7 +90,11 @@ impl Context {
                     out.short_rev.insert(k.clone(), iri);
                 }
                 serde_json::Value::Object(def) => {
-                    let iri = expand(def.get("@id").and_then(|i| i.as_str()).ok_or(format!("term {k} has no @id"))?);
+                    let iri = expand(
+                        def.get("@id")
+                            .and_then(|i| i.as_str())
+                            .ok_or(format!("term {k} has no @id"))?,
+                    );
                     let container = def.get("@container").and_then(|c| c.as_str());
                     let ty = def.get("@type").and_then(|c| c.as_str());
                     let (kind, datatype) = match (container, ty) {
@@ -92,7 +104,13 @@ impl Context {
                         (_, Some(t)) => (TermKind::Typed, Some(expand(t))),
                         _ => (TermKind::Plain, None),
                     };
-                    let term = Term { name: k.clone(), iri: iri.clone(), kind, datatype, set: container == Some("@set") };
+                    let term = Term {
+                        name: k.clone(),
+                        iri: iri.clone(),
+                        kind,
+                        datatype,
+                        set: container == Some("@set"),
+                    };
                     out.by_iri.insert(iri, k.clone());
                     out.by_name.insert(k.clone(), term);
                 }
@@ -133,11 +151,29 @@ mod tests {
         let t = c.term("title").expect("title");
         assert_eq!(t.iri, "http://purl.org/dc/terms/title");
         assert_eq!(t.kind, TermKind::LanguageMap);
-        assert_eq!(c.term_for_iri("http://www.w3.org/ns/dcat#distribution").map(|t| t.set), Some(true));
-        assert_eq!(c.shorten("http://publications.europa.eu/resource/authority/access-right/PUBLIC"), Some("PUBLIC"));
-        assert_eq!(c.expand_short("Dataset"), Some("http://www.w3.org/ns/dcat#Dataset"));
-        assert_eq!(c.term("accessRights").map(|t| t.kind), Some(TermKind::Vocab));
-        assert_eq!(c.term("freeOfCharge").and_then(|t| t.datatype.clone()).as_deref(), Some("http://www.w3.org/2001/XMLSchema#boolean"));
+        assert_eq!(
+            c.term_for_iri("http://www.w3.org/ns/dcat#distribution")
+                .map(|t| t.set),
+            Some(true)
+        );
+        assert_eq!(
+            c.shorten("http://publications.europa.eu/resource/authority/access-right/PUBLIC"),
+            Some("PUBLIC")
+        );
+        assert_eq!(
+            c.expand_short("Dataset"),
+            Some("http://www.w3.org/ns/dcat#Dataset")
+        );
+        assert_eq!(
+            c.term("accessRights").map(|t| t.kind),
+            Some(TermKind::Vocab)
+        );
+        assert_eq!(
+            c.term("freeOfCharge")
+                .and_then(|t| t.datatype.clone())
+                .as_deref(),
+            Some("http://www.w3.org/2001/XMLSchema#boolean")
+        );
     }
 
     #[test]
@@ -145,7 +181,10 @@ mod tests {
         let c = Context::builtin();
         for t in c.by_name.values() {
             if let Some(local) = t.iri.strip_prefix(crate::ns::dcatvn::NS) {
-                assert!(crate::DCATVN_TTL.contains(&format!("dcatvn:{local} ")), "dcatvn:{local} not declared");
+                assert!(
+                    crate::DCATVN_TTL.contains(&format!("dcatvn:{local} ")),
+                    "dcatvn:{local} not declared"
+                );
             }
         }
     }

@@ -12,7 +12,10 @@ pub const CONTEXT_JSONLD: &str = include_str!("../context.jsonld");
 /// The SKOS code lists shipped with danhmuc, as `(file name, Turtle)`.
 pub const CODELISTS: &[(&str, &str)] = &[
     ("provinces.ttl", include_str!("../codelists/provinces.ttl")),
-    ("access-right.ttl", include_str!("../codelists/access-right.ttl")),
+    (
+        "access-right.ttl",
+        include_str!("../codelists/access-right.ttl"),
+    ),
     ("frequency.ttl", include_str!("../codelists/frequency.ttl")),
     ("file-type.ttl", include_str!("../codelists/file-type.ttl")),
 ];
@@ -36,8 +39,8 @@ pub const PREFIXES: &[(&str, &str)] = &[
 #[cfg(test)]
 mod tests {
     use oxigraph::io::RdfFormat;
-    use oxigraph::model::Graph;
     use oxigraph::io::RdfParser;
+    use oxigraph::model::Graph;
 
     fn parse(ttl: &str) -> Graph {
         RdfParser::from_format(RdfFormat::Turtle)
@@ -55,7 +58,12 @@ mod tests {
         let g = parse(super::DCATVN_TTL);
         let label = super::ns::rdfs::LABEL;
         let props: Vec<_> = g
-            .subjects_for_predicate_object(super::ns::rdf::TYPE, oxrdf::NamedNodeRef::new_unchecked("http://www.w3.org/1999/02/22-rdf-syntax-ns#Property"))
+            .subjects_for_predicate_object(
+                super::ns::rdf::TYPE,
+                oxrdf::NamedNodeRef::new_unchecked(
+                    "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
+                ),
+            )
             .collect();
         assert!(props.len() >= 12, "dcatvn declares the R1/R2/R3 properties");
         for p in props {
@@ -66,12 +74,24 @@ mod tests {
                     _ => None,
                 })
                 .collect();
-            assert!(langs.contains(&"vi".into()) && langs.contains(&"en".into()), "{p} lacks vi/en labels");
+            assert!(
+                langs.contains(&"vi".into()) && langs.contains(&"en".into()),
+                "{p} lacks vi/en labels"
+            );
         }
         // the six R1 fields are declared
-        for t in [super::ns::dcatvn::OBJECTIVE, super::ns::dcatvn::SCOPE, super::ns::dcatvn::MASTER_DATA,
-                  super::ns::dcatvn::TARGET_USERS, super::ns::dcatvn::INFORMATION_SOURCE, super::ns::dcatvn::SHARING_METHOD] {
-            assert!(g.triples_for_subject(t).next().is_some(), "{t} missing from dcatvn.ttl");
+        for t in [
+            super::ns::dcatvn::OBJECTIVE,
+            super::ns::dcatvn::SCOPE,
+            super::ns::dcatvn::MASTER_DATA,
+            super::ns::dcatvn::TARGET_USERS,
+            super::ns::dcatvn::INFORMATION_SOURCE,
+            super::ns::dcatvn::SHARING_METHOD,
+        ] {
+            assert!(
+                g.triples_for_subject(t).next().is_some(),
+                "{t} missing from dcatvn.ttl"
+            );
         }
     }
 
@@ -85,10 +105,15 @@ mod tests {
 
     #[test]
     fn provinces_match_fixture() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/fixtures/vietnam/vietnam-provinces-2025.10.1-nested-divisions.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(
+            "../../shared/fixtures/vietnam/vietnam-provinces-2025.10.1-nested-divisions.json",
+        );
         let Ok(text) = std::fs::read_to_string(&path) else {
-            assert!(std::env::var("CI").is_err(), "fixture missing under CI: {}", path.display());
+            assert!(
+                std::env::var("CI").is_err(),
+                "fixture missing under CI: {}",
+                path.display()
+            );
             return;
         };
         let data: serde_json::Value = serde_json::from_str(&text).expect("fixture is JSON");
@@ -101,7 +126,14 @@ mod tests {
             let name = p["name"].as_str().expect("name");
             let node = oxrdf::NamedNodeRef::new_unchecked(&iri);
             let label = oxrdf::LiteralRef::new_language_tagged_literal_unchecked(name, "vi");
-            assert!(g.contains(oxrdf::TripleRef::new(node, super::ns::skos::PREF_LABEL, label)), "{iri} {name}");
+            assert!(
+                g.contains(oxrdf::TripleRef::new(
+                    node,
+                    super::ns::skos::PREF_LABEL,
+                    label
+                )),
+                "{iri} {name}"
+            );
         }
     }
 }

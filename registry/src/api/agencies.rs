@@ -52,7 +52,16 @@ pub struct Agency {
 
 impl From<AgencyRow> for Agency {
     fn from(a: AgencyRow) -> Self {
-        Agency { code: a.code, iri: a.iri, name: Name { vi: a.name_vi, en: a.name_en }, parent: a.parent, created: rfc3339(a.created_at) }
+        Agency {
+            code: a.code,
+            iri: a.iri,
+            name: Name {
+                vi: a.name_vi,
+                en: a.name_en,
+            },
+            parent: a.parent,
+            created: rfc3339(a.created_at),
+        }
     }
 }
 
@@ -65,13 +74,36 @@ impl From<AgencyRow> for Agency {
     (status = 422, description = "invalid code or name, unknown parent", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/agencies")]
-pub async fn create_agency(state: web::Data<AppState>, caller: Caller, body: web::Json<NewAgency>) -> ApiResult<HttpResponse> {
+pub async fn create_agency(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewAgency>,
+) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let b = body.into_inner();
-    let prov = Provenance { author: caller.author(), source: "api".into() };
-    state.registry.create_agency(&b.code, &b.name.vi, b.name.en.as_deref(), b.parent.as_deref(), &prov).await?;
-    let row = state.registry.log.agency(&b.code).await?.ok_or_else(|| ApiError::internal("agency vanished after creation"))?;
-    Ok(HttpResponse::Created().insert_header((LOCATION, format!("/api/v1/agencies/{}", row.code))).json(Agency::from(row)))
+    let prov = Provenance {
+        author: caller.author(),
+        source: "api".into(),
+    };
+    state
+        .registry
+        .create_agency(
+            &b.code,
+            &b.name.vi,
+            b.name.en.as_deref(),
+            b.parent.as_deref(),
+            &prov,
+        )
+        .await?;
+    let row = state
+        .registry
+        .log
+        .agency(&b.code)
+        .await?
+        .ok_or_else(|| ApiError::internal("agency vanished after creation"))?;
+    Ok(HttpResponse::Created()
+        .insert_header((LOCATION, format!("/api/v1/agencies/{}", row.code)))
+        .json(Agency::from(row)))
 }
 
 /// List agencies.
@@ -87,9 +119,18 @@ pub async fn list_agencies(state: web::Data<AppState>) -> ApiResult<HttpResponse
     (status = 200, description = "the agency", body = Agency),
     (status = 404, description = "unknown code", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/agencies/{code}")]
-pub async fn get_agency(state: web::Data<AppState>, caller: Caller, req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
-    let row = state.registry.log.agency(&code).await?.ok_or_else(|| ApiError::new(Code::NotFound, format!("no agency with code '{code}'")))?;
-    let wants_rdf = super::header(&req, "accept").is_some_and(|a| crate::rdf::SERVED.iter().any(|(_, m, _)| a.contains(m)));
+pub async fn get_agency(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let row =
+        state.registry.log.agency(&code).await?.ok_or_else(|| {
+            ApiError::new(Code::NotFound, format!("no agency with code '{code}'"))
+        })?;
+    let wants_rdf = super::header(&req, "accept")
+        .is_some_and(|a| crate::rdf::SERVED.iter().any(|(_, m, _)| a.contains(m)));
     if wants_rdf {
         let rec = super::records::readable(&state, &caller, Kind::Agency, &row.code).await?;
         return super::records::represent(&state, &req, &rec, false).await;
@@ -99,5 +140,7 @@ pub async fn get_agency(state: web::Data<AppState>, caller: Caller, req: HttpReq
 
 /// Mounts the agency routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create_agency).service(list_agencies).service(get_agency);
+    cfg.service(create_agency)
+        .service(list_agencies)
+        .service(get_agency);
 }

@@ -31,23 +31,34 @@ pub async fn get_healthz() -> HttpResponse {
 pub async fn get_readyz(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
     let (ready, pos, log) = state.registry.ready().await?;
     if !ready {
-        return Err(ApiError::new(Code::NotReady, format!("projections at log position {pos} of {log}")));
+        return Err(ApiError::new(
+            Code::NotReady,
+            format!("projections at log position {pos} of {log}"),
+        ));
     }
-    Ok(HttpResponse::Ok().json(Readiness { ready, projection_position: pos, log_position: log }))
+    Ok(HttpResponse::Ok().json(Readiness {
+        ready,
+        projection_position: pos,
+        log_position: log,
+    }))
 }
 
 /// The JSON-LD context the REST JSON follows.
 #[utoipa::path(tag = "meta", responses((status = 200, description = "JSON-LD context", content_type = "application/ld+json")))]
 #[get("/context.jsonld")]
 pub async fn get_context() -> HttpResponse {
-    HttpResponse::Ok().content_type("application/ld+json").body(vocab::CONTEXT_JSONLD)
+    HttpResponse::Ok()
+        .content_type("application/ld+json")
+        .body(vocab::CONTEXT_JSONLD)
 }
 
 /// The `dcatvn:` vocabulary in Turtle.
 #[utoipa::path(tag = "meta", responses((status = 200, description = "the dcatvn vocabulary", content_type = "text/turtle")))]
 #[get("/vocab/dcatvn.ttl")]
 pub async fn get_dcatvn() -> HttpResponse {
-    HttpResponse::Ok().content_type("text/turtle; charset=utf-8").body(vocab::DCATVN_TTL)
+    HttpResponse::Ok()
+        .content_type("text/turtle; charset=utf-8")
+        .body(vocab::DCATVN_TTL)
 }
 
 /// Routes outside `/api/v1`.

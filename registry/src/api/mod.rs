@@ -41,7 +41,10 @@ struct Security;
 impl utoipa::Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -60,15 +63,25 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
 
 /// Reads a request body up to `limit` bytes; larger bodies fail with `payload_too_large`
 /// before they are read whole.
-pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usize) -> ApiResult<Bytes> {
-    if let Some(len) = req.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok()) {
+pub async fn read_body(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    limit: usize,
+) -> ApiResult<Bytes> {
+    if let Some(len) = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+    {
         if len > limit {
             return Err(too_large(limit));
         }
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::new(Code::BadRequest, format!("cannot read the body: {e}")))?;
+        let chunk = chunk
+            .map_err(|e| ApiError::new(Code::BadRequest, format!("cannot read the body: {e}")))?;
         if body.len() + chunk.len() > limit {
             return Err(too_large(limit));
         }
@@ -78,7 +91,10 @@ pub async fn read_body(req: &HttpRequest, mut payload: web::Payload, limit: usiz
 }
 
 fn too_large(limit: usize) -> ApiError {
-    ApiError::new(Code::PayloadTooLarge, format!("the body exceeds the limit of {limit} bytes (set --body-limit to change it)"))
+    ApiError::new(
+        Code::PayloadTooLarge,
+        format!("the body exceeds the limit of {limit} bytes (set --body-limit to change it)"),
+    )
 }
 
 /// RFC 3339 (UTC) from microseconds since the epoch.

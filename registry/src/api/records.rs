@@ -184,7 +184,10 @@ fn parse_status(s: Option<&str>) -> ApiResult<Option<Status>> {
     match s {
         None | Some("") => Ok(None),
         Some(v) => match Status::parse(v) {
-            Some(Status::Withdrawn) | None => Err(ApiError::new(Code::BadRequest, format!("status must be draft or published, not '{v}'; use DELETE to withdraw"))),
+            Some(Status::Withdrawn) | None => Err(ApiError::new(
+                Code::BadRequest,
+                format!("status must be draft or published, not '{v}'; use DELETE to withdraw"),
+            )),
             s => Ok(s),
         },
     }
@@ -193,11 +196,23 @@ fn parse_status(s: Option<&str>) -> ApiResult<Option<Status>> {
 /// Parses a body in whichever syntax its Content-Type names.
 pub fn body_to_triples(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<Vec<Triple>> {
     let ct = header(req, "content-type").unwrap_or("application/json");
-    let base = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let base = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     let ctx_url = state.context_url();
     if base == "application/json" {
         let prepared = crate::jsonview::prepare_input(body, &ctx_url)?;
-        return Ok(crate::rdf::parse_triples(&prepared, RdfFormat::JsonLd { profile: Default::default() }, &state.registry.base, &ctx_url)?);
+        return Ok(crate::rdf::parse_triples(
+            &prepared,
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+            &state.registry.base,
+            &ctx_url,
+        )?);
     }
     let format = crate::rdf::format_from_media_type(&base)
         .filter(|f| matches!(f, RdfFormat::Turtle | RdfFormat::NTriples | RdfFormat::RdfXml | RdfFormat::JsonLd { .. } | RdfFormat::N3))
@@ -208,20 +223,51 @@ pub fn body_to_triples(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiR
             )
         })?;
     if std::str::from_utf8(body).is_err() && !matches!(format, RdfFormat::RdfXml) {
-        return Err(ApiError::new(Code::InvalidRdf, "the body is not valid UTF-8"));
+        return Err(ApiError::new(
+            Code::InvalidRdf,
+            "the body is not valid UTF-8",
+        ));
     }
-    Ok(crate::rdf::parse_triples(body, format, &state.registry.base, &ctx_url)?)
+    Ok(crate::rdf::parse_triples(
+        body,
+        format,
+        &state.registry.base,
+        &ctx_url,
+    )?)
 }
 
 /// Loads a record the caller may read, or the error they should see (404 hides what they
 /// may not know exists; 410 for records they could read before withdrawal).
-pub async fn readable(state: &AppState, caller: &Caller, kind: Kind, id: &str) -> ApiResult<RecordRow> {
-    let not_found = || ApiError::new(Code::NotFound, format!("no {} with id '{id}'", kind.as_str()));
-    let rec = state.registry.log.record(id).await?.filter(|r| r.kind == kind.as_str()).ok_or_else(not_found)?;
+pub async fn readable(
+    state: &AppState,
+    caller: &Caller,
+    kind: Kind,
+    id: &str,
+) -> ApiResult<RecordRow> {
+    let not_found = || {
+        ApiError::new(
+            Code::NotFound,
+            format!("no {} with id '{id}'", kind.as_str()),
+        )
+    };
+    let rec = state
+        .registry
+        .log
+        .record(id)
+        .await?
+        .filter(|r| r.kind == kind.as_str())
+        .ok_or_else(not_found)?;
     let shared = rec.shared_codes();
     if rec.status == "withdrawn" {
         if caller.can_read("published", &rec.visibility, &rec.agency, &shared) {
-            return Err(ApiError::new(Code::RecordWithdrawn, format!("{} '{id}' was withdrawn on {}; its history remains", kind.as_str(), rfc3339(rec.modified_at))));
+            return Err(ApiError::new(
+                Code::RecordWithdrawn,
+                format!(
+                    "{} '{id}' was withdrawn on {}; its history remains",
+                    kind.as_str(),
+                    rfc3339(rec.modified_at)
+                ),
+            ));
         }
         return Err(not_found());
     }
@@ -232,7 +278,12 @@ pub async fn readable(state: &AppState, caller: &Caller, kind: Kind, id: &str) -
 }
 
 /// Writes the record representation the client asked for.
-pub async fn represent(state: &AppState, req: &HttpRequest, rec: &RecordRow, json_default: bool) -> ApiResult<HttpResponse> {
+pub async fn represent(
+    state: &AppState,
+    req: &HttpRequest,
+    rec: &RecordRow,
+    json_default: bool,
+) -> ApiResult<HttpResponse> {
     let v = state.registry.log.current_version(rec).await?;
     let triples = record::parse_canonical(&v.canonical);
     let mut offered: Vec<&str> = crate::rdf::SERVED.iter().map(|(_, m, _)| *m).collect();
@@ -241,79 +292,168 @@ pub async fn represent(state: &AppState, req: &HttpRequest, rec: &RecordRow, jso
     } else {
         offered.push("application/json");
     }
-    let chosen = crate::rdf::negotiate(header(req, "accept"), &offered)
-        .ok_or_else(|| ApiError::new(Code::NotAcceptable, format!("available: {}", offered.join(", "))))?;
+    let chosen = crate::rdf::negotiate(header(req, "accept"), &offered).ok_or_else(|| {
+        ApiError::new(
+            Code::NotAcceptable,
+            format!("available: {}", offered.join(", ")),
+        )
+    })?;
     let etag = rec.etag();
     if header(req, "if-none-match").is_some_and(|h| h.split(',').any(|t| t.trim() == etag)) {
-        return Ok(HttpResponse::NotModified().insert_header((ETAG, etag)).finish());
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .finish());
     }
     let mut resp = HttpResponse::Ok();
-    resp.insert_header((ETAG, etag)).insert_header(("Vary", "Accept"));
+    resp.insert_header((ETAG, etag))
+        .insert_header(("Vary", "Accept"));
     if chosen == "application/json" || chosen == "application/ld+json" {
-        let mut json = crate::jsonview::to_json(&state.context, &triples, &rec.iri, &state.context_url());
+        let mut json =
+            crate::jsonview::to_json(&state.context, &triples, &rec.iri, &state.context_url());
         if chosen == "application/json" {
             if let Some(o) = json.as_object_mut() {
-                o.insert("registry".into(), serde_json::to_value(RecordMeta::from_row(rec, true)).map_err(ApiError::internal)?);
+                o.insert(
+                    "registry".into(),
+                    serde_json::to_value(RecordMeta::from_row(rec, true))
+                        .map_err(ApiError::internal)?,
+                );
             }
         }
         return Ok(resp.content_type(chosen).json(json));
     }
-    let format = crate::rdf::format_from_media_type(chosen).ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
-    let bytes = crate::rdf::serialize_triples(triples.iter().map(Into::into), format).map_err(ApiError::internal)?;
-    Ok(resp.content_type(format!("{chosen}; charset=utf-8")).body(bytes))
+    let format = crate::rdf::format_from_media_type(chosen)
+        .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
+    let bytes = crate::rdf::serialize_triples(triples.iter().map(Into::into), format)
+        .map_err(ApiError::internal)?;
+    Ok(resp
+        .content_type(format!("{chosen}; charset=utf-8"))
+        .body(bytes))
 }
 
-async fn create(kind: Kind, state: web::Data<AppState>, caller: Caller, req: HttpRequest, payload: web::Payload, q: WriteQuery) -> ApiResult<HttpResponse> {
+async fn create(
+    kind: Kind,
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+    q: WriteQuery,
+) -> ApiResult<HttpResponse> {
     caller.require_auth()?;
     let agency = q
         .agency
         .clone()
         .or_else(|| caller.agency.clone())
-        .ok_or_else(|| ApiError::new(Code::InvalidRecord, "say which agency owns the record: ?agency=CODE"))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::InvalidRecord,
+                "say which agency owns the record: ?agency=CODE",
+            )
+        })?;
     caller.require_editor_of(&agency)?;
     let status = parse_status(q.status.as_deref())?;
     let body = read_body(&req, payload, state.config.http.body_limit).await?;
     let triples = body_to_triples(&state, &req, &body)?;
-    let prov = Provenance { author: caller.author(), source: "api".into() };
+    let prov = Provenance {
+        author: caller.author(),
+        source: "api".into(),
+    };
     let mut res = state
         .registry
-        .write(vec![WriteRecord { kind, id: None, triples, agency, status: status.or(Some(Status::Published)), if_match: None, source_id: None }], &prov)
+        .write(
+            vec![WriteRecord {
+                kind,
+                id: None,
+                triples,
+                agency,
+                status: status.or(Some(Status::Published)),
+                if_match: None,
+                source_id: None,
+            }],
+            &prov,
+        )
         .await?;
     let (outcome, row, _) = res.remove(0);
     let location = format!("/api/v1/{}/{}", kind.collection(), row.id);
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, location))
         .insert_header((ETAG, row.etag()))
-        .json(WriteResult { outcome, id: row.id.clone(), iri: row.iri.clone(), registry: RecordMeta::from_row(&row, true) }))
+        .json(WriteResult {
+            outcome,
+            id: row.id.clone(),
+            iri: row.iri.clone(),
+            registry: RecordMeta::from_row(&row, true),
+        }))
 }
 
-async fn replace(kind: Kind, state: web::Data<AppState>, caller: Caller, req: HttpRequest, payload: web::Payload, id: String, q: WriteQuery) -> ApiResult<HttpResponse> {
+async fn replace(
+    kind: Kind,
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    payload: web::Payload,
+    id: String,
+    q: WriteQuery,
+) -> ApiResult<HttpResponse> {
     caller.require_auth()?;
     let rec = readable(&state, &caller, kind, &id).await?;
     caller.require_editor_of(&rec.agency)?;
-    let if_match = header(&req, "if-match")
-        .map(str::to_owned)
-        .ok_or_else(|| ApiError::new(Code::PreconditionRequired, format!("send If-Match with the current ETag ({})", rec.etag())))?;
+    let if_match = header(&req, "if-match").map(str::to_owned).ok_or_else(|| {
+        ApiError::new(
+            Code::PreconditionRequired,
+            format!("send If-Match with the current ETag ({})", rec.etag()),
+        )
+    })?;
     let status = parse_status(q.status.as_deref())?;
     let body = read_body(&req, payload, state.config.http.body_limit).await?;
     let triples = body_to_triples(&state, &req, &body)?;
-    let prov = Provenance { author: caller.author(), source: "api".into() };
+    let prov = Provenance {
+        author: caller.author(),
+        source: "api".into(),
+    };
     let mut res = state
         .registry
-        .write(vec![WriteRecord { kind, id: Some(id), triples, agency: rec.agency.clone(), status, if_match: Some(if_match), source_id: None }], &prov)
+        .write(
+            vec![WriteRecord {
+                kind,
+                id: Some(id),
+                triples,
+                agency: rec.agency.clone(),
+                status,
+                if_match: Some(if_match),
+                source_id: None,
+            }],
+            &prov,
+        )
         .await?;
     let (outcome, row, _) = res.remove(0);
     Ok(HttpResponse::Ok()
         .insert_header((ETAG, row.etag()))
-        .json(WriteResult { outcome, id: row.id.clone(), iri: row.iri.clone(), registry: RecordMeta::from_row(&row, true) }))
+        .json(WriteResult {
+            outcome,
+            id: row.id.clone(),
+            iri: row.iri.clone(),
+            registry: RecordMeta::from_row(&row, true),
+        }))
 }
 
-async fn withdraw(kind: Kind, state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: String) -> ApiResult<HttpResponse> {
+async fn withdraw(
+    kind: Kind,
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: String,
+) -> ApiResult<HttpResponse> {
     caller.require_auth()?;
     let rec = readable(&state, &caller, kind, &id).await?;
     caller.require_editor_of(&rec.agency)?;
-    let prov = Provenance { author: caller.author(), source: "api".into() };
-    state.registry.withdraw(kind, &id, header(&req, "if-match"), &prov).await?;
+    let prov = Provenance {
+        author: caller.author(),
+        source: "api".into(),
+    };
+    state
+        .registry
+        .withdraw(kind, &id, header(&req, "if-match"), &prov)
+        .await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -322,25 +462,49 @@ fn parse_since(s: &str) -> ApiResult<i64> {
         return Ok(d.timestamp_micros());
     }
     if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_micros()).unwrap_or(0));
+        return Ok(d
+            .and_hms_opt(0, 0, 0)
+            .map(|t| t.and_utc().timestamp_micros())
+            .unwrap_or(0));
     }
-    Err(ApiError::new(Code::BadRequest, format!("modified_since '{s}' is not RFC 3339 (2026-01-31T00:00:00Z) or a date (2026-01-31)")))
+    Err(ApiError::new(
+        Code::BadRequest,
+        format!(
+            "modified_since '{s}' is not RFC 3339 (2026-01-31T00:00:00Z) or a date (2026-01-31)"
+        ),
+    ))
 }
 
-async fn list(kind: Kind, state: web::Data<AppState>, caller: Caller, q: ListQuery) -> ApiResult<HttpResponse> {
+async fn list(
+    kind: Kind,
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: ListQuery,
+) -> ApiResult<HttpResponse> {
     let statuses: Vec<String> = match &q.status {
         None => vec!["published".into(), "draft".into()],
         Some(s) => s
             .split(',')
-            .map(|x| Status::parse(x.trim()).map(|s| s.as_str().to_owned()).ok_or_else(|| ApiError::new(Code::BadRequest, format!("unknown status '{x}'"))))
+            .map(|x| {
+                Status::parse(x.trim())
+                    .map(|s| s.as_str().to_owned())
+                    .ok_or_else(|| ApiError::new(Code::BadRequest, format!("unknown status '{x}'")))
+            })
             .collect::<ApiResult<_>>()?,
     };
     let limit = q.limit.unwrap_or(100);
     if !(1..=1000).contains(&limit) {
-        return Err(ApiError::new(Code::BadRequest, "limit must be between 1 and 1000"));
+        return Err(ApiError::new(
+            Code::BadRequest,
+            "limit must be between 1 and 1000",
+        ));
     }
     if let Some(c) = &q.cursor {
-        if c.len() > 64 || !c.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_') {
+        if c.len() > 64
+            || !c
+                .chars()
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
+        {
             return Err(ApiError::new(Code::BadRequest, "invalid cursor"));
         }
     }
@@ -353,13 +517,38 @@ async fn list(kind: Kind, state: web::Data<AppState>, caller: Caller, q: ListQue
         limit,
     };
     let rows = state.registry.log.list(&filter, &caller.audience()).await?;
-    let next = if rows.len() as i64 == limit { rows.last().map(|r| r.id.clone()) } else { None };
-    Ok(HttpResponse::Ok().json(Page { items: rows.iter().map(|r| RecordMeta::from_row(r, false)).collect(), next }))
+    let next = if rows.len() as i64 == limit {
+        rows.last().map(|r| r.id.clone())
+    } else {
+        None
+    };
+    Ok(HttpResponse::Ok().json(Page {
+        items: rows
+            .iter()
+            .map(|r| RecordMeta::from_row(r, false))
+            .collect(),
+        next,
+    }))
 }
 
-async fn history(kind: Kind, state: web::Data<AppState>, caller: Caller, id: String) -> ApiResult<HttpResponse> {
-    let rec = state.registry.log.record(&id).await?.filter(|r| r.kind == kind.as_str());
-    let rec = rec.ok_or_else(|| ApiError::new(Code::NotFound, format!("no {} with id '{id}'", kind.as_str())))?;
+async fn history(
+    kind: Kind,
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: String,
+) -> ApiResult<HttpResponse> {
+    let rec = state
+        .registry
+        .log
+        .record(&id)
+        .await?
+        .filter(|r| r.kind == kind.as_str());
+    let rec = rec.ok_or_else(|| {
+        ApiError::new(
+            Code::NotFound,
+            format!("no {} with id '{id}'", kind.as_str()),
+        )
+    })?;
     let versions = state.registry.log.history(&id).await?;
     // A caller sees the versions they could have read at the time, diffed against the last
     // version they could see, so a diff never shows content that was hidden from them.
@@ -367,7 +556,11 @@ async fn history(kind: Kind, state: web::Data<AppState>, caller: Caller, id: Str
     let mut prev = String::new();
     for v in &versions {
         let shared: Vec<&str> = v.shared_with.split('|').filter(|s| !s.is_empty()).collect();
-        let status = if v.status == "withdrawn" { "published" } else { v.status.as_str() };
+        let status = if v.status == "withdrawn" {
+            "published"
+        } else {
+            v.status.as_str()
+        };
         if !caller.can_read(status, &v.visibility, &v.agency, &shared) {
             continue;
         }
@@ -386,9 +579,16 @@ async fn history(kind: Kind, state: web::Data<AppState>, caller: Caller, id: Str
         });
     }
     if out.is_empty() {
-        return Err(ApiError::new(Code::NotFound, format!("no {} with id '{id}'", kind.as_str())));
+        return Err(ApiError::new(
+            Code::NotFound,
+            format!("no {} with id '{id}'", kind.as_str()),
+        ));
     }
-    Ok(HttpResponse::Ok().json(History { id: rec.id, iri: rec.iri, versions: out }))
+    Ok(HttpResponse::Ok().json(History {
+        id: rec.id,
+        iri: rec.iri,
+        versions: out,
+    }))
 }
 
 macro_rules! record_handlers {
@@ -398,7 +598,7 @@ macro_rules! record_handlers {
             use super::*;
 
             /// Create a record from JSON (per the context) or RDF; published at once unless `?status=draft`.
-            #[utoipa::path(post, path = $collection, 
+            #[utoipa::path(post, path = $collection,
                 tag = $tag,
                 params(WriteQuery),
                 request_body(description = "JSON per /api/v1/context.jsonld, or RDF describing one resource", content(
@@ -483,9 +683,30 @@ macro_rules! record_handlers {
     };
 }
 
-record_handlers!(datasets, Kind::Dataset, "datasets", "/datasets", "/datasets/{id}", "/datasets/{id}/history");
-record_handlers!(dataservices, Kind::DataService, "dataservices", "/dataservices", "/dataservices/{id}", "/dataservices/{id}/history");
-record_handlers!(catalogs, Kind::Catalog, "catalogs", "/catalogs", "/catalogs/{id}", "/catalogs/{id}/history");
+record_handlers!(
+    datasets,
+    Kind::Dataset,
+    "datasets",
+    "/datasets",
+    "/datasets/{id}",
+    "/datasets/{id}/history"
+);
+record_handlers!(
+    dataservices,
+    Kind::DataService,
+    "dataservices",
+    "/dataservices",
+    "/dataservices/{id}",
+    "/dataservices/{id}/history"
+);
+record_handlers!(
+    catalogs,
+    Kind::Catalog,
+    "catalogs",
+    "/catalogs",
+    "/catalogs/{id}",
+    "/catalogs/{id}/history"
+);
 
 /// Mounts the three collections.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -32,7 +32,15 @@ pub struct TokenInfo {
 
 impl From<TokenRow> for TokenInfo {
     fn from(t: TokenRow) -> Self {
-        TokenInfo { id: t.id, prefix: t.prefix, role: t.role, agency: t.agency, label: t.label, created: rfc3339(t.created_at), revoked: t.revoked_at.map(rfc3339) }
+        TokenInfo {
+            id: t.id,
+            prefix: t.prefix,
+            role: t.role,
+            agency: t.agency,
+            label: t.label,
+            created: rfc3339(t.created_at),
+            revoked: t.revoked_at.map(rfc3339),
+        }
     }
 }
 
@@ -72,11 +80,24 @@ pub async fn list_tokens(state: web::Data<AppState>, caller: Caller) -> ApiResul
 /// Create a token (admins).
 #[utoipa::path(tag = "tokens", request_body = NewToken, responses((status = 201, description = "created", body = CreatedToken)), security(("bearer" = [])))]
 #[post("/tokens")]
-pub async fn create_tokens(state: web::Data<AppState>, caller: Caller, body: web::Json<NewToken>) -> ApiResult<HttpResponse> {
+pub async fn create_tokens(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<NewToken>,
+) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let b = body.into_inner();
-    let (row, secret) = create_token(&state.registry.log, b.role, b.agency.as_deref(), b.label.as_deref()).await?;
-    Ok(HttpResponse::Created().json(CreatedToken { info: row.into(), token: secret.0 }))
+    let (row, secret) = create_token(
+        &state.registry.log,
+        b.role,
+        b.agency.as_deref(),
+        b.label.as_deref(),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(CreatedToken {
+        info: row.into(),
+        token: secret.0,
+    }))
 }
 
 /// Revoke a token (admins).
@@ -85,7 +106,11 @@ pub async fn create_tokens(state: web::Data<AppState>, caller: Caller, body: web
     (status = 404, description = "no live token with this id", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[delete("/tokens/{id}")]
-pub async fn delete_token(state: web::Data<AppState>, caller: Caller, id: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn delete_token(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     state.registry.log.revoke_token(&id).await?;
     Ok(HttpResponse::NoContent().finish())
@@ -93,5 +118,7 @@ pub async fn delete_token(state: web::Data<AppState>, caller: Caller, id: web::P
 
 /// Mounts the token routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list_tokens).service(create_tokens).service(delete_token);
+    cfg.service(list_tokens)
+        .service(create_tokens)
+        .service(delete_token);
 }

@@ -13,15 +13,55 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-const AGENCIES: &[&str] = &["so-tc", "so-nnmt", "so-yt", "so-gddt", "so-xd", "so-ct", "so-tp", "so-nv", "so-vhttdl", "so-khcn"];
-const SUBJECTS: &[&str] = &[
-    "Danh sách trường học", "Cơ sở khám bệnh", "Doanh nghiệp đăng ký mới", "Quan trắc không khí", "Giá đất", "Giấy phép xây dựng",
-    "Chợ và siêu thị", "Văn phòng công chứng", "Di tích lịch sử", "Trạm phát sóng", "Tuyến xe buýt", "Diện tích gieo trồng",
+const AGENCIES: &[&str] = &[
+    "so-tc",
+    "so-nnmt",
+    "so-yt",
+    "so-gddt",
+    "so-xd",
+    "so-ct",
+    "so-tp",
+    "so-nv",
+    "so-vhttdl",
+    "so-khcn",
 ];
-const PLACES: &[&str] = &["phường Tân Ninh", "xã Hòa Thành", "phường Long An", "xã Bến Cầu", "phường Trảng Bàng", "xã Dương Minh Châu", "xã Châu Thành", "phường Gò Dầu"];
-const THEMES: &[&str] = &["EDUC", "HEAL", "ECON", "ENVI", "REGI", "GOVE", "TRAN", "AGRI", "JUST", "TECH"];
+const SUBJECTS: &[&str] = &[
+    "Danh sách trường học",
+    "Cơ sở khám bệnh",
+    "Doanh nghiệp đăng ký mới",
+    "Quan trắc không khí",
+    "Giá đất",
+    "Giấy phép xây dựng",
+    "Chợ và siêu thị",
+    "Văn phòng công chứng",
+    "Di tích lịch sử",
+    "Trạm phát sóng",
+    "Tuyến xe buýt",
+    "Diện tích gieo trồng",
+];
+const PLACES: &[&str] = &[
+    "phường Tân Ninh",
+    "xã Hòa Thành",
+    "phường Long An",
+    "xã Bến Cầu",
+    "phường Trảng Bàng",
+    "xã Dương Minh Châu",
+    "xã Châu Thành",
+    "phường Gò Dầu",
+];
+const THEMES: &[&str] = &[
+    "EDUC", "HEAL", "ECON", "ENVI", "REGI", "GOVE", "TRAN", "AGRI", "JUST", "TECH",
+];
 const FREQ: &[&str] = &["DAILY", "MONTHLY", "QUARTERLY", "ANNUAL", "IRREG"];
-const FORMATS: &[(&str, &str)] = &[("CSV", "text/csv"), ("JSON", "application/json"), ("XLSX", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), ("GEOJSON", "application/geo+json")];
+const FORMATS: &[(&str, &str)] = &[
+    ("CSV", "text/csv"),
+    ("JSON", "application/json"),
+    (
+        "XLSX",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("GEOJSON", "application/geo+json"),
+];
 
 /// Writes dataset `i` as N-Triples lines (about 30 triples, 2 distributions, a contact point).
 fn dataset(i: usize, out: &mut impl Write) -> std::io::Result<()> {
@@ -35,34 +75,116 @@ fn dataset(i: usize, out: &mut impl Write) -> std::io::Result<()> {
     let dcat = |l: &str| t(&format!("http://www.w3.org/ns/dcat#{l}"));
     let rdf_type = t("http://www.w3.org/1999/02/22-rdf-syntax-ns#type");
     writeln!(out, "{s} {rdf_type} {} .", dcat("Dataset"))?;
-    writeln!(out, "{s} {} \"{subj} {place} năm {year} (số {i})\"@vi .", dct("title"))?;
-    writeln!(out, "{s} {} \"{subj} – {place}, {year}\"@en .", dct("title"))?;
-    writeln!(out, "{s} {} \"Dữ liệu {} trên địa bàn {place}, cập nhật theo quy chế quản lý dữ liệu của tỉnh Tây Ninh.\"@vi .", dct("description"), subj.to_lowercase())?;
-    for kw in [subj.split(' ').next().unwrap_or("dữ liệu"), place, "dữ liệu mở"] {
+    writeln!(
+        out,
+        "{s} {} \"{subj} {place} năm {year} (số {i})\"@vi .",
+        dct("title")
+    )?;
+    writeln!(
+        out,
+        "{s} {} \"{subj} – {place}, {year}\"@en .",
+        dct("title")
+    )?;
+    writeln!(
+        out,
+        "{s} {} \"Dữ liệu {} trên địa bàn {place}, cập nhật theo quy chế quản lý dữ liệu của tỉnh Tây Ninh.\"@vi .",
+        dct("description"),
+        subj.to_lowercase()
+    )?;
+    for kw in [
+        subj.split(' ').next().unwrap_or("dữ liệu"),
+        place,
+        "dữ liệu mở",
+    ] {
         writeln!(out, "{s} {} \"{kw}\"@vi .", dcat("keyword"))?;
     }
-    writeln!(out, "{s} {} <http://publications.europa.eu/resource/authority/data-theme/{}> .", dcat("theme"), THEMES[i % THEMES.len()])?;
-    writeln!(out, "{s} {} <http://publications.europa.eu/resource/authority/frequency/{}> .", dct("accrualPeriodicity"), FREQ[i % FREQ.len()])?;
-    writeln!(out, "{s} {} <http://publications.europa.eu/resource/authority/access-right/PUBLIC> .", dct("accessRights"))?;
-    writeln!(out, "{s} {} <http://creativecommons.org/licenses/by/4.0/> .", dct("license"))?;
-    writeln!(out, "{s} {} <https://opendata.tayninh.example/agency/{agency}> .", dct("publisher"))?;
-    writeln!(out, "{s} {} <https://w3id.org/dcat-vn/codelist/province/72> .", dct("spatial"))?;
-    writeln!(out, "{s} {} \"{year}-{:02}-{:02}\"^^<http://www.w3.org/2001/XMLSchema#date> .", dct("issued"), 1 + i % 12, 1 + i % 28)?;
-    writeln!(out, "{s} {} \"2026-{:02}-{:02}\"^^<http://www.w3.org/2001/XMLSchema#date> .", dct("modified"), 1 + i % 11, 1 + i % 28)?;
+    writeln!(
+        out,
+        "{s} {} <http://publications.europa.eu/resource/authority/data-theme/{}> .",
+        dcat("theme"),
+        THEMES[i % THEMES.len()]
+    )?;
+    writeln!(
+        out,
+        "{s} {} <http://publications.europa.eu/resource/authority/frequency/{}> .",
+        dct("accrualPeriodicity"),
+        FREQ[i % FREQ.len()]
+    )?;
+    writeln!(
+        out,
+        "{s} {} <http://publications.europa.eu/resource/authority/access-right/PUBLIC> .",
+        dct("accessRights")
+    )?;
+    writeln!(
+        out,
+        "{s} {} <http://creativecommons.org/licenses/by/4.0/> .",
+        dct("license")
+    )?;
+    writeln!(
+        out,
+        "{s} {} <https://opendata.tayninh.example/agency/{agency}> .",
+        dct("publisher")
+    )?;
+    writeln!(
+        out,
+        "{s} {} <https://w3id.org/dcat-vn/codelist/province/72> .",
+        dct("spatial")
+    )?;
+    writeln!(
+        out,
+        "{s} {} \"{year}-{:02}-{:02}\"^^<http://www.w3.org/2001/XMLSchema#date> .",
+        dct("issued"),
+        1 + i % 12,
+        1 + i % 28
+    )?;
+    writeln!(
+        out,
+        "{s} {} \"2026-{:02}-{:02}\"^^<http://www.w3.org/2001/XMLSchema#date> .",
+        dct("modified"),
+        1 + i % 11,
+        1 + i % 28
+    )?;
     writeln!(out, "{s} {} \"ds-{i}\" .", dct("identifier"))?;
     writeln!(out, "{s} {} _:c{i} .", dcat("contactPoint"))?;
-    writeln!(out, "_:c{i} {rdf_type} <http://www.w3.org/2006/vcard/ns#Kind> .")?;
-    writeln!(out, "_:c{i} <http://www.w3.org/2006/vcard/ns#fn> \"Cán bộ đầu mối {agency}\"@vi .")?;
-    writeln!(out, "_:c{i} <http://www.w3.org/2006/vcard/ns#hasEmail> <mailto:{agency}@tayninh.example> .")?;
+    writeln!(
+        out,
+        "_:c{i} {rdf_type} <http://www.w3.org/2006/vcard/ns#Kind> ."
+    )?;
+    writeln!(
+        out,
+        "_:c{i} <http://www.w3.org/2006/vcard/ns#fn> \"Cán bộ đầu mối {agency}\"@vi ."
+    )?;
+    writeln!(
+        out,
+        "_:c{i} <http://www.w3.org/2006/vcard/ns#hasEmail> <mailto:{agency}@tayninh.example> ."
+    )?;
     for k in 0..2 {
         let (f, m) = FORMATS[(i + k) % FORMATS.len()];
         let d = format!("_:d{i}x{k}");
         writeln!(out, "{s} {} {d} .", dcat("distribution"))?;
         writeln!(out, "{d} {rdf_type} {} .", dcat("Distribution"))?;
-        writeln!(out, "{d} {} <https://opendata.tayninh.example/files/{i}.{}> .", dcat("accessURL"), f.to_lowercase())?;
-        writeln!(out, "{d} {} <http://publications.europa.eu/resource/authority/file-type/{f}> .", dct("format"))?;
-        writeln!(out, "{d} {} <https://www.iana.org/assignments/media-types/{m}> .", dcat("mediaType"))?;
-        writeln!(out, "{d} {} \"{}\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .", dcat("byteSize"), 1000 + (i * 37 + k) % 900_000)?;
+        writeln!(
+            out,
+            "{d} {} <https://opendata.tayninh.example/files/{i}.{}> .",
+            dcat("accessURL"),
+            f.to_lowercase()
+        )?;
+        writeln!(
+            out,
+            "{d} {} <http://publications.europa.eu/resource/authority/file-type/{f}> .",
+            dct("format")
+        )?;
+        writeln!(
+            out,
+            "{d} {} <https://www.iana.org/assignments/media-types/{m}> .",
+            dcat("mediaType")
+        )?;
+        writeln!(
+            out,
+            "{d} {} \"{}\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .",
+            dcat("byteSize"),
+            1000 + (i * 37 + k) % 900_000
+        )?;
     }
     Ok(())
 }
@@ -88,11 +210,21 @@ fn corpus(n: usize, dir: &Path, per_file: usize) -> Result<Vec<PathBuf>> {
 fn danhmuc_bin() -> Result<PathBuf> {
     let me = std::env::current_exe()?;
     let bin = me.with_file_name("danhmuc");
-    if bin.exists() { Ok(bin) } else { bail!("{} not found: build it with `cargo build --release -p danhmuc`", bin.display()) }
+    if bin.exists() {
+        Ok(bin)
+    } else {
+        bail!(
+            "{} not found: build it with `cargo build --release -p danhmuc`",
+            bin.display()
+        )
+    }
 }
 
 fn run(cmd: &mut Command) -> Result<()> {
-    let st = cmd.stdout(Stdio::null()).status().with_context(|| format!("{cmd:?}"))?;
+    let st = cmd
+        .stdout(Stdio::null())
+        .status()
+        .with_context(|| format!("{cmd:?}"))?;
     if !st.success() {
         bail!("{cmd:?} failed: {st}");
     }
@@ -105,7 +237,10 @@ fn bench_import(n: usize, work: &Path) -> Result<(f64, f64)> {
     let data = work.join("danhmuc-data");
     let bin = danhmuc_bin()?;
     let store_args = |c: &mut Command| {
-        c.arg("--data").arg(&data).arg("--base-iri").arg("https://registry.tayninh.example");
+        c.arg("--data")
+            .arg(&data)
+            .arg("--base-iri")
+            .arg("https://registry.tayninh.example");
     };
     let mut c = Command::new(&bin);
     c.args(["agency", "create", "so-tc", "--name-vi", "Sở Tài chính"]);
@@ -113,7 +248,8 @@ fn bench_import(n: usize, work: &Path) -> Result<(f64, f64)> {
     run(&mut c)?;
     let start = Instant::now();
     let mut c = Command::new(&bin);
-    c.args(["import", "--agency", "so-tc", "--quiet", "--batch", "1000"]).args(&files);
+    c.args(["import", "--agency", "so-tc", "--quiet", "--batch", "1000"])
+        .args(&files);
     store_args(&mut c);
     c.env("DANHMUC_LOG", "warn");
     run(&mut c)?;
@@ -124,7 +260,9 @@ fn bench_import(n: usize, work: &Path) -> Result<(f64, f64)> {
     let store = oxigraph::store::Store::open(&bare)?;
     for f in &files {
         let bytes = std::fs::read(f)?;
-        store.bulk_loader().load_from_slice(oxigraph::io::RdfFormat::NTriples, &bytes)?;
+        store
+            .bulk_loader()
+            .load_from_slice(oxigraph::io::RdfFormat::NTriples, &bytes)?;
     }
     store.flush()?;
     let theirs = start.elapsed().as_secs_f64();
@@ -150,7 +288,12 @@ fn wait_http(url: &str) -> Result<()> {
     let client = reqwest::blocking::Client::new();
     let deadline = Instant::now() + Duration::from_secs(120);
     while Instant::now() < deadline {
-        if client.get(url).send().map(|r| r.status().as_u16() < 500).unwrap_or(false) {
+        if client
+            .get(url)
+            .send()
+            .map(|r| r.status().as_u16() < 500)
+            .unwrap_or(false)
+        {
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -172,7 +315,12 @@ fn latencies(url: &str, rounds: usize) -> Result<Vec<f64>> {
     for _ in 0..rounds {
         for q in QUERIES {
             let start = Instant::now();
-            let r = client.post(url).header("content-type", "application/sparql-query").header("accept", "application/sparql-results+json").body(*q).send()?;
+            let r = client
+                .post(url)
+                .header("content-type", "application/sparql-query")
+                .header("accept", "application/sparql-results+json")
+                .body(*q)
+                .send()?;
             if !r.status().is_success() {
                 bail!("{url}: {} for {q}", r.status());
             }
@@ -197,22 +345,45 @@ fn bench_sparql(n: usize, work: &Path, oxigraph_bin: &str, rounds: usize) -> Res
     // the same triples, as danhmuc publishes them, loaded into a raw Oxigraph
     let export = work.join("export.nt");
     let mut c = Command::new(&bin);
-    c.args(["export", "--format", "nt", "--output"]).arg(&export).arg("--data").arg(&data);
+    c.args(["export", "--format", "nt", "--output"])
+        .arg(&export)
+        .arg("--data")
+        .arg(&data);
     run(&mut c)?;
     let raw = work.join("raw-oxigraph");
     if !raw.exists() {
-        run(Command::new(oxigraph_bin).arg("load").arg("--location").arg(&raw).arg("--file").arg(&export))?;
+        run(Command::new(oxigraph_bin)
+            .arg("load")
+            .arg("--location")
+            .arg(&raw)
+            .arg("--file")
+            .arg(&export))?;
     }
     let ours = Killer(
         Command::new(&bin)
-            .args(["serve", "--bind", "127.0.0.1:18080", "--query-timeout", "600"])
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:18080",
+                "--query-timeout",
+                "600",
+            ])
             .arg("--data")
             .arg(&data)
             .env("DANHMUC_LOG", "warn")
             .stdout(Stdio::null())
             .spawn()?,
     );
-    let theirs = Killer(Command::new(oxigraph_bin).arg("serve-read-only").arg("--location").arg(&raw).args(["--bind", "127.0.0.1:18081"]).stdout(Stdio::null()).stderr(Stdio::null()).spawn()?);
+    let theirs = Killer(
+        Command::new(oxigraph_bin)
+            .arg("serve-read-only")
+            .arg("--location")
+            .arg(&raw)
+            .args(["--bind", "127.0.0.1:18081"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
     wait_http("http://127.0.0.1:18080/readyz")?;
     wait_http("http://127.0.0.1:18081/query?query=ASK%7B%7D")?;
     // warm up both, then interleave rounds so that both see the same machine state
@@ -230,27 +401,50 @@ fn bench_sparql(n: usize, work: &Path, oxigraph_bin: &str, rounds: usize) -> Res
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
-    let get = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1)).cloned();
-    let n: usize = get("--datasets").unwrap_or_else(|| "10000".into()).parse()?;
-    let work = get("--work").map(PathBuf::from).unwrap_or_else(|| std::env::temp_dir().join(format!("danhmuc-bench-{n}")));
+    let get = |flag: &str| {
+        args.iter()
+            .position(|a| a == flag)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let n: usize = get("--datasets")
+        .unwrap_or_else(|| "10000".into())
+        .parse()?;
+    let work = get("--work")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("danhmuc-bench-{n}")));
     match args.get(1).map(String::as_str) {
         Some("corpus") => {
-            let out = get("--out").map(PathBuf::from).ok_or_else(|| anyhow!("--out DIR"))?;
+            let out = get("--out")
+                .map(PathBuf::from)
+                .ok_or_else(|| anyhow!("--out DIR"))?;
             let files = corpus(n, &out, 10_000)?;
-            println!("wrote {n} datasets in {} files under {}", files.len(), out.display());
+            println!(
+                "wrote {n} datasets in {} files under {}",
+                files.len(),
+                out.display()
+            );
         }
         Some("import") => {
             let _ = std::fs::remove_dir_all(&work);
             let (ours, bare) = bench_import(n, &work)?;
-            println!("import {n} datasets: danhmuc {ours:.0} datasets/s, bare Oxigraph bulk load {bare:.0} datasets/s, ratio {:.2}", ours / bare);
+            println!(
+                "import {n} datasets: danhmuc {ours:.0} datasets/s, bare Oxigraph bulk load {bare:.0} datasets/s, ratio {:.2}",
+                ours / bare
+            );
         }
         Some("sparql") => {
             let ox = get("--oxigraph").unwrap_or_else(|| "oxigraph".into());
             let rounds: usize = get("--rounds").unwrap_or_else(|| "20".into()).parse()?;
             let (ours, theirs) = bench_sparql(n, &work, &ox, rounds)?;
-            println!("sparql {n} datasets: danhmuc /sparql median {ours:.2} ms, oxigraph serve median {theirs:.2} ms, ratio {:.2}", ours / theirs);
+            println!(
+                "sparql {n} datasets: danhmuc /sparql median {ours:.2} ms, oxigraph serve median {theirs:.2} ms, ratio {:.2}",
+                ours / theirs
+            );
         }
-        _ => bail!("usage: danhmuc-bench corpus|import|sparql --datasets N [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"),
+        _ => bail!(
+            "usage: danhmuc-bench corpus|import|sparql --datasets N [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
+        ),
     }
     Ok(())
 }

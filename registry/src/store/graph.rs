@@ -54,7 +54,8 @@ impl Projections {
         let dir = data_dir.join("graph");
         let open = |name: &str| {
             let p = dir.join(name);
-            std::fs::create_dir_all(&p).map_err(|e| StoreError::Config(format!("cannot create {}: {e}", p.display())))?;
+            std::fs::create_dir_all(&p)
+                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", p.display())))?;
             Store::open(&p).map_err(|e| {
                 let msg = e.to_string();
                 if msg.contains("lock") {
@@ -65,7 +66,10 @@ impl Projections {
             })
         };
         let position_file = dir.join("position");
-        let position = std::fs::read_to_string(&position_file).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        let position = std::fs::read_to_string(&position_file)
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+            .unwrap_or(0);
         let p = Projections {
             public: open("public")?,
             government: open("government")?,
@@ -82,7 +86,8 @@ impl Projections {
     pub fn destroy(data_dir: &Path) -> Result<(), StoreError> {
         let dir = data_dir.join("graph");
         if dir.exists() {
-            std::fs::remove_dir_all(&dir).map_err(|e| StoreError::Config(format!("cannot remove {}: {e}", dir.display())))?;
+            std::fs::remove_dir_all(&dir)
+                .map_err(|e| StoreError::Config(format!("cannot remove {}: {e}", dir.display())))?;
         }
         Ok(())
     }
@@ -112,8 +117,11 @@ impl Projections {
                 if store.contains_named_graph(g.as_ref()).map_err(graph_err)? {
                     continue;
                 }
-                let parser = RdfParser::from_format(RdfFormat::Turtle).with_default_graph(GraphName::NamedNode(g.clone()));
-                store.load_from_slice(parser, ttl.as_bytes()).map_err(|e| StoreError::Graph(e.to_string()))?;
+                let parser = RdfParser::from_format(RdfFormat::Turtle)
+                    .with_default_graph(GraphName::NamedNode(g.clone()));
+                store
+                    .load_from_slice(parser, ttl.as_bytes())
+                    .map_err(|e| StoreError::Graph(e.to_string()))?;
             }
         }
         Ok(())
@@ -122,10 +130,15 @@ impl Projections {
     /// Applies versions (in log order) to every store, then records the position. Versions
     /// at or before the current position are skipped.
     pub fn apply(&self, versions: &[VersionRow]) -> Result<(), StoreError> {
-        let _guard = self.apply_lock.lock().map_err(|_| StoreError::Graph("apply lock poisoned".into()))?;
+        let _guard = self
+            .apply_lock
+            .lock()
+            .map_err(|_| StoreError::Graph("apply lock poisoned".into()))?;
         let from = self.position();
         let todo: Vec<&VersionRow> = versions.iter().filter(|v| v.seq > from).collect();
-        let Some(last) = todo.last().map(|v| v.seq) else { return Ok(()) };
+        let Some(last) = todo.last().map(|v| v.seq) else {
+            return Ok(());
+        };
         for tier in [Tier::Public, Tier::Government, Tier::All] {
             let store = self.store(tier);
             let mut tx = store.start_transaction().map_err(graph_err)?;
@@ -138,7 +151,9 @@ impl Projections {
                         .with_default_graph(GraphName::NamedNode(g.into_owned()))
                         .for_slice(v.canonical.as_bytes())
                     {
-                        let q = q.map_err(|e| StoreError::Graph(format!("log entry {} is not N-Triples: {e}", v.seq)))?;
+                        let q = q.map_err(|e| {
+                            StoreError::Graph(format!("log entry {} is not N-Triples: {e}", v.seq))
+                        })?;
                         tx.insert(&q);
                     }
                 }

@@ -104,11 +104,18 @@ pub struct RecordRow {
 impl RecordRow {
     /// The ETag of the current version.
     pub fn etag(&self) -> String {
-        format!("\"v{}-{}\"", self.version, &self.content_hash[..16.min(self.content_hash.len())])
+        format!(
+            "\"v{}-{}\"",
+            self.version,
+            &self.content_hash[..16.min(self.content_hash.len())]
+        )
     }
     /// Agency codes a NON_PUBLIC record names.
     pub fn shared_codes(&self) -> Vec<&str> {
-        self.shared_with.split('|').filter(|s| !s.is_empty()).collect()
+        self.shared_with
+            .split('|')
+            .filter(|s| !s.is_empty())
+            .collect()
     }
 }
 
@@ -266,12 +273,26 @@ impl Log {
     pub async fn open(data_dir: &Path, database_url: Option<&str>) -> Result<Log, StoreError> {
         sqlx::any::install_default_drivers();
         let (url, backend) = match database_url {
-            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => (u.to_owned(), Backend::Postgres),
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                (u.to_owned(), Backend::Postgres)
+            }
             Some(u) if u.starts_with("sqlite:") => (u.to_owned(), Backend::Sqlite),
-            Some(u) => return Err(StoreError::Config(format!("unsupported database URL '{u}': use postgres://… or sqlite:…"))),
+            Some(u) => {
+                return Err(StoreError::Config(format!(
+                    "unsupported database URL '{u}': use postgres://… or sqlite:…"
+                )));
+            }
             None => {
-                std::fs::create_dir_all(data_dir).map_err(|e| StoreError::Config(format!("cannot create {}: {e}", data_dir.display())))?;
-                (format!("sqlite://{}?mode=rwc", data_dir.join("danhmuc.sqlite").display()), Backend::Sqlite)
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    StoreError::Config(format!("cannot create {}: {e}", data_dir.display()))
+                })?;
+                (
+                    format!(
+                        "sqlite://{}?mode=rwc",
+                        data_dir.join("danhmuc.sqlite").display()
+                    ),
+                    Backend::Sqlite,
+                )
             }
         };
         let pool = AnyPoolOptions::new()
@@ -279,8 +300,12 @@ impl Log {
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        sqlx::query("PRAGMA busy_timeout = 30000").execute(&mut *conn).await?;
-                        sqlx::query("PRAGMA synchronous = FULL").execute(&mut *conn).await?;
+                        sqlx::query("PRAGMA busy_timeout = 30000")
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query("PRAGMA synchronous = FULL")
+                            .execute(&mut *conn)
+                            .await?;
                     }
                     Ok(())
                 })
@@ -289,7 +314,9 @@ impl Log {
             .await
             .map_err(|e| StoreError::Config(format!("cannot open the change log database: {e}")))?;
         if backend == Backend::Sqlite {
-            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await?;
             SQLITE_MIGRATIONS.run(&pool).await?;
         } else {
             POSTGRES_MIGRATIONS.run(&pool).await?;
@@ -299,62 +326,90 @@ impl Log {
 
     /// The last log position.
     pub async fn max_seq(&self) -> Result<i64, StoreError> {
-        let r = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM versions").fetch_one(&self.pool).await?;
+        let r = sqlx::query("SELECT COALESCE(MAX(seq), 0) FROM versions")
+            .fetch_one(&self.pool)
+            .await?;
         Ok(r.try_get::<i64, _>(0)?)
     }
 
     /// Versions after `seq`, in order.
-    pub async fn versions_after(&self, seq: i64, limit: i64) -> Result<Vec<VersionRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {VERSION_COLS} FROM versions WHERE seq > $1 ORDER BY seq LIMIT $2"))
-            .bind(seq)
-            .bind(limit)
-            .fetch_all(&self.pool)
-            .await?;
+    pub async fn versions_after(
+        &self,
+        seq: i64,
+        limit: i64,
+    ) -> Result<Vec<VersionRow>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE seq > $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(seq)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(version_row).collect::<Result<_, _>>()?)
     }
 
     /// All versions of a record, oldest first.
     pub async fn history(&self, record_id: &str) -> Result<Vec<VersionRow>, StoreError> {
-        let rows = sqlx::query(&format!("SELECT {VERSION_COLS} FROM versions WHERE record_id = $1 ORDER BY version"))
-            .bind(record_id)
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE record_id = $1 ORDER BY version"
+        ))
+        .bind(record_id)
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(version_row).collect::<Result<_, _>>()?)
     }
 
     /// The current version row of a record.
     pub async fn current_version(&self, record: &RecordRow) -> Result<VersionRow, StoreError> {
-        let r = sqlx::query(&format!("SELECT {VERSION_COLS} FROM versions WHERE seq = $1"))
-            .bind(record.seq)
-            .fetch_one(&self.pool)
-            .await?;
+        let r = sqlx::query(&format!(
+            "SELECT {VERSION_COLS} FROM versions WHERE seq = $1"
+        ))
+        .bind(record.seq)
+        .fetch_one(&self.pool)
+        .await?;
         Ok(version_row(&r)?)
     }
 
     /// A record by id.
     pub async fn record(&self, id: &str) -> Result<Option<RecordRow>, StoreError> {
-        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE id = $1")).bind(id).fetch_optional(&self.pool).await?;
-        Ok(r.as_ref().map(record_row).transpose()?)
-    }
-
-    /// A record by IRI.
-    pub async fn record_by_iri(&self, iri: &str) -> Result<Option<RecordRow>, StoreError> {
-        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE iri = $1")).bind(iri).fetch_optional(&self.pool).await?;
-        Ok(r.as_ref().map(record_row).transpose()?)
-    }
-
-    /// A record by its source and the identifier it has there.
-    pub async fn record_by_source(&self, source: &str, source_id: &str) -> Result<Option<RecordRow>, StoreError> {
-        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE source = $1 AND source_id = $2"))
-            .bind(source)
-            .bind(source_id)
+        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE id = $1"))
+            .bind(id)
             .fetch_optional(&self.pool)
             .await?;
         Ok(r.as_ref().map(record_row).transpose()?)
     }
 
+    /// A record by IRI.
+    pub async fn record_by_iri(&self, iri: &str) -> Result<Option<RecordRow>, StoreError> {
+        let r = sqlx::query(&format!("SELECT {RECORD_COLS} FROM records WHERE iri = $1"))
+            .bind(iri)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(r.as_ref().map(record_row).transpose()?)
+    }
+
+    /// A record by its source and the identifier it has there.
+    pub async fn record_by_source(
+        &self,
+        source: &str,
+        source_id: &str,
+    ) -> Result<Option<RecordRow>, StoreError> {
+        let r = sqlx::query(&format!(
+            "SELECT {RECORD_COLS} FROM records WHERE source = $1 AND source_id = $2"
+        ))
+        .bind(source)
+        .bind(source_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(r.as_ref().map(record_row).transpose()?)
+    }
+
     /// Lists records visible to `audience`, ordered by id (ids are time-ordered UUIDs).
-    pub async fn list(&self, f: &ListFilter, audience: &Audience) -> Result<Vec<RecordRow>, StoreError> {
+    pub async fn list(
+        &self,
+        f: &ListFilter,
+        audience: &Audience,
+    ) -> Result<Vec<RecordRow>, StoreError> {
         let mut sql = format!("SELECT {RECORD_COLS} FROM records WHERE kind = $1");
         let mut args: Vec<String> = vec![f.kind.clone()];
         match audience {
@@ -415,7 +470,10 @@ impl Log {
             .bind(format!("%|{code}|%"))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?)
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?)
     }
 
     /// IRIs of all published PUBLIC and RESTRICTED records.
@@ -423,7 +481,10 @@ impl Log {
         let rows = sqlx::query("SELECT iri FROM records WHERE status = 'published' AND visibility IN ('PUBLIC','RESTRICTED')")
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(|r| r.try_get::<String, _>(0)).collect::<Result<_, _>>()?)
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<Result<_, _>>()?)
     }
 
     /// Appends versions atomically: each version row, its record state and, for a new
@@ -432,7 +493,9 @@ impl Log {
         let mut tx = self.pool.begin().await?;
         if self.backend == Backend::Postgres {
             // Keep log positions in commit order across processes sharing the database.
-            sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(&mut *tx).await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
+                .execute(&mut *tx)
+                .await?;
         }
         for item in items.iter_mut() {
             let v = &item.version;
@@ -513,7 +576,10 @@ impl Log {
                 .rows_affected()
             };
             if affected != 1 {
-                return Err(StoreError::Conflict(format!("record {} changed concurrently", r.id)));
+                return Err(StoreError::Conflict(format!(
+                    "record {} changed concurrently",
+                    r.id
+                )));
             }
             if let Some(a) = &item.agency {
                 sqlx::query("INSERT INTO agencies (code, iri, name_vi, name_en, parent, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
@@ -537,25 +603,33 @@ impl Log {
 
     /// An agency by code.
     pub async fn agency(&self, code: &str) -> Result<Option<AgencyRow>, StoreError> {
-        let r = sqlx::query("SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies WHERE code = $1")
-            .bind(code)
-            .fetch_optional(&self.pool)
-            .await?;
+        let r = sqlx::query(
+            "SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies WHERE code = $1",
+        )
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(r.as_ref().map(agency_row).transpose()?)
     }
 
     /// An agency by IRI.
     pub async fn agency_by_iri(&self, iri: &str) -> Result<Option<AgencyRow>, StoreError> {
-        let r = sqlx::query("SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies WHERE iri = $1")
-            .bind(iri)
-            .fetch_optional(&self.pool)
-            .await?;
+        let r = sqlx::query(
+            "SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies WHERE iri = $1",
+        )
+        .bind(iri)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(r.as_ref().map(agency_row).transpose()?)
     }
 
     /// All agencies by code.
     pub async fn agencies(&self) -> Result<Vec<AgencyRow>, StoreError> {
-        let rows = sqlx::query("SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies ORDER BY code").fetch_all(&self.pool).await?;
+        let rows = sqlx::query(
+            "SELECT code, iri, name_vi, name_en, parent, created_at FROM agencies ORDER BY code",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(rows.iter().map(agency_row).collect::<Result<_, _>>()?)
     }
 
@@ -593,20 +667,32 @@ impl Log {
 
     /// Revokes a token; `NotFound` when no live token has this id.
     pub async fn revoke_token(&self, id: &str) -> Result<(), StoreError> {
-        let n = sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-            .bind(now_micros())
-            .bind(id)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
-        if n == 0 { Err(StoreError::NotFound(format!("token {id}"))) } else { Ok(()) }
+        let n =
+            sqlx::query("UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                .bind(now_micros())
+                .bind(id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected();
+        if n == 0 {
+            Err(StoreError::NotFound(format!("token {id}")))
+        } else {
+            Ok(())
+        }
     }
 
     /// Current published records visible to an audience, in id order, for exports.
-    pub async fn export_page(&self, audience: &Audience, after: &str, limit: i64) -> Result<Vec<(String, String)>, StoreError> {
+    pub async fn export_page(
+        &self,
+        audience: &Audience,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String)>, StoreError> {
         let filter = match audience {
             Audience::Public => "r.status = 'published' AND r.visibility = 'PUBLIC'",
-            Audience::Agency(_) => "r.status = 'published' AND r.visibility IN ('PUBLIC','RESTRICTED')",
+            Audience::Agency(_) => {
+                "r.status = 'published' AND r.visibility IN ('PUBLIC','RESTRICTED')"
+            }
             Audience::Admin => "r.status = 'published'",
         };
         let rows = sqlx::query(&format!(
@@ -616,6 +702,9 @@ impl Log {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).collect::<Result<_, sqlx::Error>>()?)
+        Ok(rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<_, sqlx::Error>>()?)
     }
 }

@@ -119,7 +119,9 @@ pub struct Registry {
 
 impl std::fmt::Debug for Registry {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Registry").field("base", &self.base).finish()
+        f.debug_struct("Registry")
+            .field("base", &self.base)
+            .finish()
     }
 }
 
@@ -135,7 +137,11 @@ impl Registry {
         let log = Log::open(data_dir, database_url).await?;
         let graphs = if with_graphs {
             let dir = data_dir.to_owned();
-            Some(Arc::new(tokio::task::spawn_blocking(move || Projections::open(&dir)).await.map_err(|e| StoreError::Graph(e.to_string()))??))
+            Some(Arc::new(
+                tokio::task::spawn_blocking(move || Projections::open(&dir))
+                    .await
+                    .map_err(|e| StoreError::Graph(e.to_string()))??,
+            ))
         } else {
             None
         };
@@ -153,14 +159,18 @@ impl Registry {
 
     /// Applies every log entry the projections have not seen yet. Returns the position.
     pub async fn catch_up(&self) -> Result<i64, StoreError> {
-        let Some(graphs) = self.graphs.clone() else { return self.log.max_seq().await };
+        let Some(graphs) = self.graphs.clone() else {
+            return self.log.max_seq().await;
+        };
         loop {
             let batch = self.log.versions_after(graphs.position(), 2000).await?;
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
             let g = graphs.clone();
-            tokio::task::spawn_blocking(move || g.apply(&batch)).await.map_err(|e| StoreError::Graph(e.to_string()))??;
+            tokio::task::spawn_blocking(move || g.apply(&batch))
+                .await
+                .map_err(|e| StoreError::Graph(e.to_string()))??;
         }
     }
 
@@ -182,34 +192,69 @@ impl Registry {
     }
 
     /// Creates or replaces records, all in one log transaction; then catches up.
-    pub async fn write(&self, items: Vec<WriteRecord>, prov: &Provenance) -> Result<Vec<(Outcome, RecordRow, bool)>, StoreError> {
+    pub async fn write(
+        &self,
+        items: Vec<WriteRecord>,
+        prov: &Provenance,
+    ) -> Result<Vec<(Outcome, RecordRow, bool)>, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut pending: Vec<NewVersion> = Vec::new();
         let mut results: Vec<(Outcome, Result<RecordRow, usize>, bool)> = Vec::new();
         let now = now_micros();
         for item in items {
             let existing = match (&item.id, &item.source_id) {
-                (Some(id), _) => Some(self.log.record(id).await?.filter(|r| r.kind == item.kind.as_str()).ok_or_else(|| StoreError::NotFound(format!("{} {id}", item.kind.as_str())))?),
+                (Some(id), _) => Some(
+                    self.log
+                        .record(id)
+                        .await?
+                        .filter(|r| r.kind == item.kind.as_str())
+                        .ok_or_else(|| {
+                            StoreError::NotFound(format!("{} {id}", item.kind.as_str()))
+                        })?,
+                ),
                 (None, Some(sid)) => self.log.record_by_source(&prov.source, sid).await?,
                 _ => None,
             };
             if let (Some(cur), Some(m)) = (&existing, &item.if_match) {
                 if m.trim() != cur.etag() && m.trim() != "*" {
-                    return Err(StoreError::Stale { current: cur.etag() });
+                    return Err(StoreError::Stale {
+                        current: cur.etag(),
+                    });
                 }
             }
-            let agency_code = existing.as_ref().map(|r| r.agency.clone()).unwrap_or(item.agency.clone());
-            let agency = self.log.agency(&agency_code).await?.ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
-            let id = existing.as_ref().map(|r| r.id.clone()).unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-            let iri = existing.as_ref().map(|r| r.iri.clone()).unwrap_or_else(|| self.iri(item.kind, &id));
+            let agency_code = existing
+                .as_ref()
+                .map(|r| r.agency.clone())
+                .unwrap_or(item.agency.clone());
+            let agency = self
+                .log
+                .agency(&agency_code)
+                .await?
+                .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
+            let id = existing
+                .as_ref()
+                .map(|r| r.id.clone())
+                .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+            let iri = existing
+                .as_ref()
+                .map(|r| r.iri.clone())
+                .unwrap_or_else(|| self.iri(item.kind, &id));
             let n = record::normalise(
                 item.triples,
                 item.kind,
-                &NormaliseContext { record_iri: &iri, agency_iri: &agency.iri, default_access: self.default_access },
+                &NormaliseContext {
+                    record_iri: &iri,
+                    agency_iri: &agency.iri,
+                    default_access: self.default_access,
+                },
             )?;
             let shared = self.shared_codes(&n).await?;
             let status = item.status.unwrap_or_else(|| {
-                existing.as_ref().and_then(|r| Status::parse(&r.status)).filter(|s| *s != Status::Withdrawn).unwrap_or(Status::Published)
+                existing
+                    .as_ref()
+                    .and_then(|r| Status::parse(&r.status))
+                    .filter(|s| *s != Status::Withdrawn)
+                    .unwrap_or(Status::Published)
             });
             if let Some(cur) = &existing {
                 if cur.content_hash == n.hash && cur.status == status.as_str() {
@@ -218,9 +263,27 @@ impl Registry {
                 }
             }
             let version = existing.as_ref().map(|r| r.version + 1).unwrap_or(1);
-            let outcome = if existing.is_some() { Outcome::Updated } else { Outcome::Created };
+            let outcome = if existing.is_some() {
+                Outcome::Updated
+            } else {
+                Outcome::Created
+            };
             results.push((outcome, Err(pending.len()), n.access_defaulted));
-            pending.push(self.new_version(&id, item.kind, &iri, &agency_code, status, &n, &shared, version, existing.as_ref(), item.source_id.clone(), prov, now, None));
+            pending.push(self.new_version(
+                &id,
+                item.kind,
+                &iri,
+                &agency_code,
+                status,
+                &n,
+                &shared,
+                version,
+                existing.as_ref(),
+                item.source_id.clone(),
+                prov,
+                now,
+                None,
+            ));
         }
         self.log.append(&mut pending).await?;
         drop(_guard);
@@ -235,25 +298,50 @@ impl Registry {
     }
 
     /// Withdraws a record: a new version with status withdrawn, content kept in history.
-    pub async fn withdraw(&self, kind: Kind, id: &str, if_match: Option<&str>, prov: &Provenance) -> Result<RecordRow, StoreError> {
+    pub async fn withdraw(
+        &self,
+        kind: Kind,
+        id: &str,
+        if_match: Option<&str>,
+        prov: &Provenance,
+    ) -> Result<RecordRow, StoreError> {
         let _guard = self.write_lock.lock().await;
-        let cur = self.log.record(id).await?.filter(|r| r.kind == kind.as_str()).ok_or_else(|| StoreError::NotFound(format!("{} {id}", kind.as_str())))?;
+        let cur = self
+            .log
+            .record(id)
+            .await?
+            .filter(|r| r.kind == kind.as_str())
+            .ok_or_else(|| StoreError::NotFound(format!("{} {id}", kind.as_str())))?;
         if cur.status == "withdrawn" {
             return Err(StoreError::Withdrawn(format!("{} {id}", kind.as_str())));
         }
         if let Some(m) = if_match {
             if m.trim() != cur.etag() && m.trim() != "*" {
-                return Err(StoreError::Stale { current: cur.etag() });
+                return Err(StoreError::Stale {
+                    current: cur.etag(),
+                });
             }
         }
         let v = self.log.current_version(&cur).await?;
-        let mut next_v = VersionRow { seq: 0, version: cur.version + 1, status: "withdrawn".into(), author: prov.author.clone(), source: prov.source.clone(), at: now_micros(), ..v };
+        let mut next_v = VersionRow {
+            seq: 0,
+            version: cur.version + 1,
+            status: "withdrawn".into(),
+            author: prov.author.clone(),
+            source: prov.source.clone(),
+            at: now_micros(),
+            ..v
+        };
         next_v.record_id = cur.id.clone();
         let mut rec = cur.clone();
         rec.version += 1;
         rec.status = "withdrawn".into();
         rec.modified_at = next_v.at;
-        let mut items = vec![NewVersion { version: next_v, record: rec, agency: None }];
+        let mut items = vec![NewVersion {
+            version: next_v,
+            record: rec,
+            agency: None,
+        }];
         self.log.append(&mut items).await?;
         drop(_guard);
         self.catch_up().await?;
@@ -269,19 +357,34 @@ impl Registry {
         parent: Option<&str>,
         prov: &Provenance,
     ) -> Result<RecordRow, StoreError> {
-        let valid = !code.is_empty() && code.len() <= 64 && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+        let valid = !code.is_empty()
+            && code.len() <= 64
+            && code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !valid {
-            return Err(StoreError::Invalid(format!("agency code '{code}' must be 1-64 ASCII letters, digits, '-' or '_'")));
+            return Err(StoreError::Invalid(format!(
+                "agency code '{code}' must be 1-64 ASCII letters, digits, '-' or '_'"
+            )));
         }
         if name_vi.trim().is_empty() {
-            return Err(StoreError::Invalid("the agency needs a Vietnamese name (name.vi)".into()));
+            return Err(StoreError::Invalid(
+                "the agency needs a Vietnamese name (name.vi)".into(),
+            ));
         }
         let _guard = self.write_lock.lock().await;
         if self.log.agency(code).await?.is_some() {
-            return Err(StoreError::Conflict(format!("agency '{code}' already exists")));
+            return Err(StoreError::Conflict(format!(
+                "agency '{code}' already exists"
+            )));
         }
         let parent_row = match parent {
-            Some(p) => Some(self.log.agency(p).await?.ok_or_else(|| StoreError::UnknownAgency(p.to_owned()))?),
+            Some(p) => Some(
+                self.log
+                    .agency(p)
+                    .await?
+                    .ok_or_else(|| StoreError::UnknownAgency(p.to_owned()))?,
+            ),
             None => None,
         };
         let iri = self.agency_iri(code);
@@ -289,17 +392,45 @@ impl Registry {
         let mut triples = vec![
             Triple::new(s.clone(), rdf::TYPE, foaf::AGENT),
             Triple::new(s.clone(), rdf::TYPE, org::ORGANIZATION),
-            Triple::new(s.clone(), foaf::NAME, Literal::new_language_tagged_literal_unchecked(name_vi.trim(), "vi")),
-            Triple::new(s.clone(), dct::IDENTIFIER, Literal::new_simple_literal(code)),
-            Triple::new(s.clone(), dcatvn::AGENCY_CODE, Literal::new_simple_literal(code)),
+            Triple::new(
+                s.clone(),
+                foaf::NAME,
+                Literal::new_language_tagged_literal_unchecked(name_vi.trim(), "vi"),
+            ),
+            Triple::new(
+                s.clone(),
+                dct::IDENTIFIER,
+                Literal::new_simple_literal(code),
+            ),
+            Triple::new(
+                s.clone(),
+                dcatvn::AGENCY_CODE,
+                Literal::new_simple_literal(code),
+            ),
         ];
         if let Some(en) = name_en.filter(|e| !e.trim().is_empty()) {
-            triples.push(Triple::new(s.clone(), foaf::NAME, Literal::new_language_tagged_literal_unchecked(en.trim(), "en")));
+            triples.push(Triple::new(
+                s.clone(),
+                foaf::NAME,
+                Literal::new_language_tagged_literal_unchecked(en.trim(), "en"),
+            ));
         }
         if let Some(p) = &parent_row {
-            triples.push(Triple::new(s.clone(), org::SUB_ORGANIZATION_OF, NamedNode::new_unchecked(&p.iri)));
+            triples.push(Triple::new(
+                s.clone(),
+                org::SUB_ORGANIZATION_OF,
+                NamedNode::new_unchecked(&p.iri),
+            ));
         }
-        let n = record::normalise(triples, Kind::Agency, &NormaliseContext { record_iri: &iri, agency_iri: &iri, default_access: Visibility::Public })?;
+        let n = record::normalise(
+            triples,
+            Kind::Agency,
+            &NormaliseContext {
+                record_iri: &iri,
+                agency_iri: &iri,
+                default_access: Visibility::Public,
+            },
+        )?;
         let now = now_micros();
         let agency = AgencyRow {
             code: code.to_owned(),
@@ -309,7 +440,21 @@ impl Registry {
             parent: parent.map(str::to_owned),
             created_at: now,
         };
-        let mut items = vec![self.new_version(code, Kind::Agency, &iri, code, Status::Published, &n, "", 1, None, None, prov, now, Some(agency))];
+        let mut items = vec![self.new_version(
+            code,
+            Kind::Agency,
+            &iri,
+            code,
+            Status::Published,
+            &n,
+            "",
+            1,
+            None,
+            None,
+            prov,
+            now,
+            Some(agency),
+        )];
         self.log.append(&mut items).await?;
         drop(_guard);
         self.catch_up().await?;
@@ -321,12 +466,20 @@ impl Registry {
         for iri in &n.shared_with {
             match self.log.agency_by_iri(iri).await? {
                 Some(a) => codes.push(a.code),
-                None => return Err(StoreError::Invalid(format!("dcatvn:sharedWith <{iri}> is not an agency of this registry"))),
+                None => {
+                    return Err(StoreError::Invalid(format!(
+                        "dcatvn:sharedWith <{iri}> is not an agency of this registry"
+                    )));
+                }
             }
         }
         codes.sort();
         codes.dedup();
-        Ok(if codes.is_empty() { String::new() } else { format!("|{}|", codes.join("|")) })
+        Ok(if codes.is_empty() {
+            String::new()
+        } else {
+            format!("|{}|", codes.join("|"))
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -378,7 +531,9 @@ impl Registry {
                 title_en: n.title_en.clone(),
                 created_at: existing.map(|e| e.created_at).unwrap_or(now),
                 modified_at: now,
-                source: existing.map(|e| e.source.clone()).unwrap_or(prov.source.clone()),
+                source: existing
+                    .map(|e| e.source.clone())
+                    .unwrap_or(prov.source.clone()),
                 source_id: existing.and_then(|e| e.source_id.clone()).or(source_id),
                 seq: 0,
             },

@@ -407,8 +407,15 @@ namespace!(
 mod tests {
     #[test]
     fn terms_are_prefix_plus_local_name() {
-        assert_eq!(super::dcat::DATASET.as_str(), "http://www.w3.org/ns/dcat#Dataset");
-        assert!(super::dcatvn::OBJECTIVE.as_str().starts_with(super::dcatvn::NS));
+        assert_eq!(
+            super::dcat::DATASET.as_str(),
+            "http://www.w3.org/ns/dcat#Dataset"
+        );
+        assert!(
+            super::dcatvn::OBJECTIVE
+                .as_str()
+                .starts_with(super::dcatvn::NS)
+        );
         assert_eq!(
             super::access_right::NON_PUBLIC.as_str(),
             "http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC"
