@@ -78,10 +78,10 @@ pub async fn create_token(
             role.as_str()
         )));
     }
-    if let Some(a) = agency {
-        if log.agency(a).await?.is_none() {
-            return Err(StoreError::UnknownAgency(a.to_owned()));
-        }
+    if let Some(a) = agency
+        && log.agency(a).await?.is_none()
+    {
+        return Err(StoreError::UnknownAgency(a.to_owned()));
     }
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     let mut rng = rand::rng();

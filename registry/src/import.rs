@@ -37,14 +37,12 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
     let mut seen_main: HashSet<NamedOrBlankNode> = HashSet::new();
     for (i, t) in triples.iter().enumerate() {
         by_subject.entry(t.subject.clone()).or_default().push(i);
-        if t.predicate.as_ref() == rdf::TYPE {
-            if let Term::NamedNode(c) = &t.object {
-                if let Some(k) = kind_of(c.as_ref()) {
-                    if seen_main.insert(t.subject.clone()) {
-                        mains.push((t.subject.clone(), k));
-                    }
-                }
-            }
+        if t.predicate.as_ref() == rdf::TYPE
+            && let Term::NamedNode(c) = &t.object
+            && let Some(k) = kind_of(c.as_ref())
+            && seen_main.insert(t.subject.clone())
+        {
+            mains.push((t.subject.clone(), k));
         }
     }
     // A resource typed both Catalog and Dataset is a catalogue.
@@ -73,13 +71,12 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
                     Term::BlankNode(b) => Some(b.clone().into()),
                     _ => None,
                 };
-                if let Some(n) = next {
-                    if by_subject.contains_key(&n)
-                        && !seen_main.contains(&n)
-                        && t.predicate.as_ref() != rdf::TYPE
-                    {
-                        stack.push(n);
-                    }
+                if let Some(n) = next
+                    && by_subject.contains_key(&n)
+                    && !seen_main.contains(&n)
+                    && t.predicate.as_ref() != rdf::TYPE
+                {
+                    stack.push(n);
                 }
             }
         }

@@ -113,10 +113,11 @@ async fn run(cli: Cli) -> Result<()> {
 
 async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     let mut store = args.store.clone();
-    if let Some(d) = &file.data_dir {
-        if std::env::var_os("DANHMUC_DATA").is_none() && store.data == Path::new("./data") {
-            store.data = d.clone();
-        }
+    if let Some(d) = &file.data_dir
+        && std::env::var_os("DANHMUC_DATA").is_none()
+        && store.data == Path::new("./data")
+    {
+        store.data = d.clone();
     }
     let bind = if args.bind == "127.0.0.1:8080" {
         file.bind.clone().unwrap_or(args.bind.clone())
@@ -160,10 +161,10 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     )
     .await?;
     let mut admin_token = None;
-    if args.demo {
-        if let Some(t) = danhmuc::demo::load_if_empty(&registry).await? {
-            admin_token = Some(t);
-        }
+    if args.demo
+        && let Some(t) = danhmuc::demo::load_if_empty(&registry).await?
+    {
+        admin_token = Some(t);
     }
     let state = actix_web::web::Data::new(danhmuc::server::AppState {
         registry: Arc::new(registry),

@@ -236,12 +236,12 @@ pub struct Normalised {
 pub fn main_subject(triples: &[Triple], kind: Kind) -> Result<NamedOrBlankNode, RecordError> {
     let mut typed: Vec<NamedOrBlankNode> = Vec::new();
     for t in triples {
-        if t.predicate.as_ref() == rdf::TYPE {
-            if let Term::NamedNode(c) = &t.object {
-                if kind.accepts_class(c.as_str()) && !typed.contains(&t.subject) {
-                    typed.push(t.subject.clone());
-                }
-            }
+        if t.predicate.as_ref() == rdf::TYPE
+            && let Term::NamedNode(c) = &t.object
+            && kind.accepts_class(c.as_str())
+            && !typed.contains(&t.subject)
+        {
+            typed.push(t.subject.clone());
         }
     }
     match typed.len() {
@@ -339,14 +339,14 @@ pub fn normalise(
     {
         triples.push(Triple::new(record.clone(), rdf::TYPE, kind.class()));
     }
-    if let Some(orig) = original_iri {
-        if !has(&triples, dct::IDENTIFIER.as_str()) {
-            triples.push(Triple::new(
-                record.clone(),
-                dct::IDENTIFIER,
-                Literal::new_simple_literal(orig),
-            ));
-        }
+    if let Some(orig) = original_iri
+        && !has(&triples, dct::IDENTIFIER.as_str())
+    {
+        triples.push(Triple::new(
+            record.clone(),
+            dct::IDENTIFIER,
+            Literal::new_simple_literal(orig),
+        ));
     }
     if kind != Kind::Agency && !has(&triples, dct::PUBLISHER.as_str()) {
         triples.push(Triple::new(
@@ -490,10 +490,10 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
                 bnodes.push(b.clone());
             }
         }
-        if let Term::BlankNode(b) = &t.object {
-            if seen_b.insert(b.clone()) {
-                bnodes.push(b.clone());
-            }
+        if let Term::BlankNode(b) = &t.object
+            && seen_b.insert(b.clone())
+        {
+            bnodes.push(b.clone());
         }
     }
     if bnodes.is_empty() {

@@ -206,15 +206,15 @@ impl Server {
             while let Ok(l) = rx.try_recv() {
                 self.stdout.push(l);
             }
-            if let Ok(r) = client.get(format!("{}/readyz", self.url)).send() {
-                if r.status().is_success() {
-                    break;
-                }
+            if let Ok(r) = client.get(format!("{}/readyz", self.url)).send()
+                && r.status().is_success()
+            {
+                break;
             }
-            if let Some(c) = self.child.as_mut() {
-                if let Ok(Some(status)) = c.try_wait() {
-                    panic!("danhmuc serve exited early: {status}");
-                }
+            if let Some(c) = self.child.as_mut()
+                && let Ok(Some(status)) = c.try_wait()
+            {
+                panic!("danhmuc serve exited early: {status}");
             }
             assert!(Instant::now() < deadline, "server did not become ready");
             std::thread::sleep(Duration::from_millis(100));

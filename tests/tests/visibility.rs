@@ -153,7 +153,7 @@ fn restricted_records_never_leak() {
         assert!(ask(&has("hanche"), Some(&stranger)));
         assert!(!ask(&has("khongcongkhai"), Some(&stranger)));
         assert!(!ask(
-            &format!("ASK {{ ?s ?p \"SECRET-khongcongkhai\"@vi }}"),
+            "ASK { ?s ?p \"SECRET-khongcongkhai\"@vi }",
             Some(&stranger)
         ));
         assert!(
@@ -161,7 +161,7 @@ fn restricted_records_never_leak() {
             "named agency queries its NON_PUBLIC record"
         );
         assert!(ask(
-            &format!("ASK {{ ?s ?p \"SECRET-khongcongkhai\"@vi }}"),
+            "ASK { ?s ?p \"SECRET-khongcongkhai\"@vi }",
             Some(&friend)
         ));
         assert!(

@@ -59,17 +59,17 @@ impl Context {
             .ok_or("no @context object")?;
         let mut prefixes = HashMap::new();
         for (k, v) in ctx {
-            if let Some(s) = v.as_str() {
-                if s.ends_with('#') || s.ends_with('/') {
-                    prefixes.insert(k.clone(), s.to_owned());
-                }
+            if let Some(s) = v.as_str()
+                && (s.ends_with('#') || s.ends_with('/'))
+            {
+                prefixes.insert(k.clone(), s.to_owned());
             }
         }
         let expand = |s: &str| -> String {
-            if let Some((p, local)) = s.split_once(':') {
-                if let Some(ns) = prefixes.get(p) {
-                    return format!("{ns}{local}");
-                }
+            if let Some((p, local)) = s.split_once(':')
+                && let Some(ns) = prefixes.get(p)
+            {
+                return format!("{ns}{local}");
             }
             s.to_owned()
         };

@@ -45,7 +45,6 @@ mod tests {
     fn parse(ttl: &str) -> Graph {
         RdfParser::from_format(RdfFormat::Turtle)
             .for_slice(ttl.as_bytes())
-            .map(|t| t.map(Into::into))
             .collect::<Result<Vec<oxrdf::Quad>, _>>()
             .expect("valid Turtle")
             .into_iter()

@@ -73,10 +73,9 @@ pub async fn read_body(
         .get("content-length")
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok())
+        && len > limit
     {
-        if len > limit {
-            return Err(too_large(limit));
-        }
+        return Err(too_large(limit));
     }
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {

@@ -310,14 +310,14 @@ pub async fn represent(
     if chosen == "application/json" || chosen == "application/ld+json" {
         let mut json =
             crate::jsonview::to_json(&state.context, &triples, &rec.iri, &state.context_url());
-        if chosen == "application/json" {
-            if let Some(o) = json.as_object_mut() {
-                o.insert(
-                    "registry".into(),
-                    serde_json::to_value(RecordMeta::from_row(rec, true))
-                        .map_err(ApiError::internal)?,
-                );
-            }
+        if chosen == "application/json"
+            && let Some(o) = json.as_object_mut()
+        {
+            o.insert(
+                "registry".into(),
+                serde_json::to_value(RecordMeta::from_row(rec, true))
+                    .map_err(ApiError::internal)?,
+            );
         }
         return Ok(resp.content_type(chosen).json(json));
     }
@@ -499,14 +499,13 @@ async fn list(
             "limit must be between 1 and 1000",
         ));
     }
-    if let Some(c) = &q.cursor {
-        if c.len() > 64
+    if let Some(c) = &q.cursor
+        && (c.len() > 64
             || !c
                 .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_')
-        {
-            return Err(ApiError::new(Code::BadRequest, "invalid cursor"));
-        }
+                .all(|ch| ch.is_ascii_alphanumeric() || ch == '-' || ch == '_'))
+    {
+        return Err(ApiError::new(Code::BadRequest, "invalid cursor"));
     }
     let filter = ListFilter {
         kind: kind.as_str().into(),

@@ -215,12 +215,13 @@ impl Registry {
                 (None, Some(sid)) => self.log.record_by_source(&prov.source, sid).await?,
                 _ => None,
             };
-            if let (Some(cur), Some(m)) = (&existing, &item.if_match) {
-                if m.trim() != cur.etag() && m.trim() != "*" {
-                    return Err(StoreError::Stale {
-                        current: cur.etag(),
-                    });
-                }
+            if let (Some(cur), Some(m)) = (&existing, &item.if_match)
+                && m.trim() != cur.etag()
+                && m.trim() != "*"
+            {
+                return Err(StoreError::Stale {
+                    current: cur.etag(),
+                });
             }
             let agency_code = existing
                 .as_ref()
@@ -256,11 +257,12 @@ impl Registry {
                     .filter(|s| *s != Status::Withdrawn)
                     .unwrap_or(Status::Published)
             });
-            if let Some(cur) = &existing {
-                if cur.content_hash == n.hash && cur.status == status.as_str() {
-                    results.push((Outcome::Unchanged, Ok(cur.clone()), n.access_defaulted));
-                    continue;
-                }
+            if let Some(cur) = &existing
+                && cur.content_hash == n.hash
+                && cur.status == status.as_str()
+            {
+                results.push((Outcome::Unchanged, Ok(cur.clone()), n.access_defaulted));
+                continue;
             }
             let version = existing.as_ref().map(|r| r.version + 1).unwrap_or(1);
             let outcome = if existing.is_some() {
@@ -315,12 +317,13 @@ impl Registry {
         if cur.status == "withdrawn" {
             return Err(StoreError::Withdrawn(format!("{} {id}", kind.as_str())));
         }
-        if let Some(m) = if_match {
-            if m.trim() != cur.etag() && m.trim() != "*" {
-                return Err(StoreError::Stale {
-                    current: cur.etag(),
-                });
-            }
+        if let Some(m) = if_match
+            && m.trim() != cur.etag()
+            && m.trim() != "*"
+        {
+            return Err(StoreError::Stale {
+                current: cur.etag(),
+            });
         }
         let v = self.log.current_version(&cur).await?;
         let mut next_v = VersionRow {
