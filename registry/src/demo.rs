@@ -891,10 +891,16 @@ pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError>
         // One dataset is still a draft, one is for state agencies only.
         let status = if i == 7 { Some(Status::Draft) } else { None };
         let mut ttl = dataset_ttl(i, d);
+        // Most records state their access rights; a few rely on the registry default.
         if i == 13 {
             ttl = ttl.replace(
                 "dcatvn:freeOfCharge true",
                 "dcatvn:freeOfCharge true ;\n dct:accessRights at:RESTRICTED",
+            );
+        } else if i % 5 != 4 {
+            ttl = ttl.replace(
+                "dcatvn:freeOfCharge true",
+                "dcatvn:freeOfCharge true ;\n dct:accessRights at:PUBLIC",
             );
         }
         items.push(WriteRecord {

@@ -152,12 +152,11 @@ fn node(
                 TermKind::Plain => {
                     let vals = objects
                         .iter()
-                        .map(|o| {
-                            if let Term::Literal(l) = o {
-                                Value::String(l.value().to_owned())
-                            } else {
-                                Value::Null
-                            }
+                        .map(|o| match o {
+                            // A language-tagged value under an untyped term stays a value object.
+                            Term::Literal(l) if l.language().is_some() => expanded(o),
+                            Term::Literal(l) => Value::String(l.value().to_owned()),
+                            _ => Value::Null,
                         })
                         .collect();
                     one_or_many(vals, term.set)
@@ -185,8 +184,8 @@ fn fits(ctx: &Context, kind: TermKind, datatype: Option<&str>, predicate: &str, 
         }
         (TermKind::Typed, Term::Literal(l)) => Some(l.datatype().as_str()) == datatype,
         (TermKind::Plain, Term::Literal(l)) => {
-            l.language().is_none()
-                && (l.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string"
+            l.language().is_some()
+                || (l.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string"
                     // dates of dct:issued/modified are re-typed on reading, so a string suffices
                     || ((predicate == dct::ISSUED.as_str() || predicate == dct::MODIFIED.as_str())
                         && (l.datatype() == xsd::DATE || l.datatype() == xsd::DATE_TIME)))
@@ -273,6 +272,7 @@ mod tests {
         "accrualPeriodicity": "QUARTERLY",
         "issued": "2024-05-01",
         "objective": {"vi": "Quản lý mạng lưới trường"},
+        "contactPoint": [{"type": "Kind", "fn": {"@value": "Cán bộ đầu mối", "@language": "vi"}, "hasEmail": "mailto:a@b.vn"}],
         "distribution": [{"type": "Distribution", "accessURL": "https://data.example.vn/truong.csv", "format": "CSV"}]
     }"#;
 
@@ -323,6 +323,7 @@ mod tests {
         assert_eq!(json["accessRights"], "RESTRICTED");
         assert_eq!(json["distribution"][0]["format"], "CSV");
         assert_eq!(json["publisher"], "http://reg/agencies/a");
+        assert_eq!(json["contactPoint"][0]["fn"]["@language"], "vi");
         // the JSON we write reads back to the same graph
         let again = parse_json(&json.to_string());
         let n2 = normalise(again, Kind::Dataset, &ctx).expect("record");

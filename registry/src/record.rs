@@ -392,6 +392,14 @@ pub fn normalise(
             kind.as_str()
         )));
     }
+    let bad_title = triples.iter().any(|t| {
+        t.subject == rs
+            && t.predicate.as_ref() == dct::TITLE
+            && !matches!(&t.object, Term::Literal(l) if l.language().is_some() || l.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string")
+    });
+    if bad_title {
+        return Err(RecordError::Missing("dct:title must be text (a string, or a language-tagged string such as {\"vi\": \"…\"})".into()));
+    }
     if kind == Kind::Agency && !has(&triples, foaf::NAME.as_str()) {
         return Err(RecordError::Missing("the agency has no foaf:name".into()));
     }

@@ -37,7 +37,11 @@ where
         >,
 {
     app.openapi(crate::api::base_openapi())
-        .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::routes))
+        .service(
+            utoipa_actix_web::scope("/api/v1")
+                .configure(crate::api::routes)
+                .default_service(web::to(not_found)),
+        )
         .configure(crate::api::meta::routes)
         .configure(crate::sparql::routes)
         .split_for_parts()
@@ -87,7 +91,40 @@ fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_
     ApiError::new(Code::BadRequest, format!("invalid form body: {err}")).into()
 }
 
-async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+/// The methods a known path accepts, so that a wrong method answers 405, not 404.
+fn allowed_methods(path: &str) -> Option<&'static str> {
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    let collection = |s: &str| matches!(s, "datasets" | "dataservices" | "catalogs");
+    match segs.as_slice() {
+        ["sparql"] => Some("GET, POST"),
+        ["api", "v1", c] if collection(c) || *c == "agencies" => Some("GET, POST"),
+        ["api", "v1", "tokens"] => Some("GET, POST"),
+        ["api", "v1", c, _] if collection(c) => Some("GET, PUT, DELETE"),
+        ["api", "v1", "agencies", _] => Some("GET"),
+        ["api", "v1", "tokens", _] => Some("DELETE"),
+        ["api", "v1", c, _, "history"] if collection(c) => Some("GET"),
+        _ => None,
+    }
+}
+
+/// Answers paths no route took: 405 with `Allow` for known paths, else 404.
+pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    if let Some(allow) = allowed_methods(req.path()) {
+        let e = ApiError::new(
+            Code::MethodNotAllowed,
+            format!(
+                "{} is not allowed on {}; use {allow}",
+                req.method(),
+                req.path()
+            ),
+        );
+        let mut resp = actix_web::ResponseError::error_response(&e);
+        resp.headers_mut().insert(
+            actix_web::http::header::ALLOW,
+            actix_web::http::header::HeaderValue::from_static(allow),
+        );
+        return Ok(resp);
+    }
     Err(ApiError::new(
         Code::NotFound,
         format!("no resource at {}", req.path()),

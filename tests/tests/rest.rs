@@ -263,6 +263,36 @@ fn lifecycle(backend: Backend) {
         "invalid_json",
     );
     problem(s.get("/no/such/path", None), 404, "not_found");
+    problem(
+        s.post(
+            "/api/v1/datasets",
+            "application/json",
+            r#"{"title": 5}"#,
+            Some(&editor),
+        ),
+        422,
+        "invalid_record",
+    );
+    problem(
+        s.post("/api/v1/datasets", "application/json", "[]", Some(&editor)),
+        400,
+        "invalid_json",
+    );
+    let r = s
+        .client()
+        .patch(format!("{}/api/v1/datasets", s.url))
+        .send()
+        .expect("PATCH");
+    assert_eq!(r.headers()["allow"], "GET, POST");
+    problem(r, 405, "method_not_allowed");
+    problem(
+        s.client()
+            .delete(format!("{}/sparql", s.url))
+            .send()
+            .expect("DELETE"),
+        405,
+        "method_not_allowed",
+    );
     let listed: Value = s
         .get(
             "/api/v1/datasets?status=published,draft,withdrawn",
