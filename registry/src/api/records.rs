@@ -135,6 +135,17 @@ pub struct WriteResult {
     pub registry: RecordMeta,
 }
 
+impl WriteResult {
+    fn new(outcome: Outcome, row: &RecordRow) -> Self {
+        WriteResult {
+            outcome,
+            id: row.id.clone(),
+            iri: row.iri.clone(),
+            registry: RecordMeta::from_row(row, true),
+        }
+    }
+}
+
 /// One page of a listing.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page {
@@ -377,12 +388,7 @@ async fn create(
     Ok(HttpResponse::Created()
         .insert_header((LOCATION, location))
         .insert_header((ETAG, row.etag()))
-        .json(WriteResult {
-            outcome,
-            id: row.id.clone(),
-            iri: row.iri.clone(),
-            registry: RecordMeta::from_row(&row, true),
-        }))
+        .json(WriteResult::new(outcome, &row)))
 }
 
 async fn replace(
@@ -428,12 +434,7 @@ async fn replace(
     let (outcome, row, _) = res.remove(0);
     Ok(HttpResponse::Ok()
         .insert_header((ETAG, row.etag()))
-        .json(WriteResult {
-            outcome,
-            id: row.id.clone(),
-            iri: row.iri.clone(),
-            registry: RecordMeta::from_row(&row, true),
-        }))
+        .json(WriteResult::new(outcome, &row)))
 }
 
 async fn withdraw(
