@@ -357,7 +357,7 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
     let flush = |batch: Vec<WriteRecord>| {
         let reg = &reg;
         let prov = &prov;
-        async move { reg.write(batch, prov).await }
+        async move { reg.write_log(batch, prov).await }
     };
     let status = if args.draft {
         Some(Status::Draft)
@@ -415,6 +415,8 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
         bar.inc(n);
     }
     bar.finish_and_clear();
+    // Project everything appended above in large bulk-loaded runs.
+    reg.catch_up().await?;
     if let Some(g) = &reg.graphs {
         g.flush()?;
     }

@@ -45,6 +45,9 @@ impl std::fmt::Debug for Projections {
     }
 }
 
+/// From this many versions in one batch on, first versions are bulk-loaded.
+const BULK_THRESHOLD: usize = 64;
+
 /// Named graphs of the vocabulary and code lists loaded into every store.
 pub const VOCAB_GRAPH_PREFIX: &str = "https://w3id.org/dcat-vn/graph/";
 
@@ -139,10 +142,36 @@ impl Projections {
         let Some(last) = todo.last().map(|v| v.seq) else {
             return Ok(());
         };
+        // First versions of records (a large import, a rebuild) go through Oxigraph's bulk
+        // loader: there is no earlier graph to replace, and re-inserting the same quads after a
+        // crash is harmless. Later versions replace their graph in a transaction, after them,
+        // so a record's last version always wins.
+        let (fresh, later): (Vec<&VersionRow>, Vec<&VersionRow>) = if todo.len() >= BULK_THRESHOLD {
+            todo.iter().partition(|v| v.version == 1)
+        } else {
+            (Vec::new(), todo.clone())
+        };
         for tier in [Tier::Public, Tier::Government, Tier::All] {
             let store = self.store(tier);
+            if !fresh.is_empty() {
+                let mut quads = Vec::new();
+                for v in fresh.iter().filter(|v| included(tier, v)) {
+                    let g = GraphName::NamedNode(NamedNodeRef::new_unchecked(&v.iri).into_owned());
+                    for q in RdfParser::from_format(RdfFormat::NTriples)
+                        .with_default_graph(g)
+                        .for_slice(v.canonical.as_bytes())
+                    {
+                        quads.push(q.map_err(|e| {
+                            StoreError::Graph(format!("log entry {} is not N-Triples: {e}", v.seq))
+                        })?);
+                    }
+                }
+                let mut loader = store.bulk_loader();
+                loader.load_quads(quads).map_err(graph_err)?;
+                loader.commit().map_err(graph_err)?;
+            }
             let mut tx = store.start_transaction().map_err(graph_err)?;
-            for v in &todo {
+            for v in &later {
                 let g = NamedNodeRef::new_unchecked(&v.iri);
                 tx.remove_named_graph(g).map_err(graph_err)?;
                 if included(tier, v) {

@@ -163,7 +163,7 @@ impl Registry {
             return self.log.max_seq().await;
         };
         loop {
-            let batch = self.log.versions_after(graphs.position(), 2000).await?;
+            let batch = self.log.versions_after(graphs.position(), 10_000).await?;
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
@@ -193,6 +193,18 @@ impl Registry {
 
     /// Creates or replaces records, all in one log transaction; then catches up.
     pub async fn write(
+        &self,
+        items: Vec<WriteRecord>,
+        prov: &Provenance,
+    ) -> Result<Vec<(Outcome, RecordRow, bool)>, StoreError> {
+        let out = self.write_log(items, prov).await?;
+        self.catch_up().await?;
+        Ok(out)
+    }
+
+    /// Like [`Registry::write`] but leaves the projections to a later [`Registry::catch_up`]:
+    /// bulk imports append many batches, then project them in large bulk-loaded runs.
+    pub async fn write_log(
         &self,
         items: Vec<WriteRecord>,
         prov: &Provenance,
@@ -289,7 +301,6 @@ impl Registry {
         }
         self.log.append(&mut pending).await?;
         drop(_guard);
-        self.catch_up().await?;
         Ok(results
             .into_iter()
             .map(|(o, row, d)| match row {
