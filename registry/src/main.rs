@@ -330,17 +330,14 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
             args.agency
         ));
     }
-    let mut records = Vec::new();
+    // Every file must parse before anything is written: a broken file changes nothing.
     for f in &args.files {
-        let triples = read_rdf(f)?;
-        for r in danhmuc::import::split(triples) {
-            records.push((f.display().to_string(), r));
-        }
+        drop(read_rdf(f)?);
     }
     let bar = if args.quiet {
         indicatif::ProgressBar::hidden()
     } else {
-        indicatif::ProgressBar::new(records.len() as u64)
+        indicatif::ProgressBar::new(0)
     };
     bar.set_style(
         indicatif::ProgressStyle::with_template(
@@ -364,44 +361,49 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
     } else {
         None
     };
-    for (i, (fname, r)) in records.into_iter().enumerate() {
-        // Validate alone first so that one bad record fails alone with its reason.
-        let probe = danhmuc::record::normalise(
-            r.triples.clone(),
-            r.kind,
-            &danhmuc::record::NormaliseContext {
-                record_iri: "urn:danhmuc:probe",
-                agency_iri: "urn:danhmuc:probe-agency",
-                default_access: Visibility::Public,
-            },
-        );
-        if let Err(e) = probe {
-            failed += 1;
-            bar.println(format!("{fname}: {}: {e}", r.source_id));
-            bar.inc(1);
-            continue;
-        }
-        batch.push(WriteRecord {
-            kind: r.kind,
-            id: None,
-            triples: r.triples,
-            agency: args.agency.clone(),
-            status,
-            if_match: None,
-            source_id: Some(r.source_id),
-        });
-        if batch.len() >= args.batch.max(1) {
-            let n = batch.len() as u64;
-            for (o, _, _) in flush(std::mem::take(&mut batch)).await? {
-                match o {
-                    danhmuc::store::Outcome::Created => created += 1,
-                    danhmuc::store::Outcome::Updated => updated += 1,
-                    danhmuc::store::Outcome::Unchanged => unchanged += 1,
-                }
+    // One file in memory at a time.
+    for f in &args.files {
+        let fname = f.display().to_string();
+        let records = danhmuc::import::split(read_rdf(f)?);
+        bar.inc_length(records.len() as u64);
+        for r in records {
+            // Validate alone first so that one bad record fails alone with its reason.
+            let probe = danhmuc::record::normalise(
+                r.triples.clone(),
+                r.kind,
+                &danhmuc::record::NormaliseContext {
+                    record_iri: "urn:danhmuc:probe",
+                    agency_iri: "urn:danhmuc:probe-agency",
+                    default_access: Visibility::Public,
+                },
+            );
+            if let Err(e) = probe {
+                failed += 1;
+                bar.println(format!("{fname}: {}: {e}", r.source_id));
+                bar.inc(1);
+                continue;
             }
-            bar.inc(n);
+            batch.push(WriteRecord {
+                kind: r.kind,
+                id: None,
+                triples: r.triples,
+                agency: args.agency.clone(),
+                status,
+                if_match: None,
+                source_id: Some(r.source_id),
+            });
+            if batch.len() >= args.batch.max(1) {
+                let n = batch.len() as u64;
+                for (o, _, _) in flush(std::mem::take(&mut batch)).await? {
+                    match o {
+                        danhmuc::store::Outcome::Created => created += 1,
+                        danhmuc::store::Outcome::Updated => updated += 1,
+                        danhmuc::store::Outcome::Unchanged => unchanged += 1,
+                    }
+                }
+                bar.inc(n);
+            }
         }
-        let _ = i;
     }
     if !batch.is_empty() {
         let n = batch.len() as u64;
