@@ -38,7 +38,6 @@ fn import_export_rebuild_and_tokens() {
         out2.contains("created 0") && out2.contains(&format!("unchanged {created}")),
         "{out2}"
     );
-    std::thread::sleep(std::time::Duration::from_millis(1500));
     let n = |s: &Server| -> usize {
         let v = s.sparql("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a ?t FILTER(?t IN (<http://www.w3.org/ns/dcat#Dataset>, <http://www.w3.org/ns/dcat#Catalog>, <http://www.w3.org/ns/dcat#DataService>)) } }", None);
         v["results"]["bindings"][0]["n"]["value"]
@@ -47,6 +46,11 @@ fn import_export_rebuild_and_tokens() {
             .parse()
             .expect("num")
     };
+    // The server tails the log every 500 ms; allow a loaded machine up to 30 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while n(&s) != created && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
     assert_eq!(
         n(&s),
         created,
