@@ -43,7 +43,12 @@ fn sigkill_loses_no_acknowledged_write() {
             })
         };
         // let some writes land, then kill without warning
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         while acked.lock().expect("lock").len() < 30 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the writer stopped before 30 writes"
+            );
             std::thread::sleep(std::time::Duration::from_millis(20));
         }
         s.kill();
