@@ -3,7 +3,7 @@
 //! JSON-LD parser with that context. Properties the context does not name keep their full IRI
 //! as key, so nothing is lost.
 
-use oxigraph::model::{NamedNode, NamedOrBlankNode, Term, Triple};
+use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use vocab::context::{Context, TermKind};
@@ -248,13 +248,6 @@ pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::r
         position: None,
         json: true,
     })
-}
-
-/// The short names the JSON uses for a class, for clients that want them.
-pub fn class_name(ctx: &Context, class: &NamedNode) -> String {
-    ctx.shorten(class.as_str())
-        .unwrap_or(class.as_str())
-        .to_owned()
 }
 
 #[cfg(test)]

@@ -349,7 +349,8 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
         author: "cli".into(),
         source: "import".into(),
     };
-    let (mut created, mut updated, mut unchanged, mut failed) = (0usize, 0usize, 0usize, 0usize);
+    let mut counts = [0usize; 3];
+    let mut failed = 0usize;
     let mut batch: Vec<WriteRecord> = Vec::new();
     let flush = |batch: Vec<WriteRecord>| {
         let reg = &reg;
@@ -394,29 +395,18 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
             });
             if batch.len() >= args.batch.max(1) {
                 let n = batch.len() as u64;
-                for (o, _, _) in flush(std::mem::take(&mut batch)).await? {
-                    match o {
-                        danhmuc::store::Outcome::Created => created += 1,
-                        danhmuc::store::Outcome::Updated => updated += 1,
-                        danhmuc::store::Outcome::Unchanged => unchanged += 1,
-                    }
-                }
+                tally(&flush(std::mem::take(&mut batch)).await?, &mut counts);
                 bar.inc(n);
             }
         }
     }
     if !batch.is_empty() {
         let n = batch.len() as u64;
-        for (o, _, _) in flush(batch).await? {
-            match o {
-                danhmuc::store::Outcome::Created => created += 1,
-                danhmuc::store::Outcome::Updated => updated += 1,
-                danhmuc::store::Outcome::Unchanged => unchanged += 1,
-            }
-        }
+        tally(&flush(batch).await?, &mut counts);
         bar.inc(n);
     }
     bar.finish_and_clear();
+    let [created, updated, unchanged] = counts;
     // Project everything appended above in large bulk-loaded runs.
     reg.catch_up().await?;
     if let Some(g) = &reg.graphs {
@@ -430,6 +420,24 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
         return Err(anyhow!("no record could be imported"));
     }
     Ok(())
+}
+
+/// Counts outcomes as [created, updated, unchanged].
+fn tally(
+    outcomes: &[(
+        danhmuc::store::Outcome,
+        danhmuc::store::log::RecordRow,
+        bool,
+    )],
+    counts: &mut [usize; 3],
+) {
+    for (o, _, _) in outcomes {
+        counts[match o {
+            danhmuc::store::Outcome::Created => 0,
+            danhmuc::store::Outcome::Updated => 1,
+            danhmuc::store::Outcome::Unchanged => 2,
+        }] += 1;
+    }
 }
 
 async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()> {

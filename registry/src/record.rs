@@ -600,14 +600,6 @@ pub fn parse_canonical(canonical: &str) -> Vec<Triple> {
         .collect()
 }
 
-/// The record's main subject as a named node or blank node (for callers holding a NamedOrBlankNode).
-pub fn as_named(s: &NamedOrBlankNode) -> Option<&NamedNode> {
-    match s {
-        NamedOrBlankNode::NamedNode(n) => Some(n),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

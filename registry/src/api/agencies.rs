@@ -133,7 +133,7 @@ pub async fn get_agency(
         .is_some_and(|a| crate::rdf::SERVED.iter().any(|(_, m, _)| a.contains(m)));
     if wants_rdf {
         let rec = super::records::readable(&state, &caller, Kind::Agency, &row.code).await?;
-        return super::records::represent(&state, &req, &rec, false).await;
+        return super::records::represent(&state, &req, &rec, false, None).await;
     }
     Ok(HttpResponse::Ok().json(Agency::from(row)))
 }

@@ -294,6 +294,7 @@ pub async fn represent(
     req: &HttpRequest,
     rec: &RecordRow,
     json_default: bool,
+    forced: Option<&'static str>,
 ) -> ApiResult<HttpResponse> {
     let v = state.registry.log.current_version(rec).await?;
     let triples = record::parse_canonical(&v.canonical);
@@ -303,7 +304,9 @@ pub async fn represent(
     } else {
         offered.push("application/json");
     }
-    let chosen = crate::rdf::negotiate(header(req, "accept"), &offered).ok_or_else(|| {
+    // A suffix (`.ttl`…) decides the syntax; otherwise `Accept` does.
+    let accept = forced.or_else(|| header(req, "accept"));
+    let chosen = crate::rdf::negotiate(accept, &offered).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
             format!("available: {}", offered.join(", ")),
@@ -640,7 +643,7 @@ macro_rules! record_handlers {
             #[get($item)]
             pub async fn get(state: web::Data<AppState>, caller: Caller, req: HttpRequest, id: web::Path<String>) -> ApiResult<HttpResponse> {
                 let rec = readable(&state, &caller, $kind, &id).await?;
-                represent(&state, &req, &rec, true).await
+                represent(&state, &req, &rec, true, None).await
             }
 
             /// Replace a record's description; needs `If-Match` with the current ETag.
