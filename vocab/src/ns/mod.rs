@@ -54,6 +54,8 @@ namespace!(
     INTEGER = "integer",
     /// `xsd:decimal`
     DECIMAL = "decimal",
+    /// `xsd:nonNegativeInteger`
+    NON_NEGATIVE_INTEGER = "nonNegativeInteger",
 });
 namespace!(
     /// OWL, for the vocabulary header of `dcatvn:`.
@@ -66,6 +68,8 @@ namespace!(
     DATATYPE_PROPERTY = "DatatypeProperty",
     /// `owl:ObjectProperty`
     OBJECT_PROPERTY = "ObjectProperty",
+    /// `owl:versionInfo`
+    VERSION_INFO = "versionInfo",
 });
 namespace!(
     /// DCAT 3 (W3C Data Catalog Vocabulary).
@@ -126,6 +130,12 @@ namespace!(
     SPATIAL_RESOLUTION_IN_METERS = "spatialResolutionInMeters",
     /// `dcat:compressFormat`
     COMPRESS_FORMAT = "compressFormat",
+    /// `dcat:record`
+    RECORD_PROP = "record",
+    /// `dcat:startDate`
+    START_DATE = "startDate",
+    /// `dcat:endDate`
+    END_DATE = "endDate",
 });
 namespace!(
     /// DCAT-AP 3 (the European application profile's own terms).
@@ -194,6 +204,12 @@ namespace!(
     REPLACES = "replaces",
     /// `dct:isReplacedBy`
     IS_REPLACED_BY = "isReplacedBy",
+    /// `dct:PeriodOfTime`
+    PERIOD_OF_TIME = "PeriodOfTime",
+    /// `dct:LicenseDocument` as a class is `LICENSE_DOCUMENT`; `dct:MediaType`
+    MEDIA_TYPE_CLASS = "MediaType",
+    /// `dct:Standard`
+    STANDARD = "Standard",
 });
 namespace!(
     /// FOAF.
@@ -308,12 +324,90 @@ namespace!(
     LAST = "last",
     /// `hydra:view`
     VIEW = "view",
+    /// `hydra:nextPage` (the 2013 vocabulary, still used by ckanext-dcat)
+    NEXT_PAGE = "nextPage",
+    /// `hydra:firstPage` (2013)
+    FIRST_PAGE = "firstPage",
+    /// `hydra:lastPage` (2013)
+    LAST_PAGE = "lastPage",
+    /// `hydra:previousPage` (2013)
+    PREVIOUS_PAGE = "previousPage",
+});
+namespace!(
+    /// Hydra under its older namespace, still found in paged DCAT endpoints.
+    hydra_legacy, "hydra2013", "http://purl.org/hydra/core#", {
+    /// `hydra:next`
+    NEXT = "next",
+    /// `hydra:nextPage`
+    NEXT_PAGE = "nextPage",
+    /// `hydra:totalItems`
+    TOTAL_ITEMS = "totalItems",
+});
+namespace!(
+    /// TREE, the fragmentation vocabulary of Linked Data Event Streams.
+    tree, "tree", "https://w3id.org/tree#", {
+    /// `tree:Node`
+    NODE = "Node",
+    /// `tree:view`
+    VIEW = "view",
+    /// `tree:member`
+    MEMBER = "member",
+    /// `tree:relation`
+    RELATION = "relation",
+    /// `tree:node`
+    NODE_PROP = "node",
+    /// `tree:path`
+    PATH = "path",
+    /// `tree:value`
+    VALUE = "value",
+    /// `tree:GreaterThanOrEqualToRelation`
+    GREATER_THAN_OR_EQUAL_TO_RELATION = "GreaterThanOrEqualToRelation",
+    /// `tree:GreaterThanRelation`
+    GREATER_THAN_RELATION = "GreaterThanRelation",
+    /// `tree:LessThanRelation`
+    LESS_THAN_RELATION = "LessThanRelation",
+    /// `tree:LessThanOrEqualToRelation`
+    LESS_THAN_OR_EQUAL_TO_RELATION = "LessThanOrEqualToRelation",
+    /// `tree:Relation`
+    RELATION_CLASS = "Relation",
+});
+namespace!(
+    /// Linked Data Event Streams.
+    ldes, "ldes", "https://w3id.org/ldes#", {
+    /// `ldes:EventStream`
+    EVENT_STREAM = "EventStream",
+    /// `ldes:timestampPath`
+    TIMESTAMP_PATH = "timestampPath",
+    /// `ldes:versionOfPath`
+    VERSION_OF_PATH = "versionOfPath",
+});
+namespace!(
+    /// ActivityStreams 2.0, the activities of DCAT-AP Feeds.
+    activity, "as", "https://www.w3.org/ns/activitystreams#", {
+    /// `as:Create`
+    CREATE = "Create",
+    /// `as:Update`
+    UPDATE = "Update",
+    /// `as:Delete`
+    DELETE = "Delete",
+    /// `as:Remove`
+    REMOVE = "Remove",
+    /// `as:object`
+    OBJECT = "object",
+    /// `as:published`
+    PUBLISHED = "published",
 });
 namespace!(
     /// SPDX, for checksums.
     spdx, "spdx", "http://spdx.org/rdf/terms#", {
     /// `spdx:checksum`
     CHECKSUM = "checksum",
+    /// `spdx:Checksum`
+    CHECKSUM_CLASS = "Checksum",
+    /// `spdx:checksumValue`
+    CHECKSUM_VALUE = "checksumValue",
+    /// `spdx:algorithm`
+    ALGORITHM = "algorithm",
 });
 namespace!(
     /// EU access-right authority table (PUBLIC, RESTRICTED, NON_PUBLIC).
@@ -422,3 +516,9 @@ mod tests {
         );
     }
 }
+namespace!(
+    /// ISA Programme Location Core Vocabulary, for geometries.
+    locn, "locn", "http://www.w3.org/ns/locn#", {
+    /// `locn:geometry`
+    GEOMETRY = "geometry",
+});

@@ -1,0 +1,171 @@
+//! Which RDF syntax a response is in — from its `Content-Type`, then the URL's extension, then
+//! the first bytes — and parsing it with JSON-LD contexts served from a local cache only.
+
+use oxrdfio::{JsonLdProfileSet, LoadedDocument, RdfFormat, RdfParser};
+use oxrdf::Quad;
+use std::collections::HashMap;
+
+const JSONLD: RdfFormat = RdfFormat::JsonLd {
+    profile: JsonLdProfileSet::empty(),
+};
+
+/// The media types a DCAT harvest asks for, best first.
+pub const ACCEPT: &str = "text/turtle, application/trig;q=0.95, application/ld+json;q=0.9, application/rdf+xml;q=0.9, application/n-triples;q=0.8, application/n-quads;q=0.8, application/json;q=0.5, */*;q=0.1";
+
+/// The syntax for a `Content-Type` (parameters ignored); generic types give `None`.
+pub fn from_content_type(ct: &str) -> Option<RdfFormat> {
+    let base = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    match base.as_str() {
+        "" | "text/plain" | "application/octet-stream" | "application/json" | "text/xml"
+        | "application/xml" | "text/html" => None,
+        "application/x-turtle" => Some(RdfFormat::Turtle),
+        other => RdfFormat::from_media_type(other),
+    }
+}
+
+/// The syntax for the last path segment's extension.
+pub fn from_url(url: &url::Url) -> Option<RdfFormat> {
+    let seg = url.path_segments()?.next_back()?.to_ascii_lowercase();
+    let ext = seg.rsplit_once('.')?.1.to_owned();
+    match ext.as_str() {
+        "json" => Some(JSONLD),
+        "xml" | "owl" => Some(RdfFormat::RdfXml),
+        e => RdfFormat::from_extension(e),
+    }
+}
+
+/// The syntax the first bytes suggest. TriG reads Turtle and N-Triples too, so text that is
+/// neither XML nor JSON is read as TriG.
+pub fn sniff(body: &[u8]) -> Option<RdfFormat> {
+    let text = body.strip_prefix(b"\xef\xbb\xbf").unwrap_or(body);
+    let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
+    let head = &text[start..text.len().min(start + 512)];
+    match head[0] {
+        b'<' if head.starts_with(b"<?xml") || head.starts_with(b"<rdf:") || head.starts_with(b"<!--") => {
+            Some(RdfFormat::RdfXml)
+        }
+        b'{' | b'[' => Some(JSONLD),
+        _ => Some(RdfFormat::TriG),
+    }
+}
+
+/// Content type, then extension, then sniffing. A generic XML or JSON type still counts.
+pub fn detect(content_type: Option<&str>, url: &url::Url, body: &[u8]) -> Option<RdfFormat> {
+    if let Some(f) = content_type.and_then(from_content_type) {
+        return Some(f);
+    }
+    if let Some(f) = from_url(url) {
+        return Some(f);
+    }
+    let generic = content_type
+        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    match generic.as_str() {
+        "application/json" => Some(JSONLD),
+        "application/xml" | "text/xml" => Some(RdfFormat::RdfXml),
+        _ => sniff(body),
+    }
+}
+
+/// Parses a whole document into quads. A syntax error fails the document with its line and
+/// column; a JSON-LD `@context` that is not in `contexts` (or danhmuc's own) is refused, never
+/// fetched.
+pub fn parse(
+    body: &[u8],
+    format: RdfFormat,
+    base: &str,
+    contexts: &HashMap<String, Vec<u8>>,
+) -> Result<Vec<Quad>, String> {
+    let json = matches!(format, RdfFormat::JsonLd { .. });
+    if json && let Err(e) = serde_json::from_slice::<serde_json::Value>(body) {
+        return Err(format!(
+            "JSON syntax error at line {}, column {}: {e}",
+            e.line(),
+            e.column()
+        ));
+    }
+    let mut parser = RdfParser::from_format(format);
+    if let Ok(p) = parser.clone().with_base_iri(base) {
+        parser = p;
+    }
+    let mut quads = parser.for_slice(body);
+    if json {
+        let known = contexts.clone();
+        quads = quads.with_document_loader(move |iri| {
+            let content = known
+                .get(iri)
+                .cloned()
+                .or_else(|| {
+                    iri.ends_with("/api/v1/context.jsonld")
+                        .then(|| vocab::CONTEXT_JSONLD.as_bytes().to_vec())
+                })
+                .ok_or_else(|| {
+                    format!(
+                        "remote JSON-LD context <{iri}> is not in the local cache of known contexts; it is never fetched (add it with --jsonld-context IRI=FILE)"
+                    )
+                })?;
+            Ok(LoadedDocument {
+                url: iri.to_owned(),
+                content,
+                format: JSONLD,
+            })
+        });
+    }
+    let mut out = Vec::new();
+    for q in quads {
+        match q {
+            Ok(q) => out.push(q),
+            Err(e) => {
+                let at = e
+                    .location()
+                    .map(|r| format!(" at line {}, column {}", r.start.line + 1, r.start.column + 1))
+                    .unwrap_or_default();
+                return Err(format!("{} syntax error{at}: {e}", name(format)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The syntax's usual name, for messages.
+pub fn name(format: RdfFormat) -> &'static str {
+    match format {
+        RdfFormat::Turtle => "Turtle",
+        RdfFormat::TriG => "TriG",
+        RdfFormat::NTriples => "N-Triples",
+        RdfFormat::NQuads => "N-Quads",
+        RdfFormat::RdfXml => "RDF/XML",
+        RdfFormat::JsonLd { .. } => "JSON-LD",
+        _ => "RDF",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_type_wins_then_extension_then_bytes() {
+        let u = url::Url::parse("http://x/a/catalog.rdf").expect("url");
+        assert_eq!(detect(Some("text/turtle; charset=utf-8"), &u, b"<?xml"), Some(RdfFormat::Turtle));
+        assert_eq!(detect(Some("text/plain"), &u, b"@prefix"), Some(RdfFormat::RdfXml));
+        let u = url::Url::parse("http://x/feed").expect("url");
+        assert!(matches!(detect(None, &u, b"  {\"@context\":{}}"), Some(RdfFormat::JsonLd { .. })));
+        assert_eq!(detect(None, &u, b"\xef\xbb\xbf<?xml version"), Some(RdfFormat::RdfXml));
+        assert_eq!(detect(Some("application/octet-stream"), &u, b"@prefix x: <y> ."), Some(RdfFormat::TriG));
+    }
+
+    #[test]
+    fn unknown_remote_contexts_are_refused_not_fetched() {
+        let doc = br#"{"@context": "https://example.org/ctx.jsonld", "@id": "http://x/d", "title": "t"}"#;
+        let err = parse(doc, JSONLD, "http://x/", &HashMap::new()).expect_err("refused");
+        assert!(err.contains("https://example.org/ctx.jsonld") && err.contains("never fetched"), "{err}");
+        let mut known = HashMap::new();
+        known.insert(
+            "https://example.org/ctx.jsonld".to_owned(),
+            br#"{"@context": {"title": "http://purl.org/dc/terms/title"}}"#.to_vec(),
+        );
+        let quads = parse(doc, JSONLD, "http://x/", &known).expect("parsed");
+        assert_eq!(quads.len(), 1);
+    }
+}

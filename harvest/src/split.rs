@@ -1,0 +1,153 @@
+//! Splitting RDF into records: every `dcat:Dataset`, `dcat:DataService` and `dcat:Catalog`
+//! becomes one record, carrying the nodes it reaches that are not records themselves
+//! (distributions, contact points, publishers described inline). Used by harvests and by the
+//! registry's file import alike.
+
+use oxrdf::{NamedNodeRef, NamedOrBlankNode, Term, Triple};
+use std::collections::{HashMap, HashSet};
+use vocab::ns::{dcat, dcatvn, rdf};
+
+/// The kinds of record a source can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RecordKind {
+    /// `dcat:Dataset` (and `dcatvn:DatabaseEntry`).
+    Dataset,
+    /// `dcat:DataService`.
+    DataService,
+    /// `dcat:Catalog`.
+    Catalog,
+}
+
+/// One record found in a graph.
+#[derive(Debug)]
+pub struct Extracted {
+    /// Kind.
+    pub kind: RecordKind,
+    /// The resource's identifier in the source (its IRI, or a blank node label).
+    pub source_id: String,
+    /// Its description.
+    pub triples: Vec<Triple>,
+}
+
+fn kind_of(class: NamedNodeRef<'_>) -> Option<RecordKind> {
+    if class == dcat::DATASET || class == dcatvn::DATABASE_ENTRY {
+        Some(RecordKind::Dataset)
+    } else if class == dcat::DATA_SERVICE {
+        Some(RecordKind::DataService)
+    } else if class == dcat::CATALOG {
+        Some(RecordKind::Catalog)
+    } else {
+        None
+    }
+}
+
+/// Splits triples into records.
+pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
+    let mut by_subject: HashMap<NamedOrBlankNode, Vec<usize>> = HashMap::new();
+    let mut mains: Vec<(NamedOrBlankNode, RecordKind)> = Vec::new();
+    let mut seen_main: HashSet<NamedOrBlankNode> = HashSet::new();
+    for (i, t) in triples.iter().enumerate() {
+        by_subject.entry(t.subject.clone()).or_default().push(i);
+        if t.predicate.as_ref() == rdf::TYPE
+            && let Term::NamedNode(c) = &t.object
+            && let Some(k) = kind_of(c.as_ref())
+            && seen_main.insert(t.subject.clone())
+        {
+            mains.push((t.subject.clone(), k));
+        }
+    }
+    let mut out = Vec::new();
+    for (main, kind) in mains {
+        // A resource typed both Catalog and Dataset is a catalogue.
+        let kind = if by_subject[&main].iter().any(|&i| {
+            triples[i].predicate.as_ref() == rdf::TYPE
+                && triples[i].object == Term::NamedNode(dcat::CATALOG.into_owned())
+        }) {
+            RecordKind::Catalog
+        } else {
+            kind
+        };
+        let mut picked: Vec<Triple> = Vec::new();
+        let mut visited: HashSet<NamedOrBlankNode> = HashSet::new();
+        let mut stack = vec![main.clone()];
+        while let Some(s) = stack.pop() {
+            if !visited.insert(s.clone()) {
+                continue;
+            }
+            for &i in by_subject.get(&s).map(Vec::as_slice).unwrap_or(&[]) {
+                let t = &triples[i];
+                picked.push(t.clone());
+                let next: Option<NamedOrBlankNode> = match &t.object {
+                    Term::NamedNode(n) => Some(n.clone().into()),
+                    Term::BlankNode(b) => Some(b.clone().into()),
+                    _ => None,
+                };
+                if let Some(n) = next
+                    && by_subject.contains_key(&n)
+                    && !seen_main.contains(&n)
+                    && t.predicate.as_ref() != rdf::TYPE
+                {
+                    stack.push(n);
+                }
+            }
+        }
+        let source_id = match &main {
+            NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
+            other => other.to_string(),
+        };
+        out.push(Extracted {
+            kind,
+            source_id,
+            triples: picked,
+        });
+    }
+    out
+}
+
+/// N-Triples of a record's triples, sorted: the payload kept for records cut out of a larger
+/// document, stable whatever order the source used.
+pub fn ntriples(triples: &[Triple]) -> Vec<u8> {
+    let mut lines: Vec<String> = triples.iter().map(|t| format!("{t} .\n")).collect();
+    lines.sort();
+    lines.concat().into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxrdfio::{RdfFormat, RdfParser};
+
+    #[test]
+    fn a_catalogue_file_splits_into_records_with_their_distributions() {
+        let ttl = r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+            <http://x/cat> a dcat:Catalog ; dct:title "C" ; dcat:dataset <http://x/d1>, <http://x/d2> .
+            <http://x/d1> a dcat:Dataset ; dct:title "D1" ; dcat:distribution <http://x/d1/csv> ; dct:publisher <http://x/org> .
+            <http://x/d1/csv> a dcat:Distribution ; dcat:accessURL <http://x/f.csv> .
+            <http://x/d2> a dcat:Dataset ; dct:title "D2" ; dct:publisher <http://x/org> .
+            <http://x/org> a <http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> "Org" ."#;
+        let t: Vec<Triple> = RdfParser::from_format(RdfFormat::Turtle)
+            .for_slice(ttl.as_bytes())
+            .map(|q| q.expect("ttl").into())
+            .collect();
+        let recs = split(t);
+        assert_eq!(recs.len(), 3);
+        let d1 = recs
+            .iter()
+            .find(|r| r.source_id == "http://x/d1")
+            .expect("d1");
+        assert_eq!(d1.kind, RecordKind::Dataset);
+        assert!(d1.triples.iter().any(|t| t.subject.to_string() == "<http://x/d1/csv>"));
+        assert!(d1.triples.iter().any(|t| t.subject.to_string() == "<http://x/org>"));
+        let cat = recs
+            .iter()
+            .find(|r| r.source_id == "http://x/cat")
+            .expect("cat");
+        assert_eq!(cat.kind, RecordKind::Catalog);
+        assert!(
+            !cat.triples.iter().any(|t| t.subject.to_string() == "<http://x/d1>"),
+            "datasets are their own records"
+        );
+        let nt = String::from_utf8(ntriples(&d1.triples)).expect("utf8");
+        assert!(nt.lines().count() == d1.triples.len() && nt.ends_with(" .\n"));
+    }
+}
