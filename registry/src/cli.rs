@@ -57,6 +57,125 @@ pub enum Command {
     Export(ExportArgs),
     /// Recreate the graph projections from the change log (stop the server first).
     Rebuild(RebuildArgs),
+    /// Harvest sources: templates, sources, runs.
+    Harvest {
+        /// What to do.
+        #[command(subcommand)]
+        action: HarvestAction,
+    },
+}
+
+/// Limits and permissions of harvest runs (server and CLI alike).
+#[derive(Debug, Clone, Args)]
+pub struct HarvestSettings {
+    /// Allow harvesting from private, loopback and link-local addresses (tests, portals on the
+    /// same network). Metadata services and other non-public addresses are refused without it.
+    #[arg(long, env = "DANHMUC_ALLOW_PRIVATE_HARVEST")]
+    pub allow_private_harvest: bool,
+    /// Seconds allowed for one harvest request (connect, headers and body).
+    #[arg(long, env = "DANHMUC_HARVEST_TIMEOUT", default_value_t = 60.0)]
+    pub harvest_timeout: f64,
+    /// Largest harvest response, in bytes.
+    #[arg(long, env = "DANHMUC_HARVEST_MAX_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub harvest_max_bytes: u64,
+    /// Retries after a transient failure (connection error, 429, 5xx), with doubling backoff.
+    #[arg(long, env = "DANHMUC_HARVEST_RETRIES", default_value_t = 2)]
+    pub harvest_retries: u32,
+    /// Largest share (0–1) of a source's records one run may withdraw without review.
+    #[arg(long, env = "DANHMUC_HARVEST_MAX_WITHDRAW_SHARE", default_value_t = 0.2)]
+    pub harvest_max_withdraw_share: f64,
+    /// A JSON-LD context served from a local file instead of fetched: IRI=FILE (repeatable,
+    /// or comma-separated in the environment variable).
+    #[arg(long = "jsonld-context", env = "DANHMUC_JSONLD_CONTEXTS", value_delimiter = ',')]
+    pub jsonld_context: Vec<String>,
+    /// Seconds between scheduler checks for due sources.
+    #[arg(long, env = "DANHMUC_HARVEST_TICK", default_value_t = 5.0)]
+    pub harvest_tick: f64,
+}
+
+/// `danhmuc harvest …`
+#[derive(Debug, Subcommand)]
+pub enum HarvestAction {
+    /// Write the empty spreadsheet template (CSV, UTF-8, Vietnamese headers).
+    Template {
+        /// File to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Register, list or remove sources.
+    Source {
+        /// What to do.
+        #[command(subcommand)]
+        action: SourceAction,
+    },
+    /// Run a source now, with a progress bar; exits non-zero when the job fails.
+    Run {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Limits.
+        #[command(flatten)]
+        settings: HarvestSettings,
+        /// Source id (or name).
+        source: String,
+        /// A spreadsheet to read instead of the source's URL (sheet sources).
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// No progress bar.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// A source's job history.
+    Jobs {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Source id (or name).
+        source: String,
+    },
+}
+
+/// `danhmuc harvest source …`
+#[derive(Debug, Subcommand)]
+pub enum SourceAction {
+    /// Register a source.
+    Add {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Name shown to people.
+        #[arg(long)]
+        name: String,
+        /// dcat, ckan or sheet.
+        #[arg(long)]
+        kind: String,
+        /// Where to read (empty for sheets uploaded on each run).
+        #[arg(long, default_value = "")]
+        url: String,
+        /// Owning agency code.
+        #[arg(long)]
+        agency: String,
+        /// manual, an interval (6h, 1d) or a cron expression.
+        #[arg(long, default_value = "manual")]
+        schedule: String,
+        /// Kind-specific settings as JSON, e.g. '{"organizations": ["so-tnmt"]}'.
+        #[arg(long, default_value = "{}")]
+        config: String,
+    },
+    /// List sources.
+    List {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Remove a source (its records stay).
+    Remove {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Source id (or name).
+        source: String,
+    },
 }
 
 /// `serve` flags.
@@ -86,6 +205,9 @@ pub struct ServeArgs {
         default_value = "PUBLIC"
     )]
     pub default_access: DefaultAccess,
+    /// Harvest limits.
+    #[command(flatten)]
+    pub harvest: HarvestSettings,
 }
 
 /// `token` subcommands.
@@ -220,4 +342,19 @@ pub struct RebuildArgs {
     /// Storage.
     #[command(flatten)]
     pub store: StoreArgs,
+}
+
+impl HarvestAction {
+    /// The storage the action works on (none for the template).
+    pub fn store(&self) -> Option<&StoreArgs> {
+        match self {
+            HarvestAction::Template { .. } => None,
+            HarvestAction::Run { store, .. } | HarvestAction::Jobs { store, .. } => Some(store),
+            HarvestAction::Source { action } => match action {
+                SourceAction::Add { store, .. }
+                | SourceAction::List { store }
+                | SourceAction::Remove { store, .. } => Some(store),
+            },
+        }
+    }
 }

@@ -20,6 +20,8 @@ pub enum Code {
     InvalidRdf,
     /// The body parses but does not describe one acceptable record.
     InvalidRecord,
+    /// A harvest source that cannot be registered (kind, URL, schedule, config).
+    InvalidSource,
     /// The `Content-Type` is not one we read.
     UnsupportedMediaType,
     /// No representation matches `Accept`.
@@ -64,7 +66,7 @@ impl Code {
         use Code::*;
         match self {
             BadRequest | InvalidJson | InvalidRdf | InvalidQuery => StatusCode::BAD_REQUEST,
-            InvalidRecord | UnknownAgency => StatusCode::UNPROCESSABLE_ENTITY,
+            InvalidRecord | InvalidSource | UnknownAgency => StatusCode::UNPROCESSABLE_ENTITY,
             UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             NotAcceptable => StatusCode::NOT_ACCEPTABLE,
             PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

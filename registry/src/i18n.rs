@@ -38,6 +38,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("bad_request", "Yêu cầu không hợp lệ", "Bad request"),
     ("invalid_json", "JSON không hợp lệ", "Malformed JSON"),
     ("invalid_rdf", "RDF không hợp lệ", "Malformed RDF"),
+    (
+        "invalid_source",
+        "Nguồn thu thập không hợp lệ",
+        "Invalid harvest source",
+    ),
     ("invalid_record", "Bản ghi không hợp lệ", "Invalid record"),
     (
         "unsupported_media_type",
@@ -108,6 +113,13 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "danhmuc is running, open:",
     ),
     ("cli_imported", "Đã nhập", "Imported"),
+    (
+        "cli_template_written",
+        "Đã ghi mẫu bảng tính vào",
+        "Spreadsheet template written to",
+    ),
+    ("cli_source_removed", "Đã xoá nguồn thu thập", "Harvest source removed"),
+    ("cli_harvest_failed", "Thu thập thất bại", "Harvest failed"),
     (
         "cli_rebuilt",
         "Đã dựng lại các bản chiếu từ nhật ký thay đổi",

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod harvesting;
 pub mod i18n;
 pub mod import;
 pub mod jsonview;

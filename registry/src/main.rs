@@ -96,6 +96,13 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Agency { action } => agency(action, &file).await,
         Command::Import(args) => import(args, &file).await,
         Command::Export(args) => export(args, &file).await,
+        Command::Harvest { action } => {
+            let reg = match action.store() {
+                Some(store) => Some(Arc::new(open(store, &file, false).await?)),
+                None => None,
+            };
+            danhmuc::harvesting::cli::run(action, reg).await
+        }
         Command::Rebuild(args) => {
             // Fails, touching nothing, while a server holds the stores.
             drop(danhmuc::store::graph::Projections::open(&args.store.data)?);
@@ -166,10 +173,26 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     {
         admin_token = Some(t);
     }
+    let registry = Arc::new(registry);
+    let failed = registry
+        .log
+        .fail_interrupted_jobs("interrupted: the server stopped during the run; nothing was withdrawn")
+        .await?;
+    if failed > 0 {
+        tracing::warn!(jobs = failed, "harvest jobs interrupted by a stop marked failed");
+    }
+    let harvester = Arc::new(
+        danhmuc::harvesting::Harvester::from_settings(registry.clone(), &args.harvest)
+            .map_err(|e| anyhow!(e))?,
+    );
+    harvester
+        .clone()
+        .spawn_scheduler(Duration::from_secs_f64(args.harvest.harvest_tick.max(0.2)));
     let state = actix_web::web::Data::new(danhmuc::server::AppState {
-        registry: Arc::new(registry),
+        registry,
         config,
         context: vocab::context::Context::builtin(),
+        harvester,
     });
     danhmuc::server::run(state, |addrs| {
         let shown = addrs.first().map(|a| a.to_string()).unwrap_or(bind.clone());
@@ -351,59 +374,47 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
     };
     let mut counts = [0usize; 3];
     let mut failed = 0usize;
-    let mut batch: Vec<WriteRecord> = Vec::new();
-    let flush = |batch: Vec<WriteRecord>| {
-        let reg = &reg;
-        let prov = &prov;
-        async move { reg.write_log(batch, prov).await }
-    };
     let status = if args.draft {
         Some(Status::Draft)
     } else {
         None
     };
-    // One file in memory at a time.
+    // One file in memory at a time; one bad record fails alone with its reason.
     for f in &args.files {
         let fname = f.display().to_string();
         let records = danhmuc::import::split(read_rdf(f)?);
         bar.inc_length(records.len() as u64);
-        for r in records {
-            // Validate alone first so that one bad record fails alone with its reason.
-            let probe = danhmuc::record::normalise(
-                r.triples.clone(),
-                r.kind,
-                &danhmuc::record::NormaliseContext {
-                    record_iri: "urn:danhmuc:probe",
-                    agency_iri: "urn:danhmuc:probe-agency",
-                    default_access: Visibility::Public,
-                },
-            );
-            if let Err(e) = probe {
-                failed += 1;
-                bar.println(format!("{fname}: {}: {e}", r.source_id));
-                bar.inc(1);
-                continue;
+        let mut records = records.into_iter().peekable();
+        while records.peek().is_some() {
+            let batch: Vec<WriteRecord> = records
+                .by_ref()
+                .take(args.batch.max(1))
+                .map(|r| WriteRecord {
+                    kind: r.kind,
+                    id: None,
+                    triples: r.triples,
+                    agency: args.agency.clone(),
+                    status,
+                    if_match: None,
+                    source_id: Some(r.source_id),
+                })
+                .collect();
+            let ids: Vec<String> = batch
+                .iter()
+                .map(|w| w.source_id.clone().unwrap_or_default())
+                .collect();
+            let n = batch.len() as u64;
+            for (res, sid) in reg.write_log_each(batch, &prov).await?.into_iter().zip(ids) {
+                match res {
+                    Ok(r) => tally(std::slice::from_ref(&r), &mut counts),
+                    Err(e) => {
+                        failed += 1;
+                        bar.println(format!("{fname}: {sid}: {e}"));
+                    }
+                }
             }
-            batch.push(WriteRecord {
-                kind: r.kind,
-                id: None,
-                triples: r.triples,
-                agency: args.agency.clone(),
-                status,
-                if_match: None,
-                source_id: Some(r.source_id),
-            });
-            if batch.len() >= args.batch.max(1) {
-                let n = batch.len() as u64;
-                tally(&flush(std::mem::take(&mut batch)).await?, &mut counts);
-                bar.inc(n);
-            }
+            bar.inc(n);
         }
-    }
-    if !batch.is_empty() {
-        let n = batch.len() as u64;
-        tally(&flush(batch).await?, &mut counts);
-        bar.inc(n);
     }
     bar.finish_and_clear();
     let [created, updated, unchanged] = counts;

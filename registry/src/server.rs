@@ -17,6 +17,8 @@ pub struct AppState {
     pub config: Config,
     /// The REST JSON context.
     pub context: vocab::context::Context,
+    /// Harvest runs and the scheduler.
+    pub harvester: Arc<crate::harvesting::Harvester>,
 }
 
 impl AppState {

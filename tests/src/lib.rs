@@ -2,6 +2,8 @@
 //! port with a fresh data directory (and, for the PostgreSQL half, a fresh database), and
 //! gives tests a blocking HTTP client and an admin token.
 
+pub mod origin;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -311,6 +313,53 @@ impl Server {
             r.text().unwrap_or_default()
         );
         r.json().expect("json results")
+    }
+}
+
+impl Server {
+    /// Registers a harvest source (as admin) and returns its id.
+    pub fn source(&self, kind: &str, url: &str, agency: &str, config: serde_json::Value) -> String {
+        let r = self.post(
+            "/api/v1/harvest/sources",
+            "application/json",
+            serde_json::json!({"name": format!("{kind} {url}"), "kind": kind, "url": url, "agency": agency, "config": config}).to_string(),
+            Some(&self.admin),
+        );
+        assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
+        r.json::<serde_json::Value>().expect("json")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned()
+    }
+
+    /// Starts a run (as admin) and waits for it to finish; returns the job.
+    pub fn harvest(&self, source: &str) -> serde_json::Value {
+        let r = self.post(
+            &format!("/api/v1/harvest/sources/{source}/run"),
+            "application/json",
+            "",
+            Some(&self.admin),
+        );
+        assert_eq!(r.status().as_u16(), 202, "{}", r.text().unwrap_or_default());
+        let job: serde_json::Value = r.json().expect("job");
+        self.wait_job(job["id"].as_str().expect("id"))
+    }
+
+    /// Polls a job until it is no longer queued or running (at most two minutes).
+    pub fn wait_job(&self, id: &str) -> serde_json::Value {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let j: serde_json::Value = self
+                .get(&format!("/api/v1/harvest/jobs/{id}"), Some(&self.admin))
+                .json()
+                .expect("job json");
+            let st = j["status"].as_str().unwrap_or("").to_owned();
+            if st != "queued" && st != "running" {
+                return j;
+            }
+            assert!(Instant::now() < deadline, "job {id} did not finish: {j}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod deref;
+pub mod harvest;
 pub mod meta;
 pub mod records;
 pub mod tokens;
@@ -28,6 +29,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "catalogs", description = "Danh mục / Catalogues (dcat:Catalog)"),
         (name = "agencies", description = "Cơ quan / Agencies"),
         (name = "tokens", description = "Mã truy cập / API tokens"),
+        (name = "harvest", description = "Thu thập / Harvesting: sources (DCAT, LDES, CKAN, spreadsheets) and jobs"),
         (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
         (name = "meta", description = "Health, readiness, JSON-LD context"),
     ),
@@ -58,6 +60,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     records::routes(cfg);
     agencies::routes(cfg);
     tokens::routes(cfg);
+    harvest::routes(cfg);
     meta::api_routes(cfg);
 }
 

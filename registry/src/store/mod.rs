@@ -3,6 +3,7 @@
 //! the log in one transaction, then brings the projections up to date.
 
 pub mod graph;
+pub mod harvest;
 pub mod log;
 
 use crate::record::{self, Kind, NormaliseContext, Normalised, Status, Visibility};
@@ -203,111 +204,166 @@ impl Registry {
     }
 
     /// Like [`Registry::write`] but leaves the projections to a later [`Registry::catch_up`]:
-    /// bulk imports append many batches, then project them in large bulk-loaded runs.
+    /// bulk imports append many batches, then project them in large bulk-loaded runs. All or
+    /// nothing: one invalid record fails the whole call.
     pub async fn write_log(
         &self,
         items: Vec<WriteRecord>,
         prov: &Provenance,
     ) -> Result<Vec<(Outcome, RecordRow, bool)>, StoreError> {
+        self.write_inner(items, prov, true)
+            .await?
+            .into_iter()
+            .collect()
+    }
+
+    /// Like [`Registry::write_log`], but an invalid record fails alone: the others are
+    /// written, and each item gets its own result (harvests and imports).
+    pub async fn write_log_each(
+        &self,
+        items: Vec<WriteRecord>,
+        prov: &Provenance,
+    ) -> Result<Vec<Result<(Outcome, RecordRow, bool), StoreError>>, StoreError> {
+        self.write_inner(items, prov, false).await
+    }
+
+    async fn write_inner(
+        &self,
+        items: Vec<WriteRecord>,
+        prov: &Provenance,
+        all_or_nothing: bool,
+    ) -> Result<Vec<Result<(Outcome, RecordRow, bool), StoreError>>, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut pending: Vec<NewVersion> = Vec::new();
-        let mut results: Vec<(Outcome, Result<RecordRow, usize>, bool)> = Vec::new();
+        let mut results: Vec<Result<(Outcome, Result<RecordRow, usize>, bool), StoreError>> =
+            Vec::new();
         let now = now_micros();
         for item in items {
-            let existing = match (&item.id, &item.source_id) {
-                (Some(id), _) => Some(
-                    self.log
-                        .record(id)
-                        .await?
-                        .filter(|r| r.kind == item.kind.as_str())
-                        .ok_or_else(|| {
-                            StoreError::NotFound(format!("{} {id}", item.kind.as_str()))
-                        })?,
-                ),
-                (None, Some(sid)) => self.log.record_by_source(&prov.source, sid).await?,
-                _ => None,
-            };
-            if let (Some(cur), Some(m)) = (&existing, &item.if_match)
-                && m.trim() != cur.etag()
-                && m.trim() != "*"
-            {
-                return Err(StoreError::Stale {
-                    current: cur.etag(),
-                });
+            match self.prepare(item, prov, now, &mut pending).await {
+                Ok(r) => results.push(Ok(r)),
+                Err(e) if all_or_nothing => return Err(e),
+                Err(e @ (StoreError::Sql(_) | StoreError::Graph(_) | StoreError::Migrate(_))) => {
+                    return Err(e);
+                }
+                Err(e) => results.push(Err(e)),
             }
-            let agency_code = existing
-                .as_ref()
-                .map(|r| r.agency.clone())
-                .unwrap_or(item.agency.clone());
-            let agency = self
-                .log
-                .agency(&agency_code)
-                .await?
-                .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
-            let id = existing
-                .as_ref()
-                .map(|r| r.id.clone())
-                .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-            let iri = existing
-                .as_ref()
-                .map(|r| r.iri.clone())
-                .unwrap_or_else(|| self.iri(item.kind, &id));
-            let n = record::normalise(
-                item.triples,
-                item.kind,
-                &NormaliseContext {
-                    record_iri: &iri,
-                    agency_iri: &agency.iri,
-                    default_access: self.default_access,
-                },
-            )?;
-            let shared = self.shared_codes(&n).await?;
-            let status = item.status.unwrap_or_else(|| {
-                existing
-                    .as_ref()
-                    .and_then(|r| Status::parse(&r.status))
-                    .filter(|s| *s != Status::Withdrawn)
-                    .unwrap_or(Status::Published)
-            });
-            if let Some(cur) = &existing
-                && cur.content_hash == n.hash
-                && cur.status == status.as_str()
-            {
-                results.push((Outcome::Unchanged, Ok(cur.clone()), n.access_defaulted));
-                continue;
-            }
-            let version = existing.as_ref().map(|r| r.version + 1).unwrap_or(1);
-            let outcome = if existing.is_some() {
-                Outcome::Updated
-            } else {
-                Outcome::Created
-            };
-            results.push((outcome, Err(pending.len()), n.access_defaulted));
-            pending.push(self.new_version(
-                &id,
-                item.kind,
-                &iri,
-                &agency_code,
-                status,
-                &n,
-                &shared,
-                version,
-                existing.as_ref(),
-                item.source_id.clone(),
-                prov,
-                now,
-                None,
-            ));
         }
         self.log.append(&mut pending).await?;
         drop(_guard);
         Ok(results
             .into_iter()
-            .map(|(o, row, d)| match row {
-                Ok(r) => (o, r, d),
-                Err(i) => (o, pending[i].record.clone(), d),
+            .map(|r| {
+                r.map(|(o, row, d)| match row {
+                    Ok(r) => (o, r, d),
+                    Err(i) => (o, pending[i].record.clone(), d),
+                })
             })
             .collect())
+    }
+
+    async fn prepare(
+        &self,
+        item: WriteRecord,
+        prov: &Provenance,
+        now: i64,
+        pending: &mut Vec<NewVersion>,
+    ) -> Result<(Outcome, Result<RecordRow, usize>, bool), StoreError> {
+        let existing = match (&item.id, &item.source_id) {
+            (Some(id), _) => Some(
+                self.log
+                    .record(id)
+                    .await?
+                    .filter(|r| r.kind == item.kind.as_str())
+                    .ok_or_else(|| StoreError::NotFound(format!("{} {id}", item.kind.as_str())))?,
+            ),
+            (None, Some(sid)) => self.log.record_by_source(&prov.source, sid).await?,
+            _ => None,
+        };
+        // The same record twice in one batch: the second fails (callers flush first).
+        let twice = match &existing {
+            Some(cur) => pending.iter().any(|p| p.record.id == cur.id),
+            None => item.source_id.is_some()
+                && pending.iter().any(|p| {
+                    p.record.source == prov.source && p.record.source_id == item.source_id
+                }),
+        };
+        if twice {
+            return Err(StoreError::Conflict(format!(
+                "{} appears twice in one batch",
+                item.source_id.as_deref().unwrap_or("a record")
+            )));
+        }
+        if let (Some(cur), Some(m)) = (&existing, &item.if_match)
+            && m.trim() != cur.etag()
+            && m.trim() != "*"
+        {
+            return Err(StoreError::Stale {
+                current: cur.etag(),
+            });
+        }
+        let agency_code = existing
+            .as_ref()
+            .map(|r| r.agency.clone())
+            .unwrap_or(item.agency.clone());
+        let agency = self
+            .log
+            .agency(&agency_code)
+            .await?
+            .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
+        let id = existing
+            .as_ref()
+            .map(|r| r.id.clone())
+            .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
+        let iri = existing
+            .as_ref()
+            .map(|r| r.iri.clone())
+            .unwrap_or_else(|| self.iri(item.kind, &id));
+        let n = record::normalise(
+            item.triples,
+            item.kind,
+            &NormaliseContext {
+                record_iri: &iri,
+                agency_iri: &agency.iri,
+                default_access: self.default_access,
+            },
+        )?;
+        let shared = self.shared_codes(&n).await?;
+        let status = item.status.unwrap_or_else(|| {
+            existing
+                .as_ref()
+                .and_then(|r| Status::parse(&r.status))
+                .filter(|s| *s != Status::Withdrawn)
+                .unwrap_or(Status::Published)
+        });
+        if let Some(cur) = &existing
+            && cur.content_hash == n.hash
+            && cur.status == status.as_str()
+        {
+            return Ok((Outcome::Unchanged, Ok(cur.clone()), n.access_defaulted));
+        }
+        let version = existing.as_ref().map(|r| r.version + 1).unwrap_or(1);
+        let outcome = if existing.is_some() {
+            Outcome::Updated
+        } else {
+            Outcome::Created
+        };
+        let at = pending.len();
+        pending.push(self.new_version(
+            &id,
+            item.kind,
+            &iri,
+            &agency_code,
+            status,
+            &n,
+            &shared,
+            version,
+            existing.as_ref(),
+            item.source_id.clone(),
+            prov,
+            now,
+            None,
+        ));
+        Ok((outcome, Err(at), n.access_defaulted))
     }
 
     /// Withdraws a record: a new version with status withdrawn, content kept in history.
@@ -360,6 +416,48 @@ impl Registry {
         drop(_guard);
         self.catch_up().await?;
         Ok(items.remove(0).record)
+    }
+
+    /// Withdraws several records in one transaction (a harvest's deletions): all or none.
+    /// Records already withdrawn are skipped. Returns how many were withdrawn.
+    pub async fn withdraw_many(
+        &self,
+        ids: &[String],
+        prov: &Provenance,
+    ) -> Result<usize, StoreError> {
+        let _guard = self.write_lock.lock().await;
+        let now = now_micros();
+        let mut items = Vec::new();
+        for id in ids {
+            let Some(cur) = self.log.record(id).await? else {
+                continue;
+            };
+            if cur.status == "withdrawn" {
+                continue;
+            }
+            let v = self.log.current_version(&cur).await?;
+            let mut next_v = VersionRow {
+                seq: 0,
+                version: cur.version + 1,
+                status: "withdrawn".into(),
+                author: prov.author.clone(),
+                source: prov.source.clone(),
+                at: now,
+                ..v
+            };
+            next_v.record_id = cur.id.clone();
+            let mut rec = cur.clone();
+            rec.version += 1;
+            rec.status = "withdrawn".into();
+            rec.modified_at = now;
+            items.push(NewVersion {
+                version: next_v,
+                record: rec,
+                agency: None,
+            });
+        }
+        self.log.append(&mut items).await?;
+        Ok(items.len())
     }
 
     /// Creates an agency (a record of kind agency, owned by itself).
