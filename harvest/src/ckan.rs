@@ -10,7 +10,9 @@
 
 use crate::dcat::source_url;
 use crate::terms::{self, Builder};
-use crate::{Connector, Context, Event, HarvestError, Harvested, Payload, RecordKind, Summary, send};
+use crate::{
+    Connector, Context, Event, HarvestError, Harvested, Payload, RecordKind, Summary, send,
+};
 use futures_util::future::BoxFuture;
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode};
 use serde_json::{Map, Value};
@@ -49,8 +51,14 @@ pub struct Endpoint {
 /// `package_search` URL with `q`/`fq`.
 pub fn endpoint(raw: &str) -> Result<Endpoint, HarvestError> {
     let u = source_url(raw)?;
-    let q = u.query_pairs().find(|(k, _)| k == "q").map(|(_, v)| v.into_owned());
-    let fq = u.query_pairs().find(|(k, _)| k == "fq").map(|(_, v)| v.into_owned());
+    let q = u
+        .query_pairs()
+        .find(|(k, _)| k == "q")
+        .map(|(_, v)| v.into_owned());
+    let fq = u
+        .query_pairs()
+        .find(|(k, _)| k == "fq")
+        .map(|(_, v)| v.into_owned());
     let mut base = u.clone();
     base.set_query(None);
     base.set_fragment(None);
@@ -85,7 +93,11 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         .config
         .get("organizations")
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     if !orgs.is_empty() {
         fqs.push(format!("organization:({})", orgs.join(" OR ")));
@@ -101,7 +113,10 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
     loop {
         pages += 1;
         if pages > ctx.fetcher.policy.max_pages {
-            summary.warnings.push(format!("stopped after {} pages (the page limit)", pages - 1));
+            summary.warnings.push(format!(
+                "stopped after {} pages (the page limit)",
+                pages - 1
+            ));
             summary.complete = false;
             break;
         }
@@ -122,12 +137,20 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
             Err(e) if start == 0 => return Err(e),
             Err(HarvestError::Cancelled) => return Err(HarvestError::Cancelled),
             Err(e) => {
-                summary.warnings.push(format!("page not read, run incomplete: {e}"));
+                summary
+                    .warnings
+                    .push(format!("page not read, run incomplete: {e}"));
                 summary.complete = false;
                 break;
             }
         };
-        send(out, Event::Page { url: url.to_string() }).await?;
+        send(
+            out,
+            Event::Page {
+                url: url.to_string(),
+            },
+        )
+        .await?;
         let count = page.get("count").and_then(as_u64);
         if start == 0
             && let Some(c) = count
@@ -153,7 +176,14 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
                         .and_then(Value::as_str)
                         .unwrap_or("?")
                         .to_owned();
-                    send(out, Event::Failed { source_id: id, reason }).await?;
+                    send(
+                        out,
+                        Event::Failed {
+                            source_id: id,
+                            reason,
+                        },
+                    )
+                    .await?;
                 }
             }
         }
@@ -183,11 +213,14 @@ async fn fetch_page(ctx: &Context, url: &Url) -> Result<Value, HarvestError> {
     v.get("result")
         .filter(|r| r.is_object())
         .cloned()
-        .ok_or_else(|| HarvestError::Source(format!("{url}: the CKAN response has no result object")))
+        .ok_or_else(|| {
+            HarvestError::Source(format!("{url}: the CKAN response has no result object"))
+        })
 }
 
 fn as_u64(v: &Value) -> Option<u64> {
-    v.as_u64().or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+    v.as_u64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
 }
 
 /// A scalar as text; JSON strings that hold JSON are left to the caller.
@@ -214,7 +247,10 @@ fn many(v: Option<&Value>) -> Vec<String> {
             if s.is_empty() {
                 vec![]
             } else if s.contains(',') && !s.starts_with("http") {
-                s.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()).collect()
+                s.split(',')
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect()
             } else {
                 vec![s.to_owned()]
             }
@@ -261,7 +297,9 @@ fn add_text(b: &mut Builder, s: &NamedOrBlankNode, p: oxrdf::NamedNodeRef<'_>, v
 fn person(v: Option<&Value>, email: Option<&Value>) -> Option<(Option<String>, Option<String>)> {
     let email = email.and_then(text_of);
     let parsed = match v {
-        Some(Value::String(s)) if s.trim_start().starts_with(['{', '[']) => serde_json::from_str::<Value>(s).ok(),
+        Some(Value::String(s)) if s.trim_start().starts_with(['{', '[']) => {
+            serde_json::from_str::<Value>(s).ok()
+        }
         Some(Value::Object(_)) | Some(Value::Array(_)) => v.cloned(),
         _ => None,
     };
@@ -293,24 +331,44 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
         .ok_or("the package has neither id nor name")?;
     let ex = extras(obj);
     let title = ex.get("title");
-    if title.and_then(|t| text_of(t).or_else(|| t.as_object().map(|_| "x".into()))).is_none() {
+    if title
+        .and_then(|t| text_of(t).or_else(|| t.as_object().map(|_| "x".into())))
+        .is_none()
+    {
         return Err(format!("package {id} has no title"));
     }
     let iri = ex
         .get("uri")
         .and_then(text_of)
         .and_then(|u| terms::http_iri(&u))
-        .unwrap_or_else(|| NamedNode::new_unchecked(format!("{root}/dataset/{}", urlencoding(&id))));
+        .unwrap_or_else(|| {
+            NamedNode::new_unchecked(format!("{root}/dataset/{}", urlencoding(&id)))
+        });
     let ds: NamedOrBlankNode = iri.clone().into();
     let mut b = Builder::default();
     b.a(&ds, dcat::DATASET);
     add_text(&mut b, &ds, dct::TITLE, title);
-    add_text(&mut b, &ds, dct::DESCRIPTION, ex.get("notes").or_else(|| ex.get("description")));
-    let identifier = ex.get("identifier").and_then(text_of).or_else(|| ex.get("guid").and_then(text_of)).unwrap_or(id.clone());
+    add_text(
+        &mut b,
+        &ds,
+        dct::DESCRIPTION,
+        ex.get("notes").or_else(|| ex.get("description")),
+    );
+    let identifier = ex
+        .get("identifier")
+        .and_then(text_of)
+        .or_else(|| ex.get("guid").and_then(text_of))
+        .unwrap_or(id.clone());
     b.text(&ds, dct::IDENTIFIER, &identifier, None);
     // Dates: explicit issued/modified extras win over CKAN's own timestamps.
-    let issued = ex.get("issued").and_then(text_of).or_else(|| ex.get("metadata_created").and_then(text_of));
-    let modified = ex.get("modified").and_then(text_of).or_else(|| ex.get("metadata_modified").and_then(text_of));
+    let issued = ex
+        .get("issued")
+        .and_then(text_of)
+        .or_else(|| ex.get("metadata_created").and_then(text_of));
+    let modified = ex
+        .get("modified")
+        .and_then(text_of)
+        .or_else(|| ex.get("metadata_modified").and_then(text_of));
     if let Some(d) = &issued {
         b.date(&ds, dct::ISSUED, d);
     }
@@ -329,7 +387,11 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
     // Tags (objects or strings; possibly multilingual as in ckanext-fluent's keywords).
     if let Some(Value::Array(tags)) = ex.get("tags") {
         for t in tags {
-            let name = t.get("display_name").or_else(|| t.get("name")).and_then(text_of).or_else(|| text_of(t));
+            let name = t
+                .get("display_name")
+                .or_else(|| t.get("name"))
+                .and_then(text_of)
+                .or_else(|| text_of(t));
             if let Some(n) = name {
                 b.text(&ds, dcat::KEYWORD, &n, None);
             }
@@ -345,11 +407,19 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
     // Groups become themes; explicit theme extras too.
     if let Some(Value::Array(groups)) = ex.get("groups") {
         for g in groups {
-            let Some(name) = g.get("name").and_then(text_of) else { continue };
-            let theme: NamedOrBlankNode = NamedNode::new_unchecked(format!("{root}/group/{}", urlencoding(&name))).into();
+            let Some(name) = g.get("name").and_then(text_of) else {
+                continue;
+            };
+            let theme: NamedOrBlankNode =
+                NamedNode::new_unchecked(format!("{root}/group/{}", urlencoding(&name))).into();
             b.add(&ds, dcat::THEME, theme.clone());
             b.a(&theme, skos::CONCEPT);
-            add_text(&mut b, &theme, skos::PREF_LABEL, g.get("title").or_else(|| g.get("display_name")));
+            add_text(
+                &mut b,
+                &theme,
+                skos::PREF_LABEL,
+                g.get("title").or_else(|| g.get("display_name")),
+            );
         }
     }
     for t in many(ex.get("theme")) {
@@ -363,11 +433,20 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
             .get("publisher_uri")
             .and_then(text_of)
             .and_then(|u| terms::http_iri(&u))
-            .unwrap_or_else(|| NamedNode::new_unchecked(format!("{root}/organization/{}", urlencoding(&name))));
+            .unwrap_or_else(|| {
+                NamedNode::new_unchecked(format!("{root}/organization/{}", urlencoding(&name)))
+            });
         let p: NamedOrBlankNode = publisher.into();
         b.add(&ds, dct::PUBLISHER, p.clone());
         b.a(&p, foaf::ORGANIZATION);
-        add_text(&mut b, &p, foaf::NAME, org.get("title").filter(|t| text_of(t).is_some()).or(org.get("name")));
+        add_text(
+            &mut b,
+            &p,
+            foaf::NAME,
+            org.get("title")
+                .filter(|t| text_of(t).is_some())
+                .or(org.get("name")),
+        );
     }
     // Contact point: maintainer, else author.
     let contact = person(ex.get("maintainer"), ex.get("maintainer_email"))
@@ -392,13 +471,20 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
             b.add(&ds, dct::LANGUAGE, n);
         }
     }
-    if let Some(f) = ex.get("frequency").or_else(|| ex.get("accrual_periodicity")).and_then(text_of)
+    if let Some(f) = ex
+        .get("frequency")
+        .or_else(|| ex.get("accrual_periodicity"))
+        .and_then(text_of)
         && let Some(n) = terms::frequency(&f)
     {
         b.add(&ds, dct::ACCRUAL_PERIODICITY, n);
     }
     if obj.get("private").and_then(Value::as_bool) == Some(true) {
-        b.iri(&ds, dct::ACCESS_RIGHTS, "http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC");
+        b.iri(
+            &ds,
+            dct::ACCESS_RIGHTS,
+            "http://publications.europa.eu/resource/authority/access-right/NON_PUBLIC",
+        );
     } else if let Some(a) = ex.get("access_rights").and_then(text_of)
         && let Some(n) = terms::access_right(&a)
     {
@@ -410,17 +496,27 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
     if let Some(s) = ex.get("spatial_uri").and_then(text_of) {
         b.iri(&ds, dct::SPATIAL, &s);
     }
-    if let Some(geo) = ex.get("spatial").and_then(text_of).filter(|g| g.trim_start().starts_with('{')) {
+    if let Some(geo) = ex
+        .get("spatial")
+        .and_then(text_of)
+        .filter(|g| g.trim_start().starts_with('{'))
+    {
         let loc = Builder::blank();
         b.add(&ds, dct::SPATIAL, loc.clone());
         b.a(&loc, dct::LOCATION);
         b.add(
             &loc,
             locn::GEOMETRY,
-            Literal::new_typed_literal(geo, NamedNode::new_unchecked("http://www.opengis.net/ont/geosparql#geoJSONLiteral")),
+            Literal::new_typed_literal(
+                geo,
+                NamedNode::new_unchecked("http://www.opengis.net/ont/geosparql#geoJSONLiteral"),
+            ),
         );
     }
-    let (ts, te) = (ex.get("temporal_start").and_then(text_of), ex.get("temporal_end").and_then(text_of));
+    let (ts, te) = (
+        ex.get("temporal_start").and_then(text_of),
+        ex.get("temporal_end").and_then(text_of),
+    );
     if ts.is_some() || te.is_some() {
         let per = Builder::blank();
         b.add(&ds, dct::TEMPORAL, per.clone());
@@ -437,12 +533,23 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
         .get("license_url")
         .and_then(text_of)
         .and_then(|u| terms::license(&u))
-        .or_else(|| ex.get("license_id").and_then(text_of).and_then(|l| terms::license(&l)));
+        .or_else(|| {
+            ex.get("license_id")
+                .and_then(text_of)
+                .and_then(|l| terms::license(&l))
+        });
     if let Some(Value::Array(resources)) = ex.get("resources") {
         for r in resources {
             let Some(r) = r.as_object() else { continue };
-            let rid = r.get("id").and_then(text_of).unwrap_or_else(|| format!("{}", b.triples.len()));
-            let page = format!("{root}/dataset/{}/resource/{}", urlencoding(&id), urlencoding(&rid));
+            let rid = r
+                .get("id")
+                .and_then(text_of)
+                .unwrap_or_else(|| format!("{}", b.triples.len()));
+            let page = format!(
+                "{root}/dataset/{}/resource/{}",
+                urlencoding(&id),
+                urlencoding(&rid)
+            );
             let dist: NamedOrBlankNode = r
                 .get("uri")
                 .and_then(text_of)
@@ -455,11 +562,16 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
             add_text(&mut b, &dist, dct::DESCRIPTION, r.get("description"));
             let url = r.get("url").and_then(text_of);
             let access = r.get("access_url").and_then(text_of).or(url.clone());
-            if !access.as_deref().is_some_and(|a| b.iri(&dist, dcat::ACCESS_URL, a)) {
+            if !access
+                .as_deref()
+                .is_some_and(|a| b.iri(&dist, dcat::ACCESS_URL, a))
+            {
                 b.iri(&dist, dcat::ACCESS_URL, &page);
             }
             let download = r.get("download_url").and_then(text_of).or_else(|| {
-                (r.get("url_type").and_then(Value::as_str) == Some("upload")).then(|| url.clone()).flatten()
+                (r.get("url_type").and_then(Value::as_str) == Some("upload"))
+                    .then(|| url.clone())
+                    .flatten()
             });
             if let Some(d) = download {
                 b.iri(&dist, dcat::DOWNLOAD_URL, &d);
@@ -470,19 +582,42 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
                     None => b.text(&dist, dct::FORMAT, &f, None),
                 }
             }
-            if let Some(m) = r.get("mimetype").and_then(text_of).filter(|m| m.contains('/') && !m.contains(' ')) {
-                b.iri(&dist, dcat::MEDIA_TYPE, &format!("https://www.iana.org/assignments/media-types/{m}"));
+            if let Some(m) = r
+                .get("mimetype")
+                .and_then(text_of)
+                .filter(|m| m.contains('/') && !m.contains(' '))
+            {
+                b.iri(
+                    &dist,
+                    dcat::MEDIA_TYPE,
+                    &format!("https://www.iana.org/assignments/media-types/{m}"),
+                );
             }
             if let Some(size) = r.get("size").and_then(as_u64) {
-                b.add(&dist, dcat::BYTE_SIZE, Literal::new_typed_literal(size.to_string(), xsd::NON_NEGATIVE_INTEGER));
+                b.add(
+                    &dist,
+                    dcat::BYTE_SIZE,
+                    Literal::new_typed_literal(size.to_string(), xsd::NON_NEGATIVE_INTEGER),
+                );
             }
-            if let Some(d) = r.get("issued").or_else(|| r.get("created")).and_then(text_of) {
+            if let Some(d) = r
+                .get("issued")
+                .or_else(|| r.get("created"))
+                .and_then(text_of)
+            {
                 b.date(&dist, dct::ISSUED, &d);
             }
-            if let Some(d) = r.get("modified").or_else(|| r.get("last_modified")).and_then(text_of) {
+            if let Some(d) = r
+                .get("modified")
+                .or_else(|| r.get("last_modified"))
+                .and_then(text_of)
+            {
                 b.date(&dist, dct::MODIFIED, &d);
             }
-            let rlic = r.get("license").and_then(text_of).and_then(|l| terms::license(&l));
+            let rlic = r
+                .get("license")
+                .and_then(text_of)
+                .and_then(|l| terms::license(&l));
             if let Some(l) = rlic.or_else(|| licence.clone()) {
                 b.add(&dist, dct::LICENSE, l);
             }
@@ -491,15 +626,25 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
                 b.add(&dist, spdx::CHECKSUM, c.clone());
                 b.a(&c, spdx::CHECKSUM_CLASS);
                 b.text(&c, spdx::CHECKSUM_VALUE, &h, None);
-                let alg = r.get("hash_algorithm").and_then(text_of).unwrap_or_else(|| {
-                    match h.len() {
-                        32 => "md5",
-                        40 => "sha1",
-                        _ => "sha256",
-                    }
-                    .into()
-                });
-                b.iri(&c, spdx::ALGORITHM, &format!("http://spdx.org/rdf/terms#checksumAlgorithm_{}", alg.to_lowercase()));
+                let alg = r
+                    .get("hash_algorithm")
+                    .and_then(text_of)
+                    .unwrap_or_else(|| {
+                        match h.len() {
+                            32 => "md5",
+                            40 => "sha1",
+                            _ => "sha256",
+                        }
+                        .into()
+                    });
+                b.iri(
+                    &c,
+                    spdx::ALGORITHM,
+                    &format!(
+                        "http://spdx.org/rdf/terms#checksumAlgorithm_{}",
+                        alg.to_lowercase()
+                    ),
+                );
             }
         }
     }
@@ -515,7 +660,9 @@ pub fn map_package(pkg: &Value, root: &str) -> Result<Harvested, String> {
 }
 
 fn urlencoding(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>().replace('+', "%20")
+    url::form_urlencoded::byte_serialize(s.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
 }
 
 #[cfg(test)]
@@ -527,7 +674,8 @@ mod tests {
         let e = endpoint("https://ckan.example.org/").expect("root");
         assert_eq!(e.api, "https://ckan.example.org/api/3/action");
         assert_eq!(e.root, "https://ckan.example.org");
-        let e = endpoint("https://x.org/portal/api/action/package_search?fq=organization:a").expect("full");
+        let e = endpoint("https://x.org/portal/api/action/package_search?fq=organization:a")
+            .expect("full");
         assert_eq!(e.api, "https://x.org/portal/api/action");
         assert_eq!(e.root, "https://x.org/portal");
         assert_eq!(e.fq.as_deref(), Some("organization:a"));
@@ -554,7 +702,11 @@ mod tests {
         assert!(nt.contains("frequency/MONTHLY"));
         assert!(nt.contains("creativecommons.org/licenses/by/4.0/"));
         assert!(nt.contains("\"42\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger>"));
-        assert!(nt.contains("2026-07-27T14:09:10.207246\"^^<http://www.w3.org/2001/XMLSchema#dateTime>"));
+        assert!(
+            nt.contains(
+                "2026-07-27T14:09:10.207246\"^^<http://www.w3.org/2001/XMLSchema#dateTime>"
+            )
+        );
         assert!(map_package(&serde_json::json!({"id": "x"}), "https://ckan.x").is_err());
     }
 }

@@ -2,9 +2,11 @@
 //! (`hydra:next`/`hydra:nextPage`, under both the current and the 2013 namespace). A document
 //! that turns out to be a Linked Data Event Stream is read by [`crate::ldes`] instead.
 //!
-//! One page is in memory at a time. Catalogues on paged endpoints repeat on every page with
-//! that page's `dcat:dataset` links; they are read once per run without those membership links
-//! (the datasets are records of their own), so a re-harvest does not rewrite them page by page.
+//! One page is in memory at a time. Catalogues are read once per run and without their
+//! membership links (`dcat:dataset`, `dcat:service`, `dcat:record`, `dcat:catalog`): the members
+//! are records of their own, paged endpoints repeat the catalogue on every page with only that
+//! page's links, and a catalogue record that changed whenever a dataset came or went would
+//! rewrite itself on every harvest.
 
 use crate::fetch::Visited;
 use crate::format::{self, ACCEPT};
@@ -38,11 +40,13 @@ pub(crate) fn source_url(raw: &str) -> Result<Url, HarvestError> {
 }
 
 /// Fetches and parses one page. Errors name the page.
-pub(crate) async fn fetch_rdf(ctx: &Context, url: &Url) -> Result<(Url, Vec<Quad>, Option<String>), HarvestError> {
+pub(crate) async fn fetch_rdf(
+    ctx: &Context,
+    url: &Url,
+) -> Result<(Url, Vec<Quad>, Option<String>), HarvestError> {
     let f = ctx.fetcher.get(url, ACCEPT).await?;
-    let fmt = format::detect(f.content_type.as_deref(), &f.url, &f.body).ok_or_else(|| {
-        HarvestError::Source(format!("{url}: the response is empty, not RDF"))
-    })?;
+    let fmt = format::detect(f.content_type.as_deref(), &f.url, &f.body)
+        .ok_or_else(|| HarvestError::Source(format!("{url}: the response is empty, not RDF")))?;
     let quads = format::parse(&f.body, fmt, f.url.as_str(), &ctx.contexts)
         .map_err(|m| HarvestError::Source(format!("{url}: {m}")))?;
     Ok((f.url, quads, f.cache_control))
@@ -59,7 +63,6 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
     let mut catalogues: HashSet<String> = HashSet::new();
     let mut next = Some(start);
     let mut first = true;
-    let mut paged = false;
     while let Some(url) = next.take() {
         if !visited.first_visit(&url) {
             summary.warnings.push(format!(
@@ -81,7 +84,9 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
             Err(e) if first => return Err(e),
             Err(HarvestError::Cancelled) => return Err(HarvestError::Cancelled),
             Err(e) => {
-                summary.warnings.push(format!("page not read, run incomplete: {e}"));
+                summary
+                    .warnings
+                    .push(format!("page not read, run incomplete: {e}"));
                 summary.complete = false;
                 break;
             }
@@ -89,12 +94,17 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         if first && crate::ldes::is_stream(&quads) {
             return crate::ldes::run_from(ctx, out, page_url, quads).await;
         }
-        send(out, Event::Page { url: page_url.to_string() }).await?;
+        send(
+            out,
+            Event::Page {
+                url: page_url.to_string(),
+            },
+        )
+        .await?;
         let (next_url, total) = paging(&quads, &page_url);
         if first && let Some(t) = total {
             send(out, Event::Total(t)).await?;
         }
-        paged |= next_url.is_some();
         let triples: Vec<Triple> = quads.into_iter().map(Triple::from).collect();
         for rec in split(triples) {
             let mut triples = rec.triples;
@@ -102,9 +112,7 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
                 if !catalogues.insert(rec.source_id.clone()) {
                     continue;
                 }
-                if paged {
-                    triples.retain(|t| !is_membership(t, &rec.source_id));
-                }
+                triples.retain(|t| !is_membership(t, &rec.source_id));
             }
             let payload = Payload {
                 media_type: "application/n-triples".into(),
@@ -130,7 +138,10 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
 fn is_membership(t: &Triple, catalogue: &str) -> bool {
     let p = t.predicate.as_ref();
     t.subject.to_string().trim_matches(|c| c == '<' || c == '>') == catalogue
-        && (p == dcat::DATASET_PROP || p == dcat::SERVICE || p == dcat::RECORD_PROP || p == dcat::CATALOG_PROP)
+        && (p == dcat::DATASET_PROP
+            || p == dcat::SERVICE
+            || p == dcat::RECORD_PROP
+            || p == dcat::CATALOG_PROP)
 }
 
 /// The next page and the announced total, from Hydra terms of either vocabulary version. When
@@ -153,7 +164,8 @@ pub fn paging(quads: &[Quad], page: &Url) -> (Option<Url>, Option<u64>) {
                 _ => None,
             };
             if let Some(t) = target {
-                let own = q.subject.to_string().trim_matches(|c| c == '<' || c == '>') == page.as_str();
+                let own =
+                    q.subject.to_string().trim_matches(|c| c == '<' || c == '>') == page.as_str();
                 if best.as_ref().is_none_or(|(o, _)| !o && own) {
                     best = Some((own, t));
                 }

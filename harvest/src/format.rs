@@ -1,8 +1,8 @@
 //! Which RDF syntax a response is in — from its `Content-Type`, then the URL's extension, then
 //! the first bytes — and parsing it with JSON-LD contexts served from a local cache only.
 
-use oxrdfio::{JsonLdProfileSet, LoadedDocument, RdfFormat, RdfParser};
 use oxrdf::Quad;
+use oxrdfio::{JsonLdProfileSet, LoadedDocument, RdfFormat, RdfParser};
 use std::collections::HashMap;
 
 const JSONLD: RdfFormat = RdfFormat::JsonLd {
@@ -14,10 +14,20 @@ pub const ACCEPT: &str = "text/turtle, application/trig;q=0.95, application/ld+j
 
 /// The syntax for a `Content-Type` (parameters ignored); generic types give `None`.
 pub fn from_content_type(ct: &str) -> Option<RdfFormat> {
-    let base = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let base = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     match base.as_str() {
-        "" | "text/plain" | "application/octet-stream" | "application/json" | "text/xml"
-        | "application/xml" | "text/html" => None,
+        ""
+        | "text/plain"
+        | "application/octet-stream"
+        | "application/json"
+        | "text/xml"
+        | "application/xml"
+        | "text/html" => None,
         "application/x-turtle" => Some(RdfFormat::Turtle),
         other => RdfFormat::from_media_type(other),
     }
@@ -41,7 +51,10 @@ pub fn sniff(body: &[u8]) -> Option<RdfFormat> {
     let start = text.iter().position(|b| !b.is_ascii_whitespace())?;
     let head = &text[start..text.len().min(start + 512)];
     match head[0] {
-        b'<' if head.starts_with(b"<?xml") || head.starts_with(b"<rdf:") || head.starts_with(b"<!--") => {
+        b'<' if head.starts_with(b"<?xml")
+            || head.starts_with(b"<rdf:")
+            || head.starts_with(b"<!--") =>
+        {
             Some(RdfFormat::RdfXml)
         }
         b'{' | b'[' => Some(JSONLD),
@@ -58,7 +71,13 @@ pub fn detect(content_type: Option<&str>, url: &url::Url, body: &[u8]) -> Option
         return Some(f);
     }
     let generic = content_type
-        .map(|c| c.split(';').next().unwrap_or("").trim().to_ascii_lowercase())
+        .map(|c| {
+            c.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
         .unwrap_or_default();
     match generic.as_str() {
         "application/json" => Some(JSONLD),
@@ -118,7 +137,13 @@ pub fn parse(
             Err(e) => {
                 let at = e
                     .location()
-                    .map(|r| format!(" at line {}, column {}", r.start.line + 1, r.start.column + 1))
+                    .map(|r| {
+                        format!(
+                            " at line {}, column {}",
+                            r.start.line + 1,
+                            r.start.column + 1
+                        )
+                    })
                     .unwrap_or_default();
                 return Err(format!("{} syntax error{at}: {e}", name(format)));
             }
@@ -147,19 +172,38 @@ mod tests {
     #[test]
     fn content_type_wins_then_extension_then_bytes() {
         let u = url::Url::parse("http://x/a/catalog.rdf").expect("url");
-        assert_eq!(detect(Some("text/turtle; charset=utf-8"), &u, b"<?xml"), Some(RdfFormat::Turtle));
-        assert_eq!(detect(Some("text/plain"), &u, b"@prefix"), Some(RdfFormat::RdfXml));
+        assert_eq!(
+            detect(Some("text/turtle; charset=utf-8"), &u, b"<?xml"),
+            Some(RdfFormat::Turtle)
+        );
+        assert_eq!(
+            detect(Some("text/plain"), &u, b"@prefix"),
+            Some(RdfFormat::RdfXml)
+        );
         let u = url::Url::parse("http://x/feed").expect("url");
-        assert!(matches!(detect(None, &u, b"  {\"@context\":{}}"), Some(RdfFormat::JsonLd { .. })));
-        assert_eq!(detect(None, &u, b"\xef\xbb\xbf<?xml version"), Some(RdfFormat::RdfXml));
-        assert_eq!(detect(Some("application/octet-stream"), &u, b"@prefix x: <y> ."), Some(RdfFormat::TriG));
+        assert!(matches!(
+            detect(None, &u, b"  {\"@context\":{}}"),
+            Some(RdfFormat::JsonLd { .. })
+        ));
+        assert_eq!(
+            detect(None, &u, b"\xef\xbb\xbf<?xml version"),
+            Some(RdfFormat::RdfXml)
+        );
+        assert_eq!(
+            detect(Some("application/octet-stream"), &u, b"@prefix x: <y> ."),
+            Some(RdfFormat::TriG)
+        );
     }
 
     #[test]
     fn unknown_remote_contexts_are_refused_not_fetched() {
-        let doc = br#"{"@context": "https://example.org/ctx.jsonld", "@id": "http://x/d", "title": "t"}"#;
+        let doc =
+            br#"{"@context": "https://example.org/ctx.jsonld", "@id": "http://x/d", "title": "t"}"#;
         let err = parse(doc, JSONLD, "http://x/", &HashMap::new()).expect_err("refused");
-        assert!(err.contains("https://example.org/ctx.jsonld") && err.contains("never fetched"), "{err}");
+        assert!(
+            err.contains("https://example.org/ctx.jsonld") && err.contains("never fetched"),
+            "{err}"
+        );
         let mut known = HashMap::new();
         known.insert(
             "https://example.org/ctx.jsonld".to_owned(),

@@ -48,6 +48,12 @@ fn iri_of(t: &Term) -> Option<String> {
     }
 }
 
+/// A relation's target node, type and value, as read.
+type RelationParts = (Option<String>, Option<NamedOrBlankNode>, Option<String>);
+
+/// A page to visit: its lower time bound (oldest first), discovery order, URL.
+type Pending = (Option<DateTime<Utc>>, u64, String);
+
 /// What a page's relations say about the pages they point to.
 #[derive(Debug, Default, Clone)]
 struct Bounds {
@@ -56,8 +62,7 @@ struct Bounds {
 }
 
 fn relations(quads: &[Quad]) -> HashMap<String, Bounds> {
-    let mut by_rel: HashMap<NamedOrBlankNode, (Option<String>, Option<NamedOrBlankNode>, Option<String>)> =
-        HashMap::new();
+    let mut by_rel: HashMap<NamedOrBlankNode, RelationParts> = HashMap::new();
     for q in quads {
         let p = q.predicate.as_ref();
         if p == tree::NODE_PROP {
@@ -111,7 +116,7 @@ pub async fn run_from(
     let mut visited = Visited::default();
     visited.first_visit(&first_url);
     // Oldest pages first; pages without a known lower bound go first.
-    let mut queue: BinaryHeap<Reverse<(Option<DateTime<Utc>>, u64, String)>> = BinaryHeap::new();
+    let mut queue: BinaryHeap<Reverse<Pending>> = BinaryHeap::new();
     let mut order = 0u64;
     let mut max_seen: Option<DateTime<Utc>> = None;
     let mut failed_lower: Vec<Option<DateTime<Utc>>> = Vec::new();
@@ -146,7 +151,13 @@ pub async fn run_from(
                 }
             }
         };
-        send(out, Event::Page { url: page.to_string() }).await?;
+        send(
+            out,
+            Event::Page {
+                url: page.to_string(),
+            },
+        )
+        .await?;
         // Views of the stream and relations to further pages.
         for q in &quads {
             if q.predicate.as_ref() == tree::VIEW
@@ -180,7 +191,10 @@ pub async fn run_from(
             let mut kind = None;
             let mut object = None;
             let mut published = None;
-            for q in quads.iter().filter(|q| q.subject == m && q.graph_name.is_default_graph()) {
+            for q in quads
+                .iter()
+                .filter(|q| q.subject == m && q.graph_name.is_default_graph())
+            {
                 let p = q.predicate.as_ref();
                 if p == rdf::TYPE {
                     if let Term::NamedNode(n) = &q.object {
@@ -200,7 +214,8 @@ pub async fn run_from(
                 }
             }
             let label = m.to_string();
-            let (Some(kind), Some(object), Some(published)) = (kind, object.clone(), published) else {
+            let (Some(kind), Some(object), Some(published)) = (kind, object.clone(), published)
+            else {
                 send(
                     out,
                     Event::Failed {
@@ -276,9 +291,9 @@ pub async fn run_from(
             before
         }
     };
-    summary.state = new_before.map(|b| {
-        serde_json::json!({ "before": b.to_rfc3339_opts(chrono::SecondsFormat::Millis, true) })
-    });
+    summary.state = new_before.map(
+        |b| serde_json::json!({ "before": b.to_rfc3339_opts(chrono::SecondsFormat::Millis, true) }),
+    );
     Ok(summary)
 }
 

@@ -4,7 +4,9 @@
 //! XLSX (first sheet) are read; a row that cannot be read fails alone, with its row number.
 
 use crate::terms::{self, Builder};
-use crate::{Connector, Context, Event, HarvestError, Harvested, Payload, RecordKind, Summary, send};
+use crate::{
+    Connector, Context, Event, HarvestError, Harvested, Payload, RecordKind, Summary, send,
+};
 use futures_util::future::BoxFuture;
 use oxrdf::{Literal, NamedOrBlankNode};
 use std::collections::HashMap;
@@ -28,37 +30,105 @@ impl Connector for Sheet {
 
 /// The template's columns: (Vietnamese header, English alias, what it fills).
 pub const COLUMNS: &[(&str, &str, &str)] = &[
-    ("Mã định danh", "identifier", "identifier at the source, required, unique"),
-    ("Loại", "kind", "Tập dữ liệu | Cơ sở dữ liệu | Dịch vụ dữ liệu (dataset | database | service)"),
+    (
+        "Mã định danh",
+        "identifier",
+        "identifier at the source, required, unique",
+    ),
+    (
+        "Loại",
+        "kind",
+        "Tập dữ liệu | Cơ sở dữ liệu | Dịch vụ dữ liệu (dataset | database | service)",
+    ),
     ("Tên tiếng Việt", "title_vi", "dct:title @vi, required"),
     ("Tên tiếng Anh", "title_en", "dct:title @en"),
     ("Mô tả", "description", "dct:description @vi"),
     ("Mô tả tiếng Anh", "description_en", "dct:description @en"),
     ("Từ khóa", "keywords", "dcat:keyword @vi, separated by ;"),
     ("Lĩnh vực", "theme", "dcat:theme (IRIs, separated by ;)"),
-    ("Tần suất cập nhật", "frequency", "dct:accrualPeriodicity (hằng tháng, hằng quý… or EU code)"),
-    ("Ngày ban hành", "issued", "dct:issued (dd/mm/yyyy or yyyy-mm-dd)"),
-    ("Ngày cập nhật", "modified", "dct:modified (dd/mm/yyyy or yyyy-mm-dd)"),
-    ("Mức độ truy cập", "access_rights", "dct:accessRights (công khai | hạn chế | không công khai)"),
+    (
+        "Tần suất cập nhật",
+        "frequency",
+        "dct:accrualPeriodicity (hằng tháng, hằng quý… or EU code)",
+    ),
+    (
+        "Ngày ban hành",
+        "issued",
+        "dct:issued (dd/mm/yyyy or yyyy-mm-dd)",
+    ),
+    (
+        "Ngày cập nhật",
+        "modified",
+        "dct:modified (dd/mm/yyyy or yyyy-mm-dd)",
+    ),
+    (
+        "Mức độ truy cập",
+        "access_rights",
+        "dct:accessRights (công khai | hạn chế | không công khai)",
+    ),
     ("Ngôn ngữ", "language", "dct:language (vi; en)"),
     ("Trang thông tin", "landing_page", "dcat:landingPage"),
-    ("Đường dẫn truy cập", "access_url", "distribution dcat:accessURL (or the service endpoint)"),
-    ("Đường dẫn tải về", "download_url", "distribution dcat:downloadURL"),
-    ("Định dạng", "format", "distribution dct:format (CSV, XLSX, JSON…)"),
-    ("Giấy phép", "license", "distribution dct:license (URL or cc-by, cc-zero…)"),
-    ("Mô tả trường dữ liệu", "schema", "dct:conformsTo (URL of the field description, or the description itself)"),
-    ("Đầu mối liên hệ", "contact_name", "dcat:contactPoint vcard:fn"),
-    ("Thư điện tử liên hệ", "contact_email", "dcat:contactPoint vcard:hasEmail"),
+    (
+        "Đường dẫn truy cập",
+        "access_url",
+        "distribution dcat:accessURL (or the service endpoint)",
+    ),
+    (
+        "Đường dẫn tải về",
+        "download_url",
+        "distribution dcat:downloadURL",
+    ),
+    (
+        "Định dạng",
+        "format",
+        "distribution dct:format (CSV, XLSX, JSON…)",
+    ),
+    (
+        "Giấy phép",
+        "license",
+        "distribution dct:license (URL or cc-by, cc-zero…)",
+    ),
+    (
+        "Mô tả trường dữ liệu",
+        "schema",
+        "dct:conformsTo (URL of the field description, or the description itself)",
+    ),
+    (
+        "Đầu mối liên hệ",
+        "contact_name",
+        "dcat:contactPoint vcard:fn",
+    ),
+    (
+        "Thư điện tử liên hệ",
+        "contact_email",
+        "dcat:contactPoint vcard:hasEmail",
+    ),
     ("Phí, lệ phí", "fee", "dcatvn:fee"),
-    ("Miễn phí", "free_of_charge", "dcatvn:freeOfCharge (có | không)"),
+    (
+        "Miễn phí",
+        "free_of_charge",
+        "dcatvn:freeOfCharge (có | không)",
+    ),
     ("Mục tiêu", "objective", "dcatvn:objective (R1)"),
     ("Phạm vi", "scope", "dcatvn:scope (R1)"),
     ("Dữ liệu chủ", "master_data", "dcatvn:masterData (R1)"),
-    ("Đối tượng sử dụng", "target_users", "dcatvn:targetUsers (R1)"),
+    (
+        "Đối tượng sử dụng",
+        "target_users",
+        "dcatvn:targetUsers (R1)",
+    ),
     ("Mục đích sử dụng", "purpose", "dcatvn:purpose (R1)"),
-    ("Nguồn thông tin", "information_source", "dcatvn:informationSource (R1)"),
+    (
+        "Nguồn thông tin",
+        "information_source",
+        "dcatvn:informationSource (R1)",
+    ),
     ("Kế hoạch cập nhật", "update_plan", "dcatvn:updatePlan (R1)"),
-    ("Phương thức chia sẻ", "sharing_method", "dcatvn:sharingMethod (R1)"),
+    (
+        "Phương thức chia sẻ",
+        "sharing_method",
+        "dcatvn:sharingMethod (R1)",
+    ),
     ("Căn cứ pháp lý", "legal_basis", "dcatvn:legalBasis"),
 ];
 
@@ -72,7 +142,12 @@ pub fn template_csv() -> Vec<u8> {
 }
 
 fn key(h: &str) -> String {
-    let h: String = h.nfc().collect::<String>().trim().trim_start_matches('\u{feff}').to_lowercase();
+    let h: String = h
+        .nfc()
+        .collect::<String>()
+        .trim()
+        .trim_start_matches('\u{feff}')
+        .to_lowercase();
     let h = h.split(" (").next().unwrap_or("").trim().to_owned();
     COLUMNS
         .iter()
@@ -87,19 +162,36 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         None => {
             let u = crate::dcat::source_url(&ctx.url)?;
             let f = ctx.fetcher.get(&u, "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.9, */*;q=0.1").await?;
-            (f.body.to_vec(), u.path().to_owned(), f.content_type.unwrap_or_default())
+            (
+                f.body.to_vec(),
+                u.path().to_owned(),
+                f.content_type.unwrap_or_default(),
+            )
         }
     };
     let rows = read_rows(&bytes, &name, &media).map_err(HarvestError::Source)?;
     let mut it = rows.into_iter();
-    let header: Vec<String> = it.next().unwrap_or_default().iter().map(|h| key(h)).collect();
+    let header: Vec<String> = it
+        .next()
+        .unwrap_or_default()
+        .iter()
+        .map(|h| key(h))
+        .collect();
     if !header.iter().any(|h| h == "identifier") || !header.iter().any(|h| h == "title_vi") {
         return Err(HarvestError::Source(
             "the sheet does not follow the template: columns “Mã định danh” and “Tên tiếng Việt” are required (danhmuc harvest template writes it)".into(),
         ));
     }
     let body: Vec<Vec<String>> = it.collect();
-    send(out, Event::Total(body.iter().filter(|r| r.iter().any(|c| !c.trim().is_empty())).count() as u64)).await?;
+    send(
+        out,
+        Event::Total(
+            body.iter()
+                .filter(|r| r.iter().any(|c| !c.trim().is_empty()))
+                .count() as u64,
+        ),
+    )
+    .await?;
     for (i, row) in body.into_iter().enumerate() {
         if row.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -108,14 +200,27 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         let cells: HashMap<String, String> = header
             .iter()
             .cloned()
-            .zip(row.into_iter().map(|c| c.nfc().collect::<String>().trim().to_owned()))
+            .zip(
+                row.into_iter()
+                    .map(|c| c.nfc().collect::<String>().trim().to_owned()),
+            )
             .filter(|(_, v)| !v.is_empty())
             .collect();
         match map_row(&cells) {
             Ok(h) => send(out, Event::Record(Box::new(h))).await?,
             Err(reason) => {
-                let id = cells.get("identifier").cloned().unwrap_or_else(|| format!("dòng {line}"));
-                send(out, Event::Failed { source_id: id, reason: format!("dòng {line} (row {line}): {reason}") }).await?;
+                let id = cells
+                    .get("identifier")
+                    .cloned()
+                    .unwrap_or_else(|| format!("dòng {line}"));
+                send(
+                    out,
+                    Event::Failed {
+                        source_id: id,
+                        reason: format!("dòng {line} (row {line}): {reason}"),
+                    },
+                )
+                .await?;
             }
         }
     }
@@ -133,8 +238,9 @@ pub fn read_rows(bytes: &[u8], name: &str, media: &str) -> Result<Vec<Vec<String
         || media.contains("spreadsheetml");
     if xlsx {
         use calamine::Reader;
-        let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
-            .map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
+        let mut wb: calamine::Xlsx<_> =
+            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
+                .map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
         let range = wb
             .worksheet_range_at(0)
             .ok_or("the workbook has no sheet")?
@@ -148,7 +254,11 @@ pub fn read_rows(bytes: &[u8], name: &str, media: &str) -> Result<Vec<Vec<String
         .map_err(|e| format!("the CSV file is not UTF-8 ({e}); save it as “CSV UTF-8”"))?;
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or("");
-    let delimiter = if first.matches(';').count() > first.matches(',').count() { b';' } else { b',' };
+    let delimiter = if first.matches(';').count() > first.matches(',').count() {
+        b';'
+    } else {
+        b','
+    };
     let mut r = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -182,24 +292,36 @@ fn cell_text(c: &calamine::Data) -> String {
 }
 
 fn list(v: &str) -> impl Iterator<Item = &str> {
-    v.split([';', '\n']).map(str::trim).filter(|s| !s.is_empty())
+    v.split([';', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
 }
 
 /// One row to one record.
 pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
-    let id = c.get("identifier").ok_or("thiếu “Mã định danh” (identifier missing)")?;
-    let title = c.get("title_vi").ok_or("thiếu “Tên tiếng Việt” (Vietnamese title missing)")?;
+    let id = c
+        .get("identifier")
+        .ok_or("thiếu “Mã định danh” (identifier missing)")?;
+    let title = c
+        .get("title_vi")
+        .ok_or("thiếu “Tên tiếng Việt” (Vietnamese title missing)")?;
     let kind_word = c.get("kind").map(|k| k.to_lowercase()).unwrap_or_default();
-    let (kind, class) = if kind_word.contains("cơ sở dữ liệu") || kind_word.contains("database") {
+    let (kind, class) = if kind_word.contains("cơ sở dữ liệu") || kind_word.contains("database")
+    {
         (RecordKind::Dataset, dcatvn::DATABASE_ENTRY)
     } else if kind_word.contains("dịch vụ") || kind_word.contains("service") {
         (RecordKind::DataService, dcat::DATA_SERVICE)
-    } else if kind_word.is_empty() || kind_word.contains("tập dữ liệu") || kind_word.contains("dataset") {
+    } else if kind_word.is_empty()
+        || kind_word.contains("tập dữ liệu")
+        || kind_word.contains("dataset")
+    {
         (RecordKind::Dataset, dcat::DATASET)
     } else {
         return Err(format!("“Loại” không hợp lệ: {kind_word} (unknown kind)"));
     };
-    let main: NamedOrBlankNode = terms::http_iri(id).map(Into::into).unwrap_or_else(Builder::blank);
+    let main: NamedOrBlankNode = terms::http_iri(id)
+        .map(Into::into)
+        .unwrap_or_else(Builder::blank);
     let mut b = Builder::default();
     b.a(&main, class);
     if class == dcatvn::DATABASE_ENTRY {
@@ -222,11 +344,14 @@ pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
     }
     for t in get("theme").map(list).into_iter().flatten() {
         if !b.iri(&main, dcat::THEME, t) {
-            return Err(format!("“Lĩnh vực” phải là IRI: {t} (theme must be an IRI)"));
+            return Err(format!(
+                "“Lĩnh vực” phải là IRI: {t} (theme must be an IRI)"
+            ));
         }
     }
     if let Some(v) = get("frequency") {
-        let f = terms::frequency(v).ok_or_else(|| format!("“Tần suất cập nhật” không rõ: {v} (unknown frequency)"))?;
+        let f = terms::frequency(v)
+            .ok_or_else(|| format!("“Tần suất cập nhật” không rõ: {v} (unknown frequency)"))?;
         b.add(&main, dct::ACCRUAL_PERIODICITY, f);
     }
     for (k, p) in [("issued", dct::ISSUED), ("modified", dct::MODIFIED)] {
@@ -235,7 +360,8 @@ pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
         }
     }
     if let Some(v) = get("access_rights") {
-        let a = terms::access_right(v).ok_or_else(|| format!("“Mức độ truy cập” không rõ: {v} (unknown access level)"))?;
+        let a = terms::access_right(v)
+            .ok_or_else(|| format!("“Mức độ truy cập” không rõ: {v} (unknown access level)"))?;
         b.add(&main, dct::ACCESS_RIGHTS, a);
     }
     for l in get("language").map(list).into_iter().flatten() {
@@ -251,7 +377,9 @@ pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
         if let Some(a) = access
             && !b.iri(&main, dcat::ENDPOINT_URL, a)
         {
-            return Err(format!("“Đường dẫn truy cập” không phải URL: {a} (not a URL)"));
+            return Err(format!(
+                "“Đường dẫn truy cập” không phải URL: {a} (not a URL)"
+            ));
         }
     } else if access.is_some() || get("download_url").is_some() {
         let d = Builder::blank();
@@ -259,7 +387,9 @@ pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
         b.a(&d, dcat::DISTRIBUTION);
         let url = access.or(get("download_url")).unwrap_or_default();
         if !b.iri(&d, dcat::ACCESS_URL, url) {
-            return Err(format!("“Đường dẫn truy cập” không phải URL: {url} (not a URL)"));
+            return Err(format!(
+                "“Đường dẫn truy cập” không phải URL: {url} (not a URL)"
+            ));
         }
         if let Some(v) = get("download_url") {
             b.iri(&d, dcat::DOWNLOAD_URL, v);
@@ -271,7 +401,8 @@ pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
             }
         }
         if let Some(l) = get("license") {
-            let n = terms::license(l).ok_or_else(|| format!("“Giấy phép” không rõ: {l} (unknown licence)"))?;
+            let n = terms::license(l)
+                .ok_or_else(|| format!("“Giấy phép” không rõ: {l} (unknown licence)"))?;
             b.add(&d, dct::LICENSE, n);
         }
     }
@@ -291,15 +422,26 @@ pub fn map_row(c: &HashMap<String, String>) -> Result<Harvested, String> {
             b.text(&cp, vcard::FN, n, None);
         }
         if let Some(e) = get("contact_email") {
-            b.iri(&cp, vcard::HAS_EMAIL, &format!("mailto:{}", e.trim_start_matches("mailto:")));
+            b.iri(
+                &cp,
+                vcard::HAS_EMAIL,
+                &format!("mailto:{}", e.trim_start_matches("mailto:")),
+            );
         }
     }
     if let Some(v) = get("fee") {
         b.text(&main, dcatvn::FEE, v, Some("vi"));
     }
     if let Some(v) = get("free_of_charge") {
-        let yes = matches!(v.to_lowercase().as_str(), "có" | "co" | "yes" | "true" | "x" | "1");
-        b.add(&main, dcatvn::FREE_OF_CHARGE, Literal::new_typed_literal(yes.to_string(), xsd::BOOLEAN));
+        let yes = matches!(
+            v.to_lowercase().as_str(),
+            "có" | "co" | "yes" | "true" | "x" | "1"
+        );
+        b.add(
+            &main,
+            dcatvn::FREE_OF_CHARGE,
+            Literal::new_typed_literal(yes.to_string(), xsd::BOOLEAN),
+        );
     }
     for (k, p) in [
         ("objective", dcatvn::OBJECTIVE),

@@ -93,7 +93,7 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
         }
         let source_id = match &main {
             NamedOrBlankNode::NamedNode(n) => n.as_str().to_owned(),
-            other => other.to_string(),
+            NamedOrBlankNode::BlankNode(_) => blank_id(&main, &picked),
         };
         out.push(Extracted {
             kind,
@@ -102,6 +102,40 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
         });
     }
     out
+}
+
+/// A stable identifier for a record whose resource is a blank node (its label changes on every
+/// parse): its `dct:identifier` when it has one, else a hash of its description with blank
+/// nodes anonymised, so that an unchanged description is found again on the next harvest.
+fn blank_id(main: &NamedOrBlankNode, triples: &[Triple]) -> String {
+    use sha2::{Digest, Sha256};
+    if let Some(Term::Literal(l)) = triples
+        .iter()
+        .find(|t| &t.subject == main && t.predicate.as_ref() == vocab::ns::dct::IDENTIFIER)
+        .map(|t| &t.object)
+        && !l.value().trim().is_empty()
+    {
+        return l.value().trim().to_owned();
+    }
+    let anon = |s: String| -> String { if s.starts_with("_:") { "_:b".into() } else { s } };
+    let mut lines: Vec<String> = triples
+        .iter()
+        .map(|t| {
+            format!(
+                "{} {} {} .",
+                anon(t.subject.to_string()),
+                t.predicate,
+                anon(t.object.to_string())
+            )
+        })
+        .collect();
+    lines.sort();
+    let mut d = Sha256::new();
+    for l in lines {
+        d.update(l.as_bytes());
+        d.update(b"\n");
+    }
+    format!("urn:danhmuc:blank:{}", &hex::encode(d.finalize())[..32])
 }
 
 /// N-Triples of a record's triples, sorted: the payload kept for records cut out of a larger
@@ -136,15 +170,25 @@ mod tests {
             .find(|r| r.source_id == "http://x/d1")
             .expect("d1");
         assert_eq!(d1.kind, RecordKind::Dataset);
-        assert!(d1.triples.iter().any(|t| t.subject.to_string() == "<http://x/d1/csv>"));
-        assert!(d1.triples.iter().any(|t| t.subject.to_string() == "<http://x/org>"));
+        assert!(
+            d1.triples
+                .iter()
+                .any(|t| t.subject.to_string() == "<http://x/d1/csv>")
+        );
+        assert!(
+            d1.triples
+                .iter()
+                .any(|t| t.subject.to_string() == "<http://x/org>")
+        );
         let cat = recs
             .iter()
             .find(|r| r.source_id == "http://x/cat")
             .expect("cat");
         assert_eq!(cat.kind, RecordKind::Catalog);
         assert!(
-            !cat.triples.iter().any(|t| t.subject.to_string() == "<http://x/d1>"),
+            !cat.triples
+                .iter()
+                .any(|t| t.subject.to_string() == "<http://x/d1>"),
             "datasets are their own records"
         );
         let nt = String::from_utf8(ntriples(&d1.triples)).expect("utf8");

@@ -36,7 +36,8 @@ pub fn any_iri(v: &str) -> Option<NamedNode> {
 impl Builder {
     /// Adds a triple.
     pub fn add(&mut self, s: &NamedOrBlankNode, p: oxrdf::NamedNodeRef<'_>, o: impl Into<Term>) {
-        self.triples.push(Triple::new(s.clone(), p.into_owned(), o.into()));
+        self.triples
+            .push(Triple::new(s.clone(), p.into_owned(), o.into()));
     }
 
     /// `s rdf:type class`.
@@ -45,7 +46,13 @@ impl Builder {
     }
 
     /// A plain (or language-tagged, when `lang` is given) text value; empty text adds nothing.
-    pub fn text(&mut self, s: &NamedOrBlankNode, p: oxrdf::NamedNodeRef<'_>, v: &str, lang: Option<&str>) {
+    pub fn text(
+        &mut self,
+        s: &NamedOrBlankNode,
+        p: oxrdf::NamedNodeRef<'_>,
+        v: &str,
+        lang: Option<&str>,
+    ) {
         let v = v.trim();
         if v.is_empty() {
             return;
@@ -102,12 +109,71 @@ pub fn vietnamese_date(v: &str) -> Option<String> {
 }
 
 const FILE_TYPES: &[&str] = &[
-    "CSV", "TSV", "JSON", "JSON_LD", "XML", "XLS", "XLSX", "ODS", "PDF", "DOC", "DOCX", "ODT",
-    "HTML", "TXT", "ZIP", "GZIP", "TAR", "7Z", "RAR", "SHP", "GEOJSON", "KML", "KMZ", "GML",
-    "GPKG", "RDF", "RDF_XML", "RDF_TURTLE", "RDF_N_TRIPLES", "RDF_N_QUADS", "RDF_TRIG", "N3",
-    "SPARQLQ", "TIFF", "GEOTIFF", "JPEG", "PNG", "GIF", "SVG", "NETCDF", "HDF", "PARQUET", "SQL",
-    "MDB", "DBF", "WMS_SRVC", "WFS_SRVC", "WCS_SRVC", "ATOM", "RSS", "ICS", "MAP_PRVW", "BIN",
-    "EXE", "PPT", "PPTX", "ODP", "RTF", "XSD", "YAML", "MP3", "MP4", "WAV", "AVI", "EPUB",
+    "CSV",
+    "TSV",
+    "JSON",
+    "JSON_LD",
+    "XML",
+    "XLS",
+    "XLSX",
+    "ODS",
+    "PDF",
+    "DOC",
+    "DOCX",
+    "ODT",
+    "HTML",
+    "TXT",
+    "ZIP",
+    "GZIP",
+    "TAR",
+    "7Z",
+    "RAR",
+    "SHP",
+    "GEOJSON",
+    "KML",
+    "KMZ",
+    "GML",
+    "GPKG",
+    "RDF",
+    "RDF_XML",
+    "RDF_TURTLE",
+    "RDF_N_TRIPLES",
+    "RDF_N_QUADS",
+    "RDF_TRIG",
+    "N3",
+    "SPARQLQ",
+    "TIFF",
+    "GEOTIFF",
+    "JPEG",
+    "PNG",
+    "GIF",
+    "SVG",
+    "NETCDF",
+    "HDF",
+    "PARQUET",
+    "SQL",
+    "MDB",
+    "DBF",
+    "WMS_SRVC",
+    "WFS_SRVC",
+    "WCS_SRVC",
+    "ATOM",
+    "RSS",
+    "ICS",
+    "MAP_PRVW",
+    "BIN",
+    "EXE",
+    "PPT",
+    "PPTX",
+    "ODP",
+    "RTF",
+    "XSD",
+    "YAML",
+    "MP3",
+    "MP4",
+    "WAV",
+    "AVI",
+    "EPUB",
 ];
 
 /// The EU file-type IRI for a format name (`csv`, `XLSX`, `text/csv`, `.json`…), if known.
@@ -137,9 +203,11 @@ pub fn file_type(v: &str) -> Option<NamedNode> {
         "jpg" => "JPEG".to_owned(),
         other => other.to_ascii_uppercase().replace(['-', ' '], "_"),
     };
-    FILE_TYPES
-        .contains(&code.as_str())
-        .then(|| NamedNode::new_unchecked(format!("http://publications.europa.eu/resource/authority/file-type/{code}")))
+    FILE_TYPES.contains(&code.as_str()).then(|| {
+        NamedNode::new_unchecked(format!(
+            "http://publications.europa.eu/resource/authority/file-type/{code}"
+        ))
+    })
 }
 
 /// The EU frequency IRI for a frequency word (English, Vietnamese or the EU code), if known.
@@ -154,7 +222,9 @@ pub fn frequency(v: &str) -> Option<NamedNode> {
         "weekly" | "hằng tuần" | "hàng tuần" | "tuần" => "WEEKLY",
         "monthly" | "hằng tháng" | "hàng tháng" | "tháng" => "MONTHLY",
         "quarterly" | "hằng quý" | "hàng quý" | "quý" => "QUARTERLY",
-        "semiannual" | "biannual" | "annual_2" | "nửa năm" | "6 tháng" | "sáu tháng" => "ANNUAL_2",
+        "semiannual" | "biannual" | "annual_2" | "nửa năm" | "6 tháng" | "sáu tháng" => {
+            "ANNUAL_2"
+        }
         "annual" | "yearly" | "hằng năm" | "hàng năm" | "năm" => "ANNUAL",
         "irregular" | "irreg" | "không định kỳ" => "IRREG",
         "continuous" | "cont" | "liên tục" => "CONT",
@@ -164,11 +234,30 @@ pub fn frequency(v: &str) -> Option<NamedNode> {
             let up = v.to_ascii_uppercase();
             return matches!(
                 up.as_str(),
-                "DAILY" | "WEEKLY" | "MONTHLY" | "QUARTERLY" | "ANNUAL" | "ANNUAL_2" | "ANNUAL_3"
-                    | "BIWEEKLY" | "BIMONTHLY" | "BIENNIAL" | "TRIENNIAL" | "IRREG" | "CONT"
-                    | "NEVER" | "UNKNOWN" | "UPDATE_CONT" | "HOURLY" | "OTHER"
+                "DAILY"
+                    | "WEEKLY"
+                    | "MONTHLY"
+                    | "QUARTERLY"
+                    | "ANNUAL"
+                    | "ANNUAL_2"
+                    | "ANNUAL_3"
+                    | "BIWEEKLY"
+                    | "BIMONTHLY"
+                    | "BIENNIAL"
+                    | "TRIENNIAL"
+                    | "IRREG"
+                    | "CONT"
+                    | "NEVER"
+                    | "UNKNOWN"
+                    | "UPDATE_CONT"
+                    | "HOURLY"
+                    | "OTHER"
             )
-            .then(|| NamedNode::new_unchecked(format!("http://publications.europa.eu/resource/authority/frequency/{up}")));
+            .then(|| {
+                NamedNode::new_unchecked(format!(
+                    "http://publications.europa.eu/resource/authority/frequency/{up}"
+                ))
+            });
         }
     };
     Some(NamedNode::new_unchecked(format!(
@@ -213,7 +302,9 @@ pub fn access_right(v: &str) -> Option<NamedNode> {
     }
     let code = match v.to_lowercase().as_str() {
         "public" | "open" | "công khai" | "mở" | "dữ liệu mở" => "PUBLIC",
-        "restricted" | "hạn chế" | "chia sẻ có điều kiện" | "nội bộ" => "RESTRICTED",
+        "restricted" | "hạn chế" | "chia sẻ có điều kiện" | "nội bộ" => {
+            "RESTRICTED"
+        }
         "non_public" | "non-public" | "private" | "không công khai" | "mật" => "NON_PUBLIC",
         _ => return None,
     };
@@ -249,13 +340,38 @@ mod tests {
 
     #[test]
     fn loose_words_become_authority_iris() {
-        assert!(file_type("csv").expect("csv").as_str().ends_with("/file-type/CSV"));
-        assert!(file_type("text/csv").expect("csv").as_str().ends_with("/CSV"));
+        assert!(
+            file_type("csv")
+                .expect("csv")
+                .as_str()
+                .ends_with("/file-type/CSV")
+        );
+        assert!(
+            file_type("text/csv")
+                .expect("csv")
+                .as_str()
+                .ends_with("/CSV")
+        );
         assert!(file_type("Something odd").is_none());
-        assert!(frequency("Hằng tháng").expect("m").as_str().ends_with("/MONTHLY"));
-        assert!(frequency("quarterly").expect("q").as_str().ends_with("/QUARTERLY"));
+        assert!(
+            frequency("Hằng tháng")
+                .expect("m")
+                .as_str()
+                .ends_with("/MONTHLY")
+        );
+        assert!(
+            frequency("quarterly")
+                .expect("q")
+                .as_str()
+                .ends_with("/QUARTERLY")
+        );
         assert!(language("vi").expect("vi").as_str().ends_with("/VIE"));
-        assert!(access_right("Công khai").expect("p").as_str().ends_with("/PUBLIC"));
+        assert!(
+            access_right("Công khai")
+                .expect("p")
+                .as_str()
+                .ends_with("/PUBLIC")
+        );
         assert!(license("cc-by").is_some() && license("not-a-licence").is_none());
         assert_eq!(vietnamese_date("05/03/2026").as_deref(), Some("2026-03-05"));
         assert!(http_iri("http://x/has space").is_none_or(|n| !n.as_str().contains(' ')));

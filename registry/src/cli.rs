@@ -82,11 +82,19 @@ pub struct HarvestSettings {
     #[arg(long, env = "DANHMUC_HARVEST_RETRIES", default_value_t = 2)]
     pub harvest_retries: u32,
     /// Largest share (0–1) of a source's records one run may withdraw without review.
-    #[arg(long, env = "DANHMUC_HARVEST_MAX_WITHDRAW_SHARE", default_value_t = 0.2)]
+    #[arg(
+        long,
+        env = "DANHMUC_HARVEST_MAX_WITHDRAW_SHARE",
+        default_value_t = 0.2
+    )]
     pub harvest_max_withdraw_share: f64,
     /// A JSON-LD context served from a local file instead of fetched: IRI=FILE (repeatable,
     /// or comma-separated in the environment variable).
-    #[arg(long = "jsonld-context", env = "DANHMUC_JSONLD_CONTEXTS", value_delimiter = ',')]
+    #[arg(
+        long = "jsonld-context",
+        env = "DANHMUC_JSONLD_CONTEXTS",
+        value_delimiter = ','
+    )]
     pub jsonld_context: Vec<String>,
     /// Seconds between scheduler checks for due sources.
     #[arg(long, env = "DANHMUC_HARVEST_TICK", default_value_t = 5.0)]
@@ -159,8 +167,8 @@ pub enum SourceAction {
         #[arg(long, default_value = "manual")]
         schedule: String,
         /// Kind-specific settings as JSON, e.g. '{"organizations": ["so-tnmt"]}'.
-        #[arg(long, default_value = "{}")]
-        config: String,
+        #[arg(long = "options", default_value = "{}")]
+        options: String,
     },
     /// List sources.
     List {

@@ -118,7 +118,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Đã ghi mẫu bảng tính vào",
         "Spreadsheet template written to",
     ),
-    ("cli_source_removed", "Đã xoá nguồn thu thập", "Harvest source removed"),
+    (
+        "cli_source_removed",
+        "Đã xoá nguồn thu thập",
+        "Harvest source removed",
+    ),
     ("cli_harvest_failed", "Thu thập thất bại", "Harvest failed"),
     (
         "cli_rebuilt",

@@ -290,6 +290,7 @@ mod tests {
             record_iri: "http://reg/datasets/1",
             agency_iri: "http://reg/agencies/a",
             default_access: Visibility::Public,
+            lenient_access: false,
         };
         let n = normalise(triples, Kind::Dataset, &ctx).expect("record");
         assert_eq!(n.visibility, Visibility::Restricted);

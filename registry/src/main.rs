@@ -176,10 +176,15 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     let registry = Arc::new(registry);
     let failed = registry
         .log
-        .fail_interrupted_jobs("interrupted: the server stopped during the run; nothing was withdrawn")
+        .fail_interrupted_jobs(
+            "interrupted: the server stopped during the run; nothing was withdrawn",
+        )
         .await?;
     if failed > 0 {
-        tracing::warn!(jobs = failed, "harvest jobs interrupted by a stop marked failed");
+        tracing::warn!(
+            jobs = failed,
+            "harvest jobs interrupted by a stop marked failed"
+        );
     }
     let harvester = Arc::new(
         danhmuc::harvesting::Harvester::from_settings(registry.clone(), &args.harvest)

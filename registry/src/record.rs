@@ -209,6 +209,10 @@ pub struct NormaliseContext<'a> {
     pub agency_iri: &'a str,
     /// Visibility for a description without `dct:accessRights`.
     pub default_access: Visibility,
+    /// Harvested records: access rights that are not an EU access-right IRI (a
+    /// `dct:RightsStatement`, a local code) are kept as published and the record gets the
+    /// default visibility, instead of being refused as a direct write is.
+    pub lenient_access: bool,
 }
 
 /// A record graph ready for the log.
@@ -368,8 +372,10 @@ pub fn normalise(
             .and_then(Visibility::parse)
         {
             Some(v) => (v, false),
+            None if ctx.lenient_access => (ctx.default_access, false),
             None => return Err(RecordError::BadAccessRights(format!("<{}>", n.as_str()))),
         },
+        [_] | [_, _, ..] if ctx.lenient_access => (ctx.default_access, false),
         [other] => return Err(RecordError::BadAccessRights(other.to_string())),
         many => {
             return Err(RecordError::BadAccessRights(format!(
@@ -485,10 +491,25 @@ fn normalise_literal(predicate: &NamedNode, object: Term) -> Term {
 }
 
 /// Replaces blank nodes by IRIs under the record IRI that depend only on the node's own
-/// description, so an unchanged distribution keeps its IRI across versions and diffs stay
-/// small. Nodes with identical descriptions are numbered.
+/// description and on how named resources point to it, so an unchanged distribution keeps its
+/// IRI across versions and diffs stay small whatever order the source wrote the triples in
+/// (two nodes with no description of their own, e.g. references to other records, differ by
+/// the property pointing to them). Nodes that are alike in every respect are numbered.
 pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
     let mut out_edges: HashMap<BlankNode, Vec<usize>> = HashMap::new();
+    let mut in_edges: HashMap<BlankNode, Vec<String>> = HashMap::new();
+    for t in &triples {
+        if let Term::BlankNode(b) = &t.object {
+            let from = match &t.subject {
+                NamedOrBlankNode::NamedNode(n) => n.to_string(),
+                NamedOrBlankNode::BlankNode(_) => "_".into(),
+            };
+            in_edges
+                .entry(b.clone())
+                .or_default()
+                .push(format!("^{} {from}", t.predicate));
+        }
+    }
     let mut bnodes: Vec<BlankNode> = Vec::new();
     let mut seen_b: HashSet<BlankNode> = HashSet::new();
     for (i, t) in triples.iter().enumerate() {
@@ -511,6 +532,7 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
         b: &BlankNode,
         triples: &[Triple],
         out_edges: &HashMap<BlankNode, Vec<usize>>,
+        in_edges: &HashMap<BlankNode, Vec<String>>,
         memo: &mut HashMap<BlankNode, String>,
         visiting: &mut HashSet<BlankNode>,
     ) -> String {
@@ -528,7 +550,10 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
                         let t = &triples[i];
                         let o = match &t.object {
                             Term::BlankNode(o) => {
-                                format!("_:{}", digest(o, triples, out_edges, memo, visiting))
+                                format!(
+                                    "_:{}",
+                                    digest(o, triples, out_edges, in_edges, memo, visiting)
+                                )
                             }
                             other => other.to_string(),
                         };
@@ -537,6 +562,7 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
                     .collect()
             })
             .unwrap_or_default();
+        lines.extend(in_edges.get(b).cloned().unwrap_or_default());
         lines.sort();
         visiting.remove(b);
         let h = hex::encode(&Sha256::digest(lines.join("\n").as_bytes())[..8]);
@@ -550,7 +576,14 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
         .iter()
         .map(|b| {
             (
-                digest(b, &triples, &out_edges, &mut memo, &mut HashSet::new()),
+                digest(
+                    b,
+                    &triples,
+                    &out_edges,
+                    &in_edges,
+                    &mut memo,
+                    &mut HashSet::new(),
+                ),
                 b.clone(),
             )
         })
@@ -625,6 +658,7 @@ mod tests {
             record_iri: "http://reg/datasets/1",
             agency_iri: "http://reg/agencies/sxd",
             default_access: Visibility::Public,
+            lenient_access: false,
         }
     }
 

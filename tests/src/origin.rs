@@ -79,7 +79,11 @@ impl Origin {
     /// escapes kept, as the LDES sample's file names contain them). Content type by extension.
     pub fn files(root: std::path::PathBuf) -> Origin {
         Origin::start(move |target| {
-            let path = target.split('?').next().unwrap_or("").trim_start_matches('/');
+            let path = target
+                .split('?')
+                .next()
+                .unwrap_or("")
+                .trim_start_matches('/');
             let p = root.join(path);
             match std::fs::read(&p) {
                 Ok(b) => Reply::ok(content_type(&p.to_string_lossy()), b),

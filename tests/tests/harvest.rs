@@ -46,9 +46,14 @@ fn page(base: &str, st: &Paged, p: usize) -> Reply {
         st.ids.len()
     ));
     if p + 1 < pages {
-        ttl.push_str(&format!("<{base}/paged/{p}> hydra:next <{base}/paged/{}> .\n", p + 1));
+        ttl.push_str(&format!(
+            "<{base}/paged/{p}> hydra:next <{base}/paged/{}> .\n",
+            p + 1
+        ));
     } else if st.loop_back {
-        ttl.push_str(&format!("<{base}/paged/{p}> hydra:next <{base}/paged/0> .\n"));
+        ttl.push_str(&format!(
+            "<{base}/paged/{p}> hydra:next <{base}/paged/0> .\n"
+        ));
     }
     ttl.push_str(&format!(
         "<{base}/catalog> a dcat:Catalog ; dct:title \"Danh mục dữ liệu mở Sở Tài chính\"@vi ; dct:publisher [ a <http://xmlns.com/foaf/0.1/Organization> ; <http://xmlns.com/foaf/0.1/name> \"Sở Tài chính\"@vi ] "
@@ -85,17 +90,28 @@ fn dcat_scenario(backend: Backend) {
         }
         match path {
             "/huge" => Reply::ok("text/turtle", vec![b'#'; 400_000]),
-            "/slow" => Reply { delay: Duration::from_secs(5), ..Reply::ok("text/turtle", "") },
+            "/slow" => Reply {
+                delay: Duration::from_secs(5),
+                ..Reply::ok("text/turtle", "")
+            },
             "/loop-a" => Reply::redirect("/loop-b"),
             "/loop-b" => Reply::redirect("/loop-a"),
-            "/garbage" => Reply::ok("text/turtle", "<html><body>Bảo trì hệ thống</body></html> @@@"),
+            "/garbage" => Reply::ok(
+                "text/turtle",
+                "<html><body>Bảo trì hệ thống</body></html> @@@",
+            ),
             _ => Reply::status(404),
         }
     });
     let base = origin.url.clone();
 
     // --- the same W3C example in three syntaxes gives the same record (same hash) ---
-    let src = s.source("dcat", &format!("{base}/fx/w3c-dxwg/dcat/examples/vocab-dcat-3/csiro-dap-examples.ttl"), "so-tc", json!({}));
+    let src = s.source(
+        "dcat",
+        &format!("{base}/fx/w3c-dxwg/dcat/examples/vocab-dcat-3/csiro-dap-examples.ttl"),
+        "so-tc",
+        json!({}),
+    );
     let j = s.harvest(&src);
     assert_eq!(j["status"], "succeeded", "{j}");
     let created = n(&j, "created");
@@ -111,20 +127,39 @@ fn dcat_scenario(backend: Backend) {
         assert_eq!(r.status().as_u16(), 200);
         let j = s.harvest(&src);
         assert_eq!(j["status"], "succeeded", "{ext}: {j}");
-        assert_eq!((n(&j, "created"), n(&j, "updated"), n(&j, "unchanged")), (0, 0, created), "{ext}: {j}");
+        assert_eq!(
+            (n(&j, "created"), n(&j, "updated"), n(&j, "unchanged")),
+            (0, 0, created),
+            "{ext}: {j}"
+        );
     }
 
     // --- real records from ckanext-dcat and opendata.swiss; broken ones fail cleanly ---
     for (file, ok) in [
         ("ckanext-dcat/examples/dcat/dataset_gob_es.ttl", true),
         ("ckanext-dcat/examples/dcat/dataset_gov_de.rdf", true),
-        ("ckanext-dcat/examples/dcat/catalog_with_at_graph.jsonld", true),
-        ("opendata-swiss/ckanext/dcatapchharvest/tests/fixtures/catalog.xml", true),
-        ("opendata-swiss/ckanext/dcatapchharvest/tests/fixtures/dataset-datetimes-bad.xml", true),
+        (
+            "ckanext-dcat/examples/dcat/catalog_with_at_graph.jsonld",
+            true,
+        ),
+        (
+            "opendata-swiss/ckanext/dcatapchharvest/tests/fixtures/catalog.xml",
+            true,
+        ),
+        (
+            "opendata-swiss/ckanext/dcatapchharvest/tests/fixtures/dataset-datetimes-bad.xml",
+            true,
+        ),
         ("ckanext-dcat/examples/dcat/dataset.ttl", false),
-        ("ckanext-dcat/examples/croissant/full_croissant_dataset.jsonld", false),
+        (
+            "ckanext-dcat/examples/croissant/full_croissant_dataset.jsonld",
+            false,
+        ),
     ] {
-        let before = s.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", Some(&s.admin));
+        let before = s.sparql(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+            Some(&s.admin),
+        );
         let id = s.source("dcat", &format!("{base}/fx/{file}"), "so-tc", json!({}));
         let j = s.harvest(&id);
         if ok {
@@ -133,19 +168,36 @@ fn dcat_scenario(backend: Backend) {
         } else {
             assert_eq!(j["status"], "failed", "{file}: {j}");
             let m = j["message"].as_str().unwrap_or("");
-            assert!(m.contains("syntax error") && m.contains("line"), "{file}: {m}");
+            assert!(
+                m.contains("syntax error") && m.contains("line"),
+                "{file}: {m}"
+            );
             assert_eq!(n(&j, "created"), 0);
-            let after = s.sparql("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }", Some(&s.admin));
+            let after = s.sparql(
+                "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                Some(&s.admin),
+            );
             assert_eq!(before, after, "a broken source changes nothing");
         }
     }
     // A record's original payload is kept and can be fetched.
-    let list: Value = s.get("/api/v1/datasets?limit=100", Some(&s.admin)).json().expect("list");
-    let first = list["items"][0]["id"].as_str().or_else(|| list["data"][0]["id"].as_str()).map(str::to_owned);
+    let list: Value = s
+        .get("/api/v1/datasets?limit=100", Some(&s.admin))
+        .json()
+        .expect("list");
+    let first = list["items"][0]["id"]
+        .as_str()
+        .or_else(|| list["data"][0]["id"].as_str())
+        .map(str::to_owned);
     if let Some(id) = first {
         let r = s.get(&format!("/api/v1/datasets/{id}/source"), Some(&s.admin));
         assert_eq!(r.status().as_u16(), 200);
-        assert!(r.headers()["content-type"].to_str().unwrap_or("").starts_with("application/n-triples"));
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .unwrap_or("")
+                .starts_with("application/n-triples")
+        );
         assert!(r.text().expect("body").contains(" ."));
     }
 
@@ -160,7 +212,10 @@ fn dcat_scenario(backend: Backend) {
         let id = s.source("dcat", &format!("{base}{path}"), "so-tc", json!({}));
         let j = s.harvest(&id);
         assert_eq!(j["status"], "failed", "{path}: {j}");
-        assert!(j["message"].as_str().unwrap_or("").contains(needle), "{path}: {j}");
+        assert!(
+            j["message"].as_str().unwrap_or("").contains(needle),
+            "{path}: {j}"
+        );
     }
 }
 
@@ -171,7 +226,11 @@ fn paged_origin(state: Arc<Mutex<Paged>>) -> Origin {
     let origin = Origin::start(move |target| {
         let path = target.split('?').next().unwrap_or("");
         match path.strip_prefix("/paged/") {
-            Some(p) => page(m.get().map(String::as_str).unwrap_or(""), &state.lock().expect("lock"), p.parse().unwrap_or(0)),
+            Some(p) => page(
+                m.get().map(String::as_str).unwrap_or(""),
+                &state.lock().expect("lock"),
+                p.parse().unwrap_or(0),
+            ),
             None => Reply::status(404),
         }
     });
@@ -190,7 +249,12 @@ fn paged_scenario(backend: Backend) {
         delay: Duration::ZERO,
     }));
     let origin = paged_origin(state.clone());
-    let src = s.source("dcat", &format!("{}/paged/0", origin.url), "so-tc", json!({}));
+    let src = s.source(
+        "dcat",
+        &format!("{}/paged/0", origin.url),
+        "so-tc",
+        json!({}),
+    );
     // first run: 20 datasets and the catalogue, over 3 pages
     let j = s.harvest(&src);
     assert_eq!(j["status"], "succeeded", "{j}");
@@ -198,26 +262,60 @@ fn paged_scenario(backend: Backend) {
     assert_eq!(j["progress"]["pages"], 3, "{j}");
     assert_eq!(j["progress"]["total"], 20, "{j}");
     assert_eq!(j["complete"], true);
-    let log_before = s.get("/api/v1/datasets?limit=1", Some(&s.admin)).text().expect("t");
+    let log_before = s
+        .get("/api/v1/datasets?limit=1", Some(&s.admin))
+        .text()
+        .expect("t");
     // unchanged re-harvest: no version, nothing else
     let j = s.harvest(&src);
-    assert_eq!((n(&j, "created"), n(&j, "updated"), n(&j, "unchanged"), n(&j, "withdrawn")), (0, 0, 21, 0), "{j}");
+    assert_eq!(
+        (
+            n(&j, "created"),
+            n(&j, "updated"),
+            n(&j, "unchanged"),
+            n(&j, "withdrawn")
+        ),
+        (0, 0, 21, 0),
+        "{j}"
+    );
     let v = s.sparql("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } }", None);
     assert_eq!(v["results"]["bindings"][0]["n"]["value"], "20");
     let _ = log_before;
     // one changed upstream: one update
     // two deleted upstream (10% of 21): withdrawn
-    state.lock().expect("lock").ids.retain(|i| *i != 3 && *i != 17);
+    state
+        .lock()
+        .expect("lock")
+        .ids
+        .retain(|i| *i != 3 && *i != 17);
     let j = s.harvest(&src);
-    assert_eq!((n(&j, "withdrawn"), n(&j, "unchanged"), j["review"].as_bool()), (2, 19, Some(false)), "{j}");
+    assert_eq!(
+        (
+            n(&j, "withdrawn"),
+            n(&j, "unchanged"),
+            j["review"].as_bool()
+        ),
+        (2, 19, Some(false)),
+        "{j}"
+    );
     let v = s.sparql("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } }", None);
-    assert_eq!(v["results"]["bindings"][0]["n"]["value"], "18", "withdrawn records leave the public graph");
+    assert_eq!(
+        v["results"]["bindings"][0]["n"]["value"], "18",
+        "withdrawn records leave the public graph"
+    );
     // a truncated listing (page 2 fails): nothing withdrawn
     state.lock().expect("lock").broken_page = Some(2);
     let j = s.harvest(&src);
     assert_eq!(j["status"], "succeeded", "{j}");
-    assert_eq!((j["complete"].as_bool(), n(&j, "withdrawn")), (Some(false), 0), "{j}");
-    assert!(j["warnings"][0].as_str().unwrap_or("").contains("500"), "{j}");
+    assert_eq!(
+        (j["complete"].as_bool(), n(&j, "withdrawn")),
+        (Some(false), 0),
+        "{j}"
+    );
+    assert!(
+        j["warnings"][0].as_str().unwrap_or("").contains("500"),
+        "{j}"
+    );
     // a paging loop: stops, incomplete, nothing withdrawn
     {
         let mut st = state.lock().expect("lock");
@@ -225,7 +323,11 @@ fn paged_scenario(backend: Backend) {
         st.loop_back = true;
     }
     let j = s.harvest(&src);
-    assert_eq!((j["complete"].as_bool(), n(&j, "withdrawn")), (Some(false), 0), "{j}");
+    assert_eq!(
+        (j["complete"].as_bool(), n(&j, "withdrawn")),
+        (Some(false), 0),
+        "{j}"
+    );
     assert!(j["warnings"].to_string().contains("loop"), "{j}");
     // the mass-deletion guard: 12 of 19 gone is more than 20%: held for review
     {
@@ -234,22 +336,65 @@ fn paged_scenario(backend: Backend) {
         st.ids.truncate(6);
     }
     let j = s.harvest(&src);
-    assert_eq!((n(&j, "withdrawn"), j["review"].as_bool(), n(&j, "held_withdrawals")), (0, Some(true), 12), "{j}");
+    assert_eq!(
+        (
+            n(&j, "withdrawn"),
+            j["review"].as_bool(),
+            n(&j, "held_withdrawals")
+        ),
+        (0, Some(true), 12),
+        "{j}"
+    );
     let v = s.sparql("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } }", None);
-    assert_eq!(v["results"]["bindings"][0]["n"]["value"], "18", "nothing withdrawn while held");
+    assert_eq!(
+        v["results"]["bindings"][0]["n"]["value"], "18",
+        "nothing withdrawn while held"
+    );
     let job_id = j["id"].as_str().expect("id").to_owned();
-    let r = s.post(&format!("/api/v1/harvest/jobs/{job_id}/withdrawals"), "application/json", "", Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/jobs/{job_id}/withdrawals"),
+        "application/json",
+        "",
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 200);
     let j: Value = r.json().expect("job");
-    assert_eq!((n(&j, "withdrawn"), j["review"].as_bool()), (12, Some(false)), "{j}");
+    assert_eq!(
+        (n(&j, "withdrawn"), j["review"].as_bool()),
+        (12, Some(false)),
+        "{j}"
+    );
     // history per source; jobs are not public
-    let jobs: Value = s.get(&format!("/api/v1/harvest/sources/{src}/jobs"), Some(&s.admin)).json().expect("jobs");
+    let jobs: Value = s
+        .get(
+            &format!("/api/v1/harvest/sources/{src}/jobs"),
+            Some(&s.admin),
+        )
+        .json()
+        .expect("jobs");
     assert_eq!(jobs.as_array().map(Vec::len), Some(6));
-    assert_eq!(s.get(&format!("/api/v1/harvest/jobs/{job_id}"), None).status().as_u16(), 401);
+    assert_eq!(
+        s.get(&format!("/api/v1/harvest/jobs/{job_id}"), None)
+            .status()
+            .as_u16(),
+        401
+    );
     // a withdrawn record that comes back is published again
-    state.lock().expect("lock").ids.push(3);
+    {
+        let mut st = state.lock().expect("lock");
+        st.ids.push(3);
+        st.per = 4;
+    }
     let j = s.harvest(&src);
-    assert_eq!(n(&j, "updated"), 1, "{j}");
+    assert_eq!((n(&j, "updated"), n(&j, "created")), (1, 0), "{j}");
+    let v = s.sparql(
+        &format!(
+            "ASK {{ GRAPH ?g {{ ?d <http://purl.org/dc/terms/identifier> \"{}/ds/3\" }} }}",
+            origin.url
+        ),
+        None,
+    );
+    assert_eq!(v["boolean"], true, "{v}");
 }
 
 #[test]
@@ -271,13 +416,17 @@ fn private_addresses_are_refused_without_the_flag() {
     let r = s.post(
         "/api/v1/harvest/sources",
         "application/json",
-        json!({"name": "x", "kind": "dcat", "url": format!("{}/x", origin.url), "agency": "so-tc"}).to_string(),
+        json!({"name": "x", "kind": "dcat", "url": format!("{}/x", origin.url), "agency": "so-tc"})
+            .to_string(),
         Some(&s.admin),
     );
     assert_eq!(r.status().as_u16(), 422);
     let p: Value = r.json().expect("problem");
     assert_eq!(p["code"], "invalid_source");
-    for url in ["http://169.254.169.254/latest/meta-data/", "file:///etc/passwd"] {
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+    ] {
         let r = s.post(
             "/api/v1/harvest/sources",
             "application/json",
@@ -288,10 +437,21 @@ fn private_addresses_are_refused_without_the_flag() {
     }
     // a name that resolves to loopback fails its job with a message that says why
     let port = origin.url.rsplit(':').next().expect("port");
-    let id = s.source("dcat", &format!("http://localhost:{port}/x"), "so-tc", json!({}));
+    let id = s.source(
+        "dcat",
+        &format!("http://localhost:{port}/x"),
+        "so-tc",
+        json!({}),
+    );
     let j = s.harvest(&id);
     assert_eq!(j["status"], "failed", "{j}");
-    assert!(j["message"].as_str().unwrap_or("").contains("non-public address"), "{j}");
+    assert!(
+        j["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("non-public address"),
+        "{j}"
+    );
 }
 
 #[test]
@@ -306,7 +466,12 @@ fn a_crash_during_a_run_marks_the_job_failed_and_withdraws_nothing() {
         delay: Duration::ZERO,
     }));
     let origin = paged_origin(state.clone());
-    let src = s.source("dcat", &format!("{}/paged/0", origin.url), "so-tc", json!({}));
+    let src = s.source(
+        "dcat",
+        &format!("{}/paged/0", origin.url),
+        "so-tc",
+        json!({}),
+    );
     let j = s.harvest(&src);
     assert_eq!(n(&j, "created"), 11, "{j}");
     // now every page is slow and most records are gone upstream
@@ -316,27 +481,50 @@ fn a_crash_during_a_run_marks_the_job_failed_and_withdraws_nothing() {
         st.ids.extend(100..110);
         st.delay = Duration::from_millis(700);
     }
-    let r = s.post(&format!("/api/v1/harvest/sources/{src}/run"), "application/json", "", Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/sources/{src}/run"),
+        "application/json",
+        "",
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 202);
     let job: Value = r.json().expect("job");
     let id = job["id"].as_str().expect("id").to_owned();
     // kill it mid-run, once it has written something
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
-        let j: Value = s.get(&format!("/api/v1/harvest/jobs/{id}"), Some(&s.admin)).json().expect("job");
-        if j["progress"]["processed"].as_i64().unwrap_or(0) > 0 || std::time::Instant::now() > deadline {
+        let j: Value = s
+            .get(&format!("/api/v1/harvest/jobs/{id}"), Some(&s.admin))
+            .json()
+            .expect("job");
+        if j["progress"]["processed"].as_i64().unwrap_or(0) > 0
+            || std::time::Instant::now() > deadline
+        {
             break;
         }
         std::thread::sleep(Duration::from_millis(50));
     }
     s.kill();
     s.restart();
-    let j: Value = s.get(&format!("/api/v1/harvest/jobs/{id}"), Some(&s.admin)).json().expect("job");
+    let j: Value = s
+        .get(&format!("/api/v1/harvest/jobs/{id}"), Some(&s.admin))
+        .json()
+        .expect("job");
     assert_eq!(j["status"], "failed", "{j}");
-    assert!(j["message"].as_str().unwrap_or("").contains("interrupted"), "{j}");
+    assert!(
+        j["message"].as_str().unwrap_or("").contains("interrupted"),
+        "{j}"
+    );
     let v = s.sparql("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> } }", None);
-    let count: usize = v["results"]["bindings"][0]["n"]["value"].as_str().expect("n").parse().expect("num");
-    assert!(count >= 10, "nothing withdrawn by the interrupted run ({count})");
+    let count: usize = v["results"]["bindings"][0]["n"]["value"]
+        .as_str()
+        .expect("n")
+        .parse()
+        .expect("num");
+    assert!(
+        count >= 10,
+        "nothing withdrawn by the interrupted run ({count})"
+    );
     // every record written before the crash is whole: it has its title and distribution
     let v = s.sparql("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?d a <http://www.w3.org/ns/dcat#Dataset> FILTER NOT EXISTS { ?d <http://purl.org/dc/terms/title> ?t ; <http://www.w3.org/ns/dcat#distribution> ?x } } }", None);
     assert_eq!(v["results"]["bindings"][0]["n"]["value"], "0");

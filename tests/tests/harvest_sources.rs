@@ -19,7 +19,8 @@ fn packages(fx: &std::path::Path) -> Vec<Value> {
     let read = |p: &str| -> Value {
         serde_json::from_slice(&std::fs::read(fx.join(p)).expect("fixture")).expect("json")
     };
-    let mut out: Vec<Value> = read("ckan-api-envidat/tests/fixtures/package_search.json")["result"]["results"]
+    let mut out: Vec<Value> = read("ckan-api-envidat/tests/fixtures/package_search.json")["result"]
+        ["results"]
         .as_array()
         .expect("results")
         .clone();
@@ -45,11 +46,17 @@ fn ckan_standin(pkgs: Vec<Value>) -> Origin {
                 json!({"success": false, "error": {"message": "Not found", "__type": "Not Found Error"}}).to_string(),
             );
         }
-        let q = |k: &str| url.query_pairs().find(|(a, _)| a == k).map(|(_, v)| v.into_owned());
+        let q = |k: &str| {
+            url.query_pairs()
+                .find(|(a, _)| a == k)
+                .map(|(_, v)| v.into_owned())
+        };
         let rows: usize = q("rows").and_then(|r| r.parse().ok()).unwrap_or(10);
         let start: usize = q("start").and_then(|r| r.parse().ok()).unwrap_or(0);
         let org = q("fq").and_then(|f| {
-            f.split("organization:(").nth(1).map(|r| r.trim_end_matches(')').to_owned())
+            f.split("organization:(")
+                .nth(1)
+                .map(|r| r.trim_end_matches(')').to_owned())
         });
         let matching: Vec<&Value> = pkgs
             .iter()
@@ -80,7 +87,11 @@ fn ckan_scenario(backend: Backend) {
     assert_eq!(j["status"], "succeeded", "{j}");
     assert_eq!(n(&j, "created") + n(&j, "failed"), total, "{j}");
     assert!(n(&j, "created") >= total - 1, "{j}");
-    assert_eq!(j["progress"]["pages"].as_i64(), Some((total + 1) / 2), "{j}");
+    assert_eq!(
+        j["progress"]["pages"].as_i64(),
+        Some((total + 1) / 2),
+        "{j}"
+    );
     // the EnviDat package became a DCAT-AP dataset with its publisher and distribution
     let v = s.sparql(
         "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX foaf: <http://xmlns.com/foaf/0.1/>
@@ -90,10 +101,19 @@ fn ckan_scenario(backend: Backend) {
     );
     let b = &v["results"]["bindings"][0];
     assert_eq!(b["name"]["value"], "CRYOS", "{v}");
-    assert!(b["fmt"]["value"].as_str().unwrap_or("").ends_with("file-type/ZIP"), "{v}");
+    assert!(
+        b["fmt"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .ends_with("file-type/ZIP"),
+        "{v}"
+    );
     // the original package is kept
     let v = s.sparql("SELECT ?g WHERE { GRAPH ?g { ?d <http://purl.org/dc/terms/title> \"The importance of hot summers and individual heatwaves for permafrost in the Swiss Alps\" } }", None);
-    let g = v["results"]["bindings"][0]["g"]["value"].as_str().expect("g").to_owned();
+    let g = v["results"]["bindings"][0]["g"]["value"]
+        .as_str()
+        .expect("g")
+        .to_owned();
     let id = g.rsplit('/').next().expect("id");
     let r = s.get(&format!("/api/v1/datasets/{id}/source"), None);
     assert_eq!(r.status().as_u16(), 200);
@@ -101,9 +121,18 @@ fn ckan_scenario(backend: Backend) {
     assert_eq!(pkg["organization"]["name"], "cryos");
     // unchanged re-harvest
     let j = s.harvest(&src);
-    assert_eq!((n(&j, "created"), n(&j, "updated"), n(&j, "withdrawn")), (0, 0, 0), "{j}");
+    assert_eq!(
+        (n(&j, "created"), n(&j, "updated"), n(&j, "withdrawn")),
+        (0, 0, 0),
+        "{j}"
+    );
     // an organisation filter
-    let only = s.source("ckan", &format!("{}/api/3/action", origin.url), "so-khcn", json!({"organizations": ["cryos"]}));
+    let only = s.source(
+        "ckan",
+        &format!("{}/api/3/action", origin.url),
+        "so-khcn",
+        json!({"organizations": ["cryos"]}),
+    );
     let j = s.harvest(&only);
     assert_eq!(n(&j, "created"), 1, "{j}");
     // a portal that answers garbage fails cleanly
@@ -111,7 +140,13 @@ fn ckan_scenario(backend: Backend) {
     let b = s.source("ckan", &bad.url, "so-khcn", json!({}));
     let j = s.harvest(&b);
     assert_eq!(j["status"], "failed");
-    assert!(j["message"].as_str().unwrap_or("").contains("not a CKAN Action API response"), "{j}");
+    assert!(
+        j["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not a CKAN Action API response"),
+        "{j}"
+    );
 }
 
 #[test]
@@ -130,7 +165,12 @@ fn ldes_sample_is_read_incrementally() {
     let s = Server::start(Backend::Sqlite, PRIVATE);
     s.agency("bosa", "BOSA");
     let origin = Origin::files(fx.join("datagovbe-ldes-sample/docs"));
-    let src = s.source("dcat", &format!("{}/index.trig", origin.url), "bosa", json!({}));
+    let src = s.source(
+        "dcat",
+        &format!("{}/index.trig", origin.url),
+        "bosa",
+        json!({}),
+    );
     let j = s.harvest(&src);
     assert_eq!(j["status"], "succeeded", "{j}");
     // 300 members: the catalogue and 299 datasets; the sample stops before page _3
@@ -140,10 +180,18 @@ fn ldes_sample_is_read_incrementally() {
     assert!(j["warnings"].to_string().contains("404"), "{j}");
     // the next run starts where this one stopped: nothing re-read
     let j = s.harvest(&src);
-    assert_eq!((n(&j, "created"), n(&j, "updated"), n(&j, "unchanged")), (0, 0, 0), "{j}");
+    assert_eq!(
+        (n(&j, "created"), n(&j, "updated"), n(&j, "unchanged")),
+        (0, 0, 0),
+        "{j}"
+    );
 
     // a stream with a deletion: the record is withdrawn and leaves the public graph
-    let events = Arc::new(Mutex::new(vec![("Create", "2025-03-01T10:00:00Z", "Dữ liệu chất lượng không khí")]));
+    let events = Arc::new(Mutex::new(vec![(
+        "Create",
+        "2025-03-01T10:00:00Z",
+        "Dữ liệu chất lượng không khí",
+    )]));
     let ev = events.clone();
     let me: Arc<std::sync::OnceLock<String>> = Arc::new(std::sync::OnceLock::new());
     let m = me.clone();
@@ -166,13 +214,23 @@ fn ldes_sample_is_read_incrementally() {
     let src = s.source("dcat", &format!("{}/feed", stream.url), "bosa", json!({}));
     let j = s.harvest(&src);
     assert_eq!(n(&j, "created"), 1, "{j}");
-    events.lock().expect("lock").push(("Update", "2025-03-02T10:00:00Z", "Dữ liệu chất lượng không khí (cập nhật)"));
+    events.lock().expect("lock").push((
+        "Update",
+        "2025-03-02T10:00:00Z",
+        "Dữ liệu chất lượng không khí (cập nhật)",
+    ));
     let j = s.harvest(&src);
     assert_eq!((n(&j, "created"), n(&j, "updated")), (0, 1), "{j}");
-    events.lock().expect("lock").push(("Delete", "2025-03-03T10:00:00Z", ""));
+    events
+        .lock()
+        .expect("lock")
+        .push(("Delete", "2025-03-03T10:00:00Z", ""));
     let j = s.harvest(&src);
     assert_eq!(n(&j, "withdrawn"), 1, "{j}");
-    let v = s.sparql("ASK { GRAPH ?g { ?d <http://purl.org/dc/terms/identifier> \"http://air.example/ds/1\" } }", None);
+    let v = s.sparql(
+        "ASK { GRAPH ?g { ?d <http://purl.org/dc/terms/identifier> \"http://air.example/ds/1\" } }",
+        None,
+    );
     assert_eq!(v["boolean"], false, "{v}");
 }
 
@@ -183,10 +241,13 @@ fn sheets_from_the_template_by_upload_and_cli() {
     // the template, from the CLI
     let dir = tempfile::tempdir().expect("dir");
     let tpl = dir.path().join("mau.csv");
-    let (ok, _, err) = danhmuc_e2e::cli(&["harvest", "template", "--output", tpl.to_str().expect("p")]);
+    let (ok, _, err) =
+        danhmuc_e2e::cli(&["harvest", "template", "--output", tpl.to_str().expect("p")]);
     assert!(ok, "{err}");
     let mut csv = String::from_utf8(std::fs::read(&tpl).expect("template")).expect("utf8");
-    assert!(csv.starts_with('\u{feff}') && csv.contains("Tên tiếng Việt") && csv.contains("Mục tiêu"));
+    assert!(
+        csv.starts_with('\u{feff}') && csv.contains("Tên tiếng Việt") && csv.contains("Mục tiêu")
+    );
     let header_cols = csv.lines().next().expect("header").split(',').count();
     let row = |cells: &[(usize, &str)]| -> String {
         let mut v = vec![String::new(); header_cols];
@@ -196,23 +257,56 @@ fn sheets_from_the_template_by_upload_and_cli() {
         v.join(",")
     };
     csv.push('\n');
-    csv.push_str(&row(&[(0, "NNMT-01"), (1, "Cơ sở dữ liệu"), (2, "Cơ sở dữ liệu đất đai"), (8, "Hằng quý"), (10, "05/03/2026"), (14, "https://dat.example/api"), (16, "JSON"), (23, "Quản lý đất đai thống nhất"), (24, "Toàn tỉnh")]));
+    csv.push_str(&row(&[
+        (0, "NNMT-01"),
+        (1, "Cơ sở dữ liệu"),
+        (2, "Cơ sở dữ liệu đất đai"),
+        (8, "Hằng quý"),
+        (10, "05/03/2026"),
+        (14, "https://dat.example/api"),
+        (16, "JSON"),
+        (23, "Quản lý đất đai thống nhất"),
+        (24, "Toàn tỉnh"),
+    ]));
     csv.push('\n');
-    csv.push_str(&row(&[(0, "NNMT-02"), (2, "Quan trắc môi trường"), (8, "hằng tháng"), (14, "https://qt.example/data.csv"), (16, "CSV"), (17, "cc-by")]));
+    csv.push_str(&row(&[
+        (0, "NNMT-02"),
+        (2, "Quan trắc môi trường"),
+        (8, "hằng tháng"),
+        (14, "https://qt.example/data.csv"),
+        (16, "CSV"),
+        (17, "cc-by"),
+    ]));
     csv.push('\n');
     csv.push_str(&row(&[(0, "NNMT-03"), (8, "hằng tháng")])); // no title: fails alone
     csv.push('\n');
     let src = s.source("sheet", "", "so-nnmt", json!({}));
     // a sheet source without URL needs the file
-    let r = s.post(&format!("/api/v1/harvest/sources/{src}/run"), "text/csv", "", Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/sources/{src}/run"),
+        "text/csv",
+        "",
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 400);
-    let r = s.post(&format!("/api/v1/harvest/sources/{src}/run"), "text/csv", csv.clone(), Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/sources/{src}/run"),
+        "text/csv",
+        csv.clone(),
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 202);
     let job: Value = r.json().expect("job");
     let j = s.wait_job(job["id"].as_str().expect("id"));
     assert_eq!((n(&j, "created"), n(&j, "failed")), (2, 1), "{j}");
     assert_eq!(j["failures"][0]["identifier"], "NNMT-03");
-    assert!(j["failures"][0]["reason"].as_str().unwrap_or("").contains("Tên tiếng Việt"), "{j}");
+    assert!(
+        j["failures"][0]["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("Tên tiếng Việt"),
+        "{j}"
+    );
     let v = s.sparql(
         "ASK { GRAPH ?g { ?d a <https://w3id.org/dcat-vn#DatabaseEntry> ; <https://w3id.org/dcat-vn#objective> \"Quản lý đất đai thống nhất\"@vi ;
            <http://purl.org/dc/terms/accrualPeriodicity> <http://publications.europa.eu/resource/authority/frequency/QUARTERLY> ;
@@ -233,7 +327,17 @@ fn sheets_from_the_template_by_upload_and_cli() {
         .send()
         .expect("put");
     assert_eq!(r.status().as_u16(), 200);
-    let (ok, out, err) = s.cli(&["harvest", "run", &src, "--file", file.to_str().expect("p"), "--quiet"]);
+    let (ok, out, err) = s.cli(&[
+        "harvest",
+        "run",
+        &src,
+        "--file",
+        file.to_str().expect("p"),
+        "--quiet",
+    ]);
     assert!(ok, "{err}");
-    assert!(out.contains("unchanged 1") && out.contains("withdrawn 1"), "{out}");
+    assert!(
+        out.contains("unchanged 1") && out.contains("withdrawn 1"),
+        "{out}"
+    );
 }

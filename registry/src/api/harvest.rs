@@ -184,12 +184,9 @@ fn source_error(e: StoreError) -> ApiError {
 /// The source, if the caller may see it (admins; the owning agency's accounts).
 async fn visible_source(state: &AppState, caller: &Caller, id: &str) -> ApiResult<SourceRow> {
     caller.require_auth()?;
-    let s = state
-        .registry
-        .log
-        .source(id)
-        .await?
-        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no harvest source with id '{id}'")))?;
+    let s = state.registry.log.source(id).await?.ok_or_else(|| {
+        ApiError::new(Code::NotFound, format!("no harvest source with id '{id}'"))
+    })?;
     if !caller.is_admin() && caller.agency.as_deref() != Some(s.agency.as_str()) {
         return Err(ApiError::new(
             Code::NotFound,
@@ -274,9 +271,14 @@ pub async fn update_source(
     body: web::Json<SourceInput>,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
-    let row = sources::update(&state.registry, &id, body.into_inner(), allow_private(&state))
-        .await
-        .map_err(source_error)?;
+    let row = sources::update(
+        &state.registry,
+        &id,
+        body.into_inner(),
+        allow_private(&state),
+    )
+    .await
+    .map_err(source_error)?;
     Ok(HttpResponse::Ok().json(Source::from_row(row)))
 }
 
@@ -337,7 +339,10 @@ pub async fn run_source(
         if s.kind != "sheet" {
             return Err(ApiError::new(
                 Code::BadRequest,
-                format!("only sheet sources take an uploaded file; this is a {} source", s.kind),
+                format!(
+                    "only sheet sources take an uploaded file; this is a {} source",
+                    s.kind
+                ),
             ));
         }
         Some(harvest::Payload {
@@ -470,7 +475,10 @@ pub async fn record_source(
     let p = state.registry.log.payload(&rec.id).await?.ok_or_else(|| {
         ApiError::new(
             Code::NotFound,
-            format!("{} '{id}' was not harvested: it has no source payload", kind.as_str()),
+            format!(
+                "{} '{id}' was not harvested: it has no source payload",
+                kind.as_str()
+            ),
         )
     })?;
     Ok(HttpResponse::Ok()

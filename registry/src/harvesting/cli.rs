@@ -34,11 +34,11 @@ pub async fn run(action: HarvestAction, reg: Option<Arc<Registry>>) -> Result<()
                     url,
                     agency,
                     schedule,
-                    config,
+                    options,
                     ..
                 } => {
-                    let config: serde_json::Value = serde_json::from_str(&config)
-                        .map_err(|e| anyhow!("--config is not JSON: {e}"))?;
+                    let config: serde_json::Value = serde_json::from_str(&options)
+                        .map_err(|e| anyhow!("--options is not JSON: {e}"))?;
                     let row = sources::create(
                         &reg,
                         sources::SourceInput {
@@ -91,7 +91,10 @@ pub async fn run(action: HarvestAction, reg: Option<Arc<Registry>>) -> Result<()
             let s = sources::find(&reg, &source).await?;
             let upload = match file {
                 Some(p) => Some(harvest::Payload {
-                    media_type: if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+                    media_type: if p
+                        .extension()
+                        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+                    {
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".into()
                     } else {
                         "text/csv".into()
@@ -156,6 +159,10 @@ fn summary_line(j: &JobRow) -> String {
         j.unchanged,
         j.withdrawn,
         j.failed,
-        if j.review { " (withdrawals held for review)" } else { "" }
+        if j.review {
+            " (withdrawals held for review)"
+        } else {
+            ""
+        }
     )
 }

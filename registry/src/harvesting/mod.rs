@@ -237,7 +237,11 @@ impl Harvester {
         progress: Option<OnProgress<'_>>,
     ) -> Result<Option<Summary>, String> {
         let mut policy = self.policy.clone();
-        if let Some(t) = source.config.get("timeout_seconds").and_then(|v| v.as_u64()) {
+        if let Some(t) = source
+            .config
+            .get("timeout_seconds")
+            .and_then(|v| v.as_u64())
+        {
             policy.timeout = Duration::from_secs(t.max(1));
         }
         if let Some(b) = source.config.get("max_bytes").and_then(|v| v.as_u64()) {
@@ -322,7 +326,15 @@ impl Harvester {
                     }
                 }
                 Event::Total(n) => job.total = Some(n as i64),
-                Event::Page { .. } => job.pages += 1,
+                Event::Page { .. } => {
+                    // A page's records are written before the next page is read: progress is
+                    // visible, and a crash loses at most the page in hand.
+                    self.flush(job, source, &prov, std::mem::take(&mut batch))
+                        .await
+                        .map_err(storage)?;
+                    in_batch.clear();
+                    job.pages += 1;
+                }
             }
             if last_check.elapsed() > Duration::from_millis(500) {
                 last_check = std::time::Instant::now();
@@ -346,10 +358,14 @@ impl Harvester {
             drop(rx);
             producer.abort();
             // What was read before the cancellation is kept: each record is whole.
-            self.flush(job, source, &prov, batch).await.map_err(storage)?;
+            self.flush(job, source, &prov, batch)
+                .await
+                .map_err(storage)?;
             return Ok(None);
         }
-        self.flush(job, source, &prov, batch).await.map_err(storage)?;
+        self.flush(job, source, &prov, batch)
+            .await
+            .map_err(storage)?;
         match producer.await {
             Ok(Ok(summary)) => Ok(Some(summary)),
             Ok(Err(harvest::HarvestError::Cancelled)) => Ok(None),
@@ -440,7 +456,8 @@ impl Harvester {
         complete: bool,
     ) -> Result<(), StoreError> {
         if !complete {
-            job.message = Some("the run did not read the whole source; nothing was withdrawn".into());
+            job.message =
+                Some("the run did not read the whole source; nothing was withdrawn".into());
             return Ok(());
         }
         let tag = source_tag(&source.id);
@@ -481,7 +498,11 @@ impl Harvester {
     }
 
     /// Applies the withdrawals a job held for review (only for the source's latest job).
-    pub async fn confirm_withdrawals(&self, job_id: &str, author: &str) -> Result<JobRow, StoreError> {
+    pub async fn confirm_withdrawals(
+        &self,
+        job_id: &str,
+        author: &str,
+    ) -> Result<JobRow, StoreError> {
         let log = &self.registry.log;
         let mut job = log
             .job(job_id)
@@ -555,7 +576,9 @@ impl Harvester {
             }
             match self.start(s.clone(), "schedule", "scheduler", None).await {
                 Ok(j) => tracing::info!(source = %s.id, job = %j.id, "scheduled harvest started"),
-                Err(e) => tracing::warn!(source = %s.id, error = %e, "scheduled harvest not started"),
+                Err(e) => {
+                    tracing::warn!(source = %s.id, error = %e, "scheduled harvest not started")
+                }
             }
         }
         Ok(())

@@ -60,10 +60,11 @@ impl Schedule {
             if let Some(d) = iso_duration(&t.to_ascii_uppercase()) {
                 return Self::checked(d);
             }
-            if !interval.contains(' ') || interval.split(' ').count() == 2 && !interval.contains('*') {
-                if let Ok(d) = humantime::parse_duration(interval) {
-                    return Self::checked(d);
-                }
+            if (!interval.contains(' ')
+                || interval.split(' ').count() == 2 && !interval.contains('*'))
+                && let Ok(d) = humantime::parse_duration(interval)
+            {
+                return Self::checked(d);
             }
         }
         let expr = named.unwrap_or(t);
@@ -107,15 +108,32 @@ mod tests {
 
     #[test]
     fn schedules_parse_and_compute_next_runs() {
-        let now = Utc.with_ymd_and_hms(2026, 11, 23, 10, 0, 0).single().expect("time");
+        let now = Utc
+            .with_ymd_and_hms(2026, 11, 23, 10, 0, 0)
+            .single()
+            .expect("time");
         assert!(matches!(Schedule::parse("manual"), Ok(Schedule::Manual)));
-        for (s, secs) in [("6h", 21_600), ("every 30m", 1_800), ("PT6H", 21_600), ("P1D", 86_400), ("1day", 86_400)] {
+        for (s, secs) in [
+            ("6h", 21_600),
+            ("every 30m", 1_800),
+            ("PT6H", 21_600),
+            ("P1D", 86_400),
+            ("1day", 86_400),
+        ] {
             let next = Schedule::parse(s).expect(s).next_after(now).expect("next");
             assert_eq!((next - now).num_seconds(), secs, "{s}");
         }
         // 02:00 in Vietnam is 19:00 UTC the day before.
-        let next = Schedule::parse("0 2 * * *").expect("cron").next_after(now).expect("next");
-        assert_eq!(next, Utc.with_ymd_and_hms(2026, 11, 23, 19, 0, 0).single().expect("t"));
+        let next = Schedule::parse("0 2 * * *")
+            .expect("cron")
+            .next_after(now)
+            .expect("next");
+        assert_eq!(
+            next,
+            Utc.with_ymd_and_hms(2026, 11, 23, 19, 0, 0)
+                .single()
+                .expect("t")
+        );
         assert!(Schedule::parse("@daily").is_ok());
         let err = Schedule::parse("sometimes").expect_err("bad");
         assert!(err.contains("sometimes"), "{err}");

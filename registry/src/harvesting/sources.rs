@@ -54,7 +54,8 @@ async fn validate(
             return Err(invalid(format!("a {} source needs a url", input.kind)));
         }
     } else {
-        let u = url::Url::parse(url).map_err(|e| invalid(format!("url '{url}' is not a URL: {e}")))?;
+        let u =
+            url::Url::parse(url).map_err(|e| invalid(format!("url '{url}' is not a URL: {e}")))?;
         harvest::fetch::check_url(&u, allow_private).map_err(|e| invalid(e.to_string()))?;
     }
     if reg.log.agency(&input.agency).await?.is_none() {
@@ -62,14 +63,19 @@ async fn validate(
     }
     let schedule = input.schedule.clone().unwrap_or_else(|| "manual".into());
     let parsed = Schedule::parse(&schedule).map_err(invalid)?;
-    let config = input.config.clone().unwrap_or_else(|| serde_json::json!({}));
+    let config = input
+        .config
+        .clone()
+        .unwrap_or_else(|| serde_json::json!({}));
     if !config.is_object() {
         return Err(invalid("config must be a JSON object"));
     }
     if let Some(share) = config.get("max_withdraw_share")
         && !share.as_f64().is_some_and(|s| (0.0..=1.0).contains(&s))
     {
-        return Err(invalid("config.max_withdraw_share must be a number between 0 and 1"));
+        return Err(invalid(
+            "config.max_withdraw_share must be a number between 0 and 1",
+        ));
     }
     let next = parsed
         .next_after(chrono::Utc::now())
@@ -126,7 +132,9 @@ pub async fn update(
     };
     reg.log.update_source(&row).await?;
     if moved {
-        reg.log.set_source_state(&row.id, &serde_json::Value::Null).await?;
+        reg.log
+            .set_source_state(&row.id, &serde_json::Value::Null)
+            .await?;
     }
     Ok(row)
 }

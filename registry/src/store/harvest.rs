@@ -259,23 +259,22 @@ impl Log {
 
     /// All sources, optionally of one agency, by name.
     pub async fn sources(&self, agency: Option<&str>) -> Result<Vec<SourceRow>, StoreError> {
-        let rows = match agency {
-            Some(a) => {
-                sqlx::query(&format!(
+        let rows =
+            match agency {
+                Some(a) => sqlx::query(&format!(
                     "SELECT {SOURCE_COLS} FROM harvest_sources WHERE agency = $1 ORDER BY name, id"
                 ))
                 .bind(a)
                 .fetch_all(&self.pool)
-                .await?
-            }
-            None => {
-                sqlx::query(&format!(
-                    "SELECT {SOURCE_COLS} FROM harvest_sources ORDER BY name, id"
-                ))
-                .fetch_all(&self.pool)
-                .await?
-            }
-        };
+                .await?,
+                None => {
+                    sqlx::query(&format!(
+                        "SELECT {SOURCE_COLS} FROM harvest_sources ORDER BY name, id"
+                    ))
+                    .fetch_all(&self.pool)
+                    .await?
+                }
+            };
         Ok(rows.iter().map(source_row).collect::<Result<_, _>>()?)
     }
 
@@ -380,10 +379,12 @@ impl Log {
 
     /// A job by id.
     pub async fn job(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
-        let r = sqlx::query(&format!("SELECT {JOB_COLS} FROM harvest_jobs WHERE id = $1"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let r = sqlx::query(&format!(
+            "SELECT {JOB_COLS} FROM harvest_jobs WHERE id = $1"
+        ))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
         Ok(r.as_ref().map(job_row).transpose()?)
     }
 
@@ -425,7 +426,8 @@ impl Log {
     /// Marks records as seen by a job.
     pub async fn mark_seen(&self, job_id: &str, record_ids: &[String]) -> Result<(), StoreError> {
         for chunk in record_ids.chunks(500) {
-            let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+            let placeholders: Vec<String> =
+                (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
             let sql = format!(
                 "UPDATE records SET seen_job = $1 WHERE id IN ({})",
                 placeholders.join(", ")
@@ -445,13 +447,12 @@ impl Log {
         source: &str,
         job_id: &str,
     ) -> Result<(i64, Vec<(String, String)>), StoreError> {
-        let total: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM records WHERE source = $1 AND status <> 'withdrawn'",
-        )
-        .bind(source)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
+        let total: i64 =
+            sqlx::query("SELECT COUNT(*) FROM records WHERE source = $1 AND status <> 'withdrawn'")
+                .bind(source)
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
         let rows = sqlx::query(
             "SELECT id, kind FROM records WHERE source = $1 AND status <> 'withdrawn' AND (seen_job IS NULL OR seen_job <> $2) ORDER BY id",
         )
@@ -510,12 +511,20 @@ impl Log {
     }
 
     /// The fingerprint a record's payload had when last applied, with the content hash then.
-    pub async fn fingerprint(&self, record_id: &str) -> Result<Option<(String, String)>, StoreError> {
-        let r = sqlx::query("SELECT fingerprint, content_hash FROM harvest_payloads WHERE record_id = $1")
-            .bind(record_id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(r.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?))).transpose()?)
+    pub async fn fingerprint(
+        &self,
+        record_id: &str,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let r = sqlx::query(
+            "SELECT fingerprint, content_hash FROM harvest_payloads WHERE record_id = $1",
+        )
+        .bind(record_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(
+            r.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
+                .transpose()?,
+        )
     }
 
     /// What a harvest needs to know about a source record in one query: its id, status,

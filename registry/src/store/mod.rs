@@ -102,6 +102,10 @@ pub struct WriteRecord {
     pub source_id: Option<String>,
 }
 
+/// A prepared write: outcome, the current row (unchanged) or the index of the pending version,
+/// and whether access rights were defaulted.
+type Prepared = (Outcome, Result<RecordRow, usize>, bool);
+
 /// The registry's storage: log, projections and the settings writes need.
 pub struct Registry {
     /// The change log.
@@ -235,8 +239,7 @@ impl Registry {
     ) -> Result<Vec<Result<(Outcome, RecordRow, bool), StoreError>>, StoreError> {
         let _guard = self.write_lock.lock().await;
         let mut pending: Vec<NewVersion> = Vec::new();
-        let mut results: Vec<Result<(Outcome, Result<RecordRow, usize>, bool), StoreError>> =
-            Vec::new();
+        let mut results: Vec<Result<Prepared, StoreError>> = Vec::new();
         let now = now_micros();
         for item in items {
             match self.prepare(item, prov, now, &mut pending).await {
@@ -267,7 +270,7 @@ impl Registry {
         prov: &Provenance,
         now: i64,
         pending: &mut Vec<NewVersion>,
-    ) -> Result<(Outcome, Result<RecordRow, usize>, bool), StoreError> {
+    ) -> Result<Prepared, StoreError> {
         let existing = match (&item.id, &item.source_id) {
             (Some(id), _) => Some(
                 self.log
@@ -282,10 +285,12 @@ impl Registry {
         // The same record twice in one batch: the second fails (callers flush first).
         let twice = match &existing {
             Some(cur) => pending.iter().any(|p| p.record.id == cur.id),
-            None => item.source_id.is_some()
-                && pending.iter().any(|p| {
-                    p.record.source == prov.source && p.record.source_id == item.source_id
-                }),
+            None => {
+                item.source_id.is_some()
+                    && pending.iter().any(|p| {
+                        p.record.source == prov.source && p.record.source_id == item.source_id
+                    })
+            }
         };
         if twice {
             return Err(StoreError::Conflict(format!(
@@ -325,6 +330,7 @@ impl Registry {
                 record_iri: &iri,
                 agency_iri: &agency.iri,
                 default_access: self.default_access,
+                lenient_access: prov.source.starts_with("harvest:"),
             },
         )?;
         let shared = self.shared_codes(&n).await?;
@@ -541,6 +547,7 @@ impl Registry {
                 record_iri: &iri,
                 agency_iri: &iri,
                 default_access: Visibility::Public,
+                lenient_access: false,
             },
         )?;
         let now = now_micros();
