@@ -500,7 +500,10 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
     let mut in_edges: HashMap<BlankNode, Vec<String>> = HashMap::new();
     for t in &triples {
         if let Term::BlankNode(b) = &t.object {
+            // The record's own IRI is left out: the same description under another record
+            // (another IRI) gets the same local names.
             let from = match &t.subject {
+                NamedOrBlankNode::NamedNode(n) if n.as_str() == record_iri => "self".into(),
                 NamedOrBlankNode::NamedNode(n) => n.to_string(),
                 NamedOrBlankNode::BlankNode(_) => "_".into(),
             };

@@ -399,6 +399,179 @@ fn bench_sparql(n: usize, work: &Path, oxigraph_bin: &str, rounds: usize) -> Res
     Ok((median(a), median(b)))
 }
 
+/// Serves `n` generated datasets as a Hydra-paged N-Triples endpoint (`/page/{k}`, 100 per
+/// page) on a free loopback port, from a background thread; pages are generated per request so
+/// the endpoint itself holds nothing.
+fn paged_endpoint(n: usize) -> Result<String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    let url = format!("http://{}", listener.local_addr()?);
+    let base = url.clone();
+    std::thread::spawn(move || {
+        let sys = actix_web::rt::System::new();
+        sys.block_on(async move {
+            let server = actix_web::HttpServer::new(move || {
+                let base = base.clone();
+                actix_web::App::new().route(
+                    "/page/{k}",
+                    actix_web::web::get().to(move |k: actix_web::web::Path<usize>| {
+                        let base = base.clone();
+                        async move {
+                            let k = k.into_inner();
+                            let mut body: Vec<u8> = Vec::new();
+                            for i in (k * 100)..((k + 1) * 100).min(n) {
+                                let _ = dataset(i, &mut body);
+                            }
+                            if (k + 1) * 100 < n {
+                                let _ = writeln!(
+                                    body,
+                                    "<{base}/page/{k}> <http://www.w3.org/ns/hydra/core#next> <{base}/page/{}> .",
+                                    k + 1
+                                );
+                            }
+                            actix_web::HttpResponse::Ok()
+                                .content_type("application/n-triples")
+                                .body(body)
+                        }
+                    }),
+                )
+            })
+            .workers(1)
+            .listen(listener);
+            if let Ok(s) = server {
+                let _ = s.run().await;
+            }
+        });
+    });
+    wait_http(&format!("{url}/page/0"))?;
+    Ok(url)
+}
+
+/// Runs a command and returns (seconds, peak RSS in MB read from /proc while it ran).
+fn timed(cmd: &mut Command) -> Result<(f64, f64)> {
+    let start = Instant::now();
+    let mut child = cmd
+        .stdout(Stdio::null())
+        .spawn()
+        .with_context(|| format!("{cmd:?}"))?;
+    let status_path = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(s) = std::fs::read_to_string(&status_path)
+            && let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:"))
+        {
+            let kb: u64 = l
+                .split_whitespace()
+                .nth(1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            peak_kb = peak_kb.max(kb);
+        }
+        if let Some(st) = child.try_wait()? {
+            if !st.success() {
+                bail!("{cmd:?} failed: {st}");
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Ok((start.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
+}
+
+/// The bare peer: fetch every page over HTTP, parse, bulk-load into a RocksDB Oxigraph store.
+fn bare_load(url: &str, store_dir: &Path) -> Result<()> {
+    let store = oxigraph::store::Store::open(store_dir)?;
+    let client = reqwest::blocking::Client::new();
+    let mut next = Some(format!("{url}/page/0"));
+    while let Some(u) = next.take() {
+        let body = client.get(&u).send()?.bytes()?;
+        let quads: Vec<oxigraph::model::Quad> = oxigraph::io::RdfParser::from_format(
+            oxigraph::io::RdfFormat::NTriples,
+        )
+        .for_slice(&body)
+        .collect::<Result<_, _>>()?;
+        for q in &quads {
+            if q.predicate.as_str() == "http://www.w3.org/ns/hydra/core#next"
+                && let oxigraph::model::Term::NamedNode(n) = &q.object
+            {
+                next = Some(n.as_str().to_owned());
+            }
+        }
+        let mut loader = store.bulk_loader();
+        loader.load_quads(quads)?;
+        loader.commit()?;
+    }
+    store.flush()?;
+    Ok(())
+}
+
+fn bench_harvest(n: usize, work: &Path) -> Result<()> {
+    let url = paged_endpoint(n)?;
+    let me = std::env::current_exe()?;
+    let (bare_s, bare_mb) = timed(
+        Command::new(&me)
+            .args(["harvest-bare", "--url", &url, "--store"])
+            .arg(work.join("bare-oxigraph")),
+    )?;
+    let data = work.join("danhmuc-data");
+    let bin = danhmuc_bin()?;
+    let with_store = |c: &mut Command| {
+        c.arg("--data")
+            .arg(&data)
+            .arg("--base-iri")
+            .arg("https://registry.tayninh.example")
+            .env("DANHMUC_LOG", "warn");
+    };
+    let mut c = Command::new(&bin);
+    c.args(["agency", "create", "so-tc", "--name-vi", "Sở Tài chính"]);
+    with_store(&mut c);
+    run(&mut c)?;
+    let mut c = Command::new(&bin);
+    c.args([
+        "harvest", "source", "add", "--name", "bench", "--kind", "dcat", "--agency", "so-tc",
+        "--url",
+    ])
+    .arg(format!("{url}/page/0"));
+    with_store(&mut c);
+    run(&mut c)?;
+    let harvest = |c: &mut Command| {
+        c.args([
+            "harvest",
+            "run",
+            "bench",
+            "--quiet",
+            "--allow-private-harvest",
+        ]);
+        with_store(c);
+    };
+    let mut c = Command::new(&bin);
+    harvest(&mut c);
+    let (first_s, first_mb) = timed(&mut c)?;
+    let mut c = Command::new(&bin);
+    c.arg("rebuild");
+    with_store(&mut c);
+    let (proj_s, proj_mb) = timed(&mut c)?;
+    let mut c = Command::new(&bin);
+    harvest(&mut c);
+    let (again_s, again_mb) = timed(&mut c)?;
+    let rate = |s: f64| n as f64 / s;
+    println!("harvest {n} datasets (paged N-Triples endpoint, 100 per page, loopback):");
+    println!(
+        "  bare Oxigraph fetch+parse+bulk load: {bare_s:.1} s, {:.0} datasets/s, peak {bare_mb:.0} MB",
+        rate(bare_s)
+    );
+    println!(
+        "  danhmuc first run: harvest {first_s:.1} s (peak {first_mb:.0} MB) + projections {proj_s:.1} s (peak {proj_mb:.0} MB) = {:.0} datasets/s, ratio to bare {:.2}",
+        rate(first_s + proj_s),
+        bare_s / (first_s + proj_s)
+    );
+    println!(
+        "  danhmuc unchanged re-run: {again_s:.1} s, {:.0} datasets/s, peak {again_mb:.0} MB, {:.1}x faster than the first run",
+        rate(again_s),
+        (first_s + proj_s) / again_s
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let get = |flag: &str| {
@@ -442,8 +615,20 @@ fn main() -> Result<()> {
                 ours / theirs
             );
         }
+        Some("harvest") => {
+            let _ = std::fs::remove_dir_all(&work);
+            std::fs::create_dir_all(&work)?;
+            bench_harvest(n, &work)?;
+        }
+        Some("harvest-bare") => {
+            let url = get("--url").ok_or_else(|| anyhow!("--url URL"))?;
+            let store = get("--store")
+                .map(PathBuf::from)
+                .ok_or_else(|| anyhow!("--store DIR"))?;
+            bare_load(&url, &store)?;
+        }
         _ => bail!(
-            "usage: danhmuc-bench corpus|import|sparql --datasets N [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
+            "usage: danhmuc-bench corpus|import|sparql|harvest --datasets N [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
         ),
     }
     Ok(())
