@@ -517,4 +517,49 @@ mod tests {
         let nfd: String = "Tên tiếng Việt".nfd().collect();
         assert_eq!(key(&nfd), "title_vi");
     }
+
+    /// A minimal XLSX workbook, written by hand (stored entries, inline strings).
+    fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+        use std::io::Write;
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let mut put = |name: &str, body: String| {
+            z.start_file(name, opts).expect("entry");
+            z.write_all(body.as_bytes()).expect("write");
+        };
+        put("[Content_Types].xml", r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.into());
+        put("_rels/.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into());
+        put("xl/workbook.xml", r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Danh mục" sheetId="1" r:id="rId1"/></sheets></workbook>"#.into());
+        put("xl/_rels/workbook.xml.rels", r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.into());
+        let mut data = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            data.push_str(&format!("<row r=\"{}\">", r + 1));
+            for (c, v) in row.iter().enumerate() {
+                let col = (b'A' + c as u8) as char;
+                data.push_str(&format!("<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>", r + 1));
+            }
+            data.push_str("</row>");
+        }
+        put("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#));
+        z.finish().expect("zip").into_inner()
+    }
+
+    #[test]
+    fn xlsx_rows_are_read_like_csv() {
+        let bytes = xlsx(&[
+            &["Mã định danh", "Tên tiếng Việt", "Tần suất cập nhật"],
+            &["TN-09", "Danh sách chợ truyền thống", "Hằng năm"],
+        ]);
+        let rows = read_rows(&bytes, "", "").expect("xlsx");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1][1], "Danh sách chợ truyền thống");
+        let header: Vec<String> = rows[0].iter().map(|h| key(h)).collect();
+        let cells: HashMap<String, String> = header.into_iter().zip(rows[1].iter().cloned()).collect();
+        let h = map_row(&cells).expect("row");
+        assert_eq!(h.source_id, "TN-09");
+        let nt = String::from_utf8(crate::split::ntriples(&h.triples)).expect("utf8");
+        assert!(nt.contains("frequency/ANNUAL>"), "{nt}");
+        assert!(read_rows(b"PK\x03\x04garbage", "", "").expect_err("broken").contains("XLSX"));
+    }
 }

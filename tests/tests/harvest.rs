@@ -539,3 +539,90 @@ fn dcat_fixtures_hostile_sources_sqlite() {
 fn dcat_fixtures_hostile_sources_postgres() {
     dcat_scenario(Backend::Postgres);
 }
+
+#[test]
+fn scheduled_sources_run_by_themselves_and_runs_can_be_cancelled() {
+    let s = Server::start(
+        Backend::Sqlite,
+        &["--allow-private-harvest", "--harvest-tick", "0.3"],
+    );
+    s.agency("so-tc", "Sở Tài chính");
+    let state = Arc::new(Mutex::new(Paged {
+        ids: (0..6).collect(),
+        per: 2,
+        broken_page: None,
+        loop_back: false,
+        delay: Duration::ZERO,
+    }));
+    let origin = paged_origin(state.clone());
+    // an interval schedule: the scheduler starts runs without anyone asking
+    let r = s.post(
+        "/api/v1/harvest/sources",
+        "application/json",
+        json!({"name": "tự động", "kind": "dcat", "url": format!("{}/paged/0", origin.url), "agency": "so-tc", "schedule": "2s"}).to_string(),
+        Some(&s.admin),
+    );
+    assert_eq!(r.status().as_u16(), 201);
+    let src: Value = r.json().expect("source");
+    assert!(src["next_run"].is_string(), "{src}");
+    let id = src["id"].as_str().expect("id").to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let jobs = loop {
+        let jobs: Value = s
+            .get(&format!("/api/v1/harvest/sources/{id}/jobs"), Some(&s.admin))
+            .json()
+            .expect("jobs");
+        let done = jobs
+            .as_array()
+            .map(|a| a.iter().filter(|j| j["status"] == "succeeded").count())
+            .unwrap_or(0);
+        if done >= 2 || std::time::Instant::now() > deadline {
+            break jobs;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let arr = jobs.as_array().expect("array");
+    assert!(arr.len() >= 2, "{jobs}");
+    assert!(arr.iter().all(|j| j["trigger"] == "schedule"), "{jobs}");
+    let last = &arr[0];
+    assert!(last["status"] != "succeeded" || n(last, "created") == 0, "later runs change nothing: {jobs}");
+    // back to manual: no more runs
+    let r = s
+        .client()
+        .put(format!("{}/api/v1/harvest/sources/{id}", s.url))
+        .bearer_auth(&s.admin)
+        .json(&json!({"name": "tay", "kind": "dcat", "url": format!("{}/paged/0", origin.url), "agency": "so-tc", "schedule": "manual"}))
+        .send()
+        .expect("put");
+    assert_eq!(r.status().as_u16(), 200);
+    // a bad schedule is refused with a clear problem
+    let r = s.post(
+        "/api/v1/harvest/sources",
+        "application/json",
+        json!({"name": "x", "kind": "dcat", "url": "https://example.org/", "agency": "so-tc", "schedule": "thỉnh thoảng"}).to_string(),
+        Some(&s.admin),
+    );
+    assert_eq!(r.status().as_u16(), 422);
+    assert!(r.text().expect("t").contains("thỉnh thoảng"));
+
+    // cancel a slow run: it stops, keeps what it wrote, withdraws nothing
+    std::thread::sleep(Duration::from_millis(500));
+    {
+        let mut st = state.lock().expect("lock");
+        st.delay = Duration::from_millis(800);
+        st.ids.extend(100..116);
+    }
+    let r = s.post(&format!("/api/v1/harvest/sources/{id}/run"), "application/json", "", Some(&s.admin));
+    assert_eq!(r.status().as_u16(), 202, "{}", r.text().unwrap_or_default());
+    let job: Value = r.json().expect("job");
+    let jid = job["id"].as_str().expect("id").to_owned();
+    // a second run of the same source is refused while this one runs
+    let r = s.post(&format!("/api/v1/harvest/sources/{id}/run"), "application/json", "", Some(&s.admin));
+    assert_eq!(r.status().as_u16(), 409);
+    let r = s.post(&format!("/api/v1/harvest/jobs/{jid}/cancel"), "application/json", "", Some(&s.admin));
+    assert_eq!(r.status().as_u16(), 202);
+    let j = s.wait_job(&jid);
+    assert_eq!((j["status"].as_str(), n(&j, "withdrawn")), (Some("cancelled"), 0), "{j}");
+    let r = s.post(&format!("/api/v1/harvest/jobs/{jid}/cancel"), "application/json", "", Some(&s.admin));
+    assert_eq!(r.status().as_u16(), 409, "finished jobs cannot be cancelled");
+}
