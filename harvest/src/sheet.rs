@@ -537,11 +537,19 @@ mod tests {
             data.push_str(&format!("<row r=\"{}\">", r + 1));
             for (c, v) in row.iter().enumerate() {
                 let col = (b'A' + c as u8) as char;
-                data.push_str(&format!("<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>", r + 1));
+                data.push_str(&format!(
+                    "<c r=\"{col}{}\" t=\"inlineStr\"><is><t>{v}</t></is></c>",
+                    r + 1
+                ));
             }
             data.push_str("</row>");
         }
-        put("xl/worksheets/sheet1.xml", format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#));
+        put(
+            "xl/worksheets/sheet1.xml",
+            format!(
+                r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+            ),
+        );
         z.finish().expect("zip").into_inner()
     }
 
@@ -555,11 +563,16 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1][1], "Danh sách chợ truyền thống");
         let header: Vec<String> = rows[0].iter().map(|h| key(h)).collect();
-        let cells: HashMap<String, String> = header.into_iter().zip(rows[1].iter().cloned()).collect();
+        let cells: HashMap<String, String> =
+            header.into_iter().zip(rows[1].iter().cloned()).collect();
         let h = map_row(&cells).expect("row");
         assert_eq!(h.source_id, "TN-09");
         let nt = String::from_utf8(crate::split::ntriples(&h.triples)).expect("utf8");
         assert!(nt.contains("frequency/ANNUAL>"), "{nt}");
-        assert!(read_rows(b"PK\x03\x04garbage", "", "").expect_err("broken").contains("XLSX"));
+        assert!(
+            read_rows(b"PK\x03\x04garbage", "", "")
+                .expect_err("broken")
+                .contains("XLSX")
+        );
     }
 }

@@ -569,7 +569,10 @@ fn scheduled_sources_run_by_themselves_and_runs_can_be_cancelled() {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let jobs = loop {
         let jobs: Value = s
-            .get(&format!("/api/v1/harvest/sources/{id}/jobs"), Some(&s.admin))
+            .get(
+                &format!("/api/v1/harvest/sources/{id}/jobs"),
+                Some(&s.admin),
+            )
             .json()
             .expect("jobs");
         let done = jobs
@@ -585,7 +588,10 @@ fn scheduled_sources_run_by_themselves_and_runs_can_be_cancelled() {
     assert!(arr.len() >= 2, "{jobs}");
     assert!(arr.iter().all(|j| j["trigger"] == "schedule"), "{jobs}");
     let last = &arr[0];
-    assert!(last["status"] != "succeeded" || n(last, "created") == 0, "later runs change nothing: {jobs}");
+    assert!(
+        last["status"] != "succeeded" || n(last, "created") == 0,
+        "later runs change nothing: {jobs}"
+    );
     // back to manual: no more runs
     let r = s
         .client()
@@ -612,17 +618,45 @@ fn scheduled_sources_run_by_themselves_and_runs_can_be_cancelled() {
         st.delay = Duration::from_millis(800);
         st.ids.extend(100..116);
     }
-    let r = s.post(&format!("/api/v1/harvest/sources/{id}/run"), "application/json", "", Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/sources/{id}/run"),
+        "application/json",
+        "",
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 202, "{}", r.text().unwrap_or_default());
     let job: Value = r.json().expect("job");
     let jid = job["id"].as_str().expect("id").to_owned();
     // a second run of the same source is refused while this one runs
-    let r = s.post(&format!("/api/v1/harvest/sources/{id}/run"), "application/json", "", Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/sources/{id}/run"),
+        "application/json",
+        "",
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 409);
-    let r = s.post(&format!("/api/v1/harvest/jobs/{jid}/cancel"), "application/json", "", Some(&s.admin));
+    let r = s.post(
+        &format!("/api/v1/harvest/jobs/{jid}/cancel"),
+        "application/json",
+        "",
+        Some(&s.admin),
+    );
     assert_eq!(r.status().as_u16(), 202);
     let j = s.wait_job(&jid);
-    assert_eq!((j["status"].as_str(), n(&j, "withdrawn")), (Some("cancelled"), 0), "{j}");
-    let r = s.post(&format!("/api/v1/harvest/jobs/{jid}/cancel"), "application/json", "", Some(&s.admin));
-    assert_eq!(r.status().as_u16(), 409, "finished jobs cannot be cancelled");
+    assert_eq!(
+        (j["status"].as_str(), n(&j, "withdrawn")),
+        (Some("cancelled"), 0),
+        "{j}"
+    );
+    let r = s.post(
+        &format!("/api/v1/harvest/jobs/{jid}/cancel"),
+        "application/json",
+        "",
+        Some(&s.admin),
+    );
+    assert_eq!(
+        r.status().as_u16(),
+        409,
+        "finished jobs cannot be cancelled"
+    );
 }

@@ -484,11 +484,10 @@ fn bare_load(url: &str, store_dir: &Path) -> Result<()> {
     let mut next = Some(format!("{url}/page/0"));
     while let Some(u) = next.take() {
         let body = client.get(&u).send()?.bytes()?;
-        let quads: Vec<oxigraph::model::Quad> = oxigraph::io::RdfParser::from_format(
-            oxigraph::io::RdfFormat::NTriples,
-        )
-        .for_slice(&body)
-        .collect::<Result<_, _>>()?;
+        let quads: Vec<oxigraph::model::Quad> =
+            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
+                .for_slice(&body)
+                .collect::<Result<_, _>>()?;
         for q in &quads {
             if q.predicate.as_str() == "http://www.w3.org/ns/hydra/core#next"
                 && let oxigraph::model::Term::NamedNode(n) = &q.object

@@ -89,6 +89,19 @@ pub async fn run(action: HarvestAction, reg: Option<Arc<Registry>>) -> Result<()
         } => {
             let reg = need()?;
             let s = sources::find(&reg, &source).await?;
+            if file.is_some() && s.kind != "sheet" {
+                return Err(anyhow!(
+                    "--file is for sheet sources; {} is a {} source",
+                    s.id,
+                    s.kind
+                ));
+            }
+            if file.is_none() && s.kind == "sheet" && s.url.is_empty() {
+                return Err(anyhow!(
+                    "{} has no URL: give the spreadsheet with --file",
+                    s.id
+                ));
+            }
             let upload = match file {
                 Some(p) => Some(harvest::Payload {
                     media_type: if p

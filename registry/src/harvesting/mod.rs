@@ -415,6 +415,7 @@ impl Harvester {
         }
         let results = self.registry.write_log_each(items, prov).await?;
         let now = now_micros();
+        let mut payloads: Vec<PayloadRow> = Vec::new();
         for (res, (sid, fp, payload)) in results.into_iter().zip(metas) {
             match res {
                 Ok((outcome, row, _)) => {
@@ -423,7 +424,7 @@ impl Harvester {
                         Outcome::Updated => job.updated += 1,
                         Outcome::Unchanged => job.unchanged += 1,
                     }
-                    log.put_payload(&PayloadRow {
+                    payloads.push(PayloadRow {
                         record_id: row.id.clone(),
                         source_id: source.id.clone(),
                         job_id: job.id.clone(),
@@ -432,8 +433,7 @@ impl Harvester {
                         fingerprint: fp,
                         content_hash: row.content_hash.clone(),
                         fetched_at: now,
-                    })
-                    .await?;
+                    });
                     seen.push(row.id);
                 }
                 Err(e) => {
@@ -444,6 +444,7 @@ impl Harvester {
                 }
             }
         }
+        log.put_payloads(&payloads).await?;
         log.mark_seen(&job.id, &seen).await?;
         Ok(())
     }

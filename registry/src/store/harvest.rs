@@ -467,8 +467,22 @@ impl Log {
         Ok((total, missing))
     }
 
-    /// Stores (or replaces) a record's original payload.
-    pub async fn put_payload(&self, p: &PayloadRow) -> Result<(), StoreError> {
+    /// Stores (or replaces) records' original payloads, in one transaction.
+    pub async fn put_payloads(&self, rows: &[PayloadRow]) -> Result<(), StoreError> {
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        for p in rows {
+            Self::payload_query(p).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    fn payload_query(
+        p: &PayloadRow,
+    ) -> sqlx::query::Query<'_, sqlx::Any, sqlx::any::AnyArguments<'_>> {
         sqlx::query(
             "INSERT INTO harvest_payloads (record_id, source_id, job_id, media_type, body, fingerprint, content_hash, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (record_id) DO UPDATE SET source_id = excluded.source_id, job_id = excluded.job_id, media_type = excluded.media_type, body = excluded.body, \
@@ -482,9 +496,6 @@ impl Log {
         .bind(&p.fingerprint)
         .bind(&p.content_hash)
         .bind(p.fetched_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
     }
 
     /// A record's original payload.
