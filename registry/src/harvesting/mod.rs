@@ -217,12 +217,16 @@ impl Harvester {
                 job.message = Some(format!("{message}; nothing was withdrawn"));
             }
         }
+        // Project before announcing the outcome: once a job says it finished, its records are
+        // what SPARQL and the feeds answer.
+        if self.registry.graphs.is_some()
+            && let Err(e) = self.registry.catch_up().await
+        {
+            tracing::warn!(error = %e, "projections will catch up later");
+        }
         log.save_job(&job).await?;
         if let Some(p) = progress {
             p(&job);
-        }
-        if self.registry.graphs.is_some() {
-            self.registry.catch_up().await?;
         }
         Ok(job)
     }
@@ -537,10 +541,10 @@ impl Harvester {
         job.review = false;
         job.held_withdrawals = 0;
         job.message = Some(format!("{n} withdrawals confirmed after review"));
-        log.save_job(&job).await?;
         if self.registry.graphs.is_some() {
             self.registry.catch_up().await?;
         }
+        log.save_job(&job).await?;
         Ok(job)
     }
 
