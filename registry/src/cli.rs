@@ -57,6 +57,12 @@ pub enum Command {
     Export(ExportArgs),
     /// Recreate the graph projections from the change log (stop the server first).
     Rebuild(RebuildArgs),
+    /// Audit tools: verify the tamper-evident change log.
+    Audit {
+        /// What to do.
+        #[command(subcommand)]
+        action: AuditAction,
+    },
     /// Harvest sources: templates, sources, runs.
     Harvest {
         /// What to do.
@@ -365,4 +371,16 @@ impl HarvestAction {
             },
         }
     }
+}
+
+/// `danhmuc audit …`
+#[derive(Debug, Subcommand)]
+pub enum AuditAction {
+    /// Check the change log's hash chain; names the first broken entry and exits non-zero
+    /// when the chain is broken. Read-only: works while a server runs.
+    Verify {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }

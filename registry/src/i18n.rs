@@ -125,6 +125,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("cli_harvest_failed", "Thu thập thất bại", "Harvest failed"),
     (
+        "cli_chain_intact",
+        "Chuỗi băm của nhật ký thay đổi nguyên vẹn, số mục",
+        "Change-log hash chain intact, entries",
+    ),
+    (
+        "cli_chain_broken",
+        "Chuỗi băm của nhật ký thay đổi bị phá vỡ",
+        "Change-log hash chain broken",
+    ),
+    (
         "cli_rebuilt",
         "Đã dựng lại các bản chiếu từ nhật ký thay đổi",
         "Rebuilt the projections from the change log",

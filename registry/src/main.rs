@@ -96,6 +96,30 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Agency { action } => agency(action, &file).await,
         Command::Import(args) => import(args, &file).await,
         Command::Export(args) => export(args, &file).await,
+        Command::Audit {
+            action: danhmuc::cli::AuditAction::Verify { store },
+        } => {
+            let reg = open(&store, &file, false).await?;
+            let v = reg.log.verify_chain().await?;
+            match v.broken {
+                None => {
+                    println!(
+                        "{}: {} {}",
+                        i18n::both("cli_chain_intact"),
+                        v.entries,
+                        v.head.map(|h| format!("(head {h})")).unwrap_or_default()
+                    );
+                    Ok(())
+                }
+                Some(b) => Err(anyhow!(
+                    "{}: entry {} (record {}): {}",
+                    i18n::both("cli_chain_broken"),
+                    b.seq,
+                    b.record_id,
+                    b.reason
+                )),
+            }
+        }
         Command::Harvest { action } => {
             let reg = match action.store() {
                 Some(store) => Some(Arc::new(open(store, &file, false).await?)),

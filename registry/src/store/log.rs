@@ -189,8 +189,13 @@ pub fn now_micros() -> i64 {
     chrono::Utc::now().timestamp_micros()
 }
 
-const VERSION_COLS: &str = "seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at";
+pub(crate) const VERSION_COLS: &str = "seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at";
 const RECORD_COLS: &str = "id, kind, iri, agency, status, visibility, access_defaulted, shared_with, version, content_hash, title_vi, title_en, created_at, modified_at, source, source_id, seq";
+
+/// Reads a version row from the first columns of a result (see `VERSION_COLS`).
+pub(crate) fn version_row_at(r: &AnyRow) -> Result<VersionRow, sqlx::Error> {
+    version_row(r)
+}
 
 fn version_row(r: &AnyRow) -> Result<VersionRow, sqlx::Error> {
     Ok(VersionRow {
@@ -321,7 +326,15 @@ impl Log {
         } else {
             POSTGRES_MIGRATIONS.run(&pool).await?;
         }
-        Ok(Log { pool, backend })
+        let log = Log { pool, backend };
+        let sealed = log.seal_legacy().await?;
+        if sealed > 0 {
+            tracing::info!(
+                entries = sealed,
+                "sealed the existing change log into a hash chain"
+            );
+        }
+        Ok(log)
     }
 
     /// The last log position.
@@ -525,6 +538,25 @@ impl Log {
             let seq: i64 = row.try_get(0)?;
             item.version.seq = seq;
             item.record.seq = seq;
+            // Seal the entry into the hash chain. The insert above holds the write lock
+            // (SQLite) or the advisory lock (PostgreSQL), so no other entry can come between.
+            let prev: String = sqlx::query(
+                "SELECT entry_hash FROM versions WHERE seq < $1 ORDER BY seq DESC LIMIT 1",
+            )
+            .bind(seq)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten()
+            .unwrap_or_else(|| super::chain::GENESIS.to_owned());
+            let hash = super::chain::entry_hash(&prev, &item.version);
+            sqlx::query("UPDATE versions SET prev_hash = $1, entry_hash = $2 WHERE seq = $3")
+                .bind(&prev)
+                .bind(&hash)
+                .bind(seq)
+                .execute(&mut *tx)
+                .await?;
             let r = &item.record;
             let affected = if r.version == 1 {
                 sqlx::query(&format!(

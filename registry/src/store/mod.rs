@@ -2,6 +2,7 @@
 //! — REST, import, demo — goes through [`Registry::write`], which normalises, hashes, appends to
 //! the log in one transaction, then brings the projections up to date.
 
+pub mod chain;
 pub mod graph;
 pub mod harvest;
 pub mod log;
