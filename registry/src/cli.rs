@@ -383,4 +383,23 @@ pub enum AuditAction {
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Export the audit trail as JSON lines (one change-log entry per line, with its chain
+    /// hashes), optionally for one agency and a period.
+    Export {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Only this agency's records.
+        #[arg(long)]
+        agency: Option<String>,
+        /// From this day (YYYY-MM-DD or dd/mm/yyyy, Vietnam time) or RFC 3339 time.
+        #[arg(long)]
+        from: Option<String>,
+        /// Up to and including this day, or before this RFC 3339 time.
+        #[arg(long)]
+        to: Option<String>,
+        /// File to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
 }

@@ -120,6 +120,51 @@ async fn run(cli: Cli) -> Result<()> {
                 )),
             }
         }
+        Command::Audit {
+            action:
+                danhmuc::cli::AuditAction::Export {
+                    store,
+                    agency,
+                    from,
+                    to,
+                    output,
+                },
+        } => {
+            use danhmuc::store::chain::parse_time;
+            let from = from
+                .as_deref()
+                .map(|s| parse_time(s, false))
+                .transpose()
+                .map_err(|e| anyhow!("--from: {e}"))?;
+            let to = to
+                .as_deref()
+                .map(|s| parse_time(s, true))
+                .transpose()
+                .map_err(|e| anyhow!("--to: {e}"))?;
+            let reg = open(&store, &file, false).await?;
+            let mut out: Box<dyn Write> = match &output {
+                Some(p) => Box::new(std::io::BufWriter::new(
+                    std::fs::File::create(p)
+                        .with_context(|| format!("cannot write {}", p.display()))?,
+                )),
+                None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+            };
+            let mut after = 0;
+            loop {
+                let page = reg
+                    .log
+                    .trail_page(after, agency.as_deref(), from, to, 5_000)
+                    .await?;
+                let Some(last) = page.last() else { break };
+                after = last.seq;
+                for e in &page {
+                    serde_json::to_writer(&mut out, e)?;
+                    out.write_all(b"\n")?;
+                }
+            }
+            out.flush()?;
+            Ok(())
+        }
         Command::Harvest { action } => {
             let reg = match action.store() {
                 Some(store) => Some(Arc::new(open(store, &file, false).await?)),

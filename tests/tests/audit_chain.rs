@@ -37,6 +37,26 @@ fn chain(backend: Backend) {
     let (ok, out, err) = s.cli(&["audit", "verify"]);
     assert!(ok, "{err}");
     assert!(out.contains("intact") && out.contains(" 4 "), "{out}");
+    // the audit trail as JSON lines, chained, for an agency and a period
+    let (ok, out, err) = s.cli(&["audit", "export", "--agency", "so-tc"]);
+    assert!(ok, "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(lines.len(), 4, "{out}");
+    for w in lines.windows(2) {
+        assert_eq!(w[1]["prev_hash"], w[0]["entry_hash"]);
+    }
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["author"].is_string() && l["canonical"].is_null())
+    );
+    let (ok, out, _) = s.cli(&["audit", "export", "--from", "2999-01-01"]);
+    assert!(ok && out.trim().is_empty(), "{out}");
+    let (ok, _, err) = s.cli(&["audit", "export", "--from", "hôm qua"]);
+    assert!(!ok && err.contains("--from"), "{err}");
     // a quiet edit of one entry's content
     exec(
         &s,
