@@ -110,6 +110,7 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
     };
     let mut start = 0u64;
     let mut pages = 0usize;
+    let mut previous: Vec<String> = Vec::new();
     loop {
         pages += 1;
         if pages > ctx.fetcher.policy.max_pages {
@@ -165,6 +166,23 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         if results.is_empty() {
             break;
         }
+        let ids: Vec<String> = results
+            .iter()
+            .map(|p| {
+                p.get("id")
+                    .or_else(|| p.get("name"))
+                    .and_then(text_of)
+                    .unwrap_or_default()
+            })
+            .collect();
+        if start > 0 && ids == previous {
+            summary.warnings.push(format!(
+                "the portal answered start={start} with the same packages as the page before (it ignores paging); stopped, run incomplete"
+            ));
+            summary.complete = false;
+            break;
+        }
+        previous = ids;
         start += results.len() as u64;
         for pkg in &results {
             match map_package(pkg, &ep.root) {

@@ -135,6 +135,23 @@ fn ckan_scenario(backend: Backend) {
     );
     let j = s.harvest(&only);
     assert_eq!(n(&j, "created"), 1, "{j}");
+    // a portal that ignores paging (always the recorded first page, count 858): stops
+    let recorded = std::fs::read(fx.join("ckan-api-envidat/tests/fixtures/package_search.json"))
+        .expect("fixture");
+    let stuck = Origin::start(move |_| Reply::ok("application/json", recorded.clone()));
+    let st = s.source("ckan", &stuck.url, "so-khcn", json!({}));
+    let j = s.harvest(&st);
+    assert_eq!(j["status"], "succeeded", "{j}");
+    assert_eq!(
+        (
+            j["complete"].as_bool(),
+            n(&j, "withdrawn"),
+            j["progress"]["pages"].as_i64()
+        ),
+        (Some(false), 0, Some(2)),
+        "{j}"
+    );
+    assert!(j["warnings"].to_string().contains("ignores paging"), "{j}");
     // a portal that answers garbage fails cleanly
     let bad = Origin::start(|_| Reply::ok("application/json", "{\"success\": tru"));
     let b = s.source("ckan", &bad.url, "so-khcn", json!({}));
