@@ -222,6 +222,10 @@ pub struct ServeArgs {
     /// Harvest limits.
     #[command(flatten)]
     pub harvest: HarvestSettings,
+    /// The province rules in force: tay-ninh, bac-giang, ninh-thuan, hue or ha-nam
+    /// (files under profiles/, each rule citing its legal basis).
+    #[arg(long, env = "DANHMUC_PROFILE", default_value = "tay-ninh")]
+    pub profile: String,
 }
 
 /// `token` subcommands.

@@ -5,6 +5,7 @@
 //! anything else. See `docs/ARCHITECTURE.md`.
 
 pub mod api;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;

@@ -242,6 +242,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     {
         admin_token = Some(t);
     }
+    let profile = danhmuc::audit::Profile::builtin(&args.profile).map_err(|e| anyhow!(e))?;
     let registry = Arc::new(registry);
     let failed = registry
         .log
@@ -267,6 +268,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         config,
         context: vocab::context::Context::builtin(),
         harvester,
+        profile,
     });
     danhmuc::server::run(state, |addrs| {
         let shown = addrs.first().map(|a| a.to_string()).unwrap_or(bind.clone());

@@ -19,6 +19,8 @@ pub struct AppState {
     pub context: vocab::context::Context,
     /// Harvest runs and the scheduler.
     pub harvester: Arc<crate::harvesting::Harvester>,
+    /// The province rules in force (`serve --profile`).
+    pub profile: crate::audit::Profile,
 }
 
 impl AppState {

@@ -2,6 +2,7 @@
 //! routes and OpenAPI from one declaration (utoipa-actix-web).
 
 pub mod agencies;
+pub mod audit;
 pub mod deref;
 pub mod harvest;
 pub mod meta;
@@ -30,6 +31,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "agencies", description = "Cơ quan / Agencies"),
         (name = "tokens", description = "Mã truy cập / API tokens"),
         (name = "harvest", description = "Thu thập / Harvesting: sources (DCAT, LDES, CKAN, spreadsheets) and jobs"),
+        (name = "audit", description = "Kiểm tra, đôn đốc / Audit: update deadlines under the province's rules"),
         (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
         (name = "meta", description = "Health, readiness, JSON-LD context"),
     ),
@@ -61,6 +63,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     agencies::routes(cfg);
     tokens::routes(cfg);
     harvest::routes(cfg);
+    audit::routes(cfg);
     meta::api_routes(cfg);
 }
 

@@ -1,0 +1,128 @@
+//! Audit endpoints for the coordinating department (and each agency, for its own records).
+
+use crate::audit::deadlines::{Deadline, deadline};
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::server::AppState;
+use crate::store::log::ListFilter;
+use actix_web::{HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Filters for the deadline list.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DeadlineQuery {
+    /// Only this agency's datasets.
+    pub agency: Option<String>,
+    /// Comma-separated: `on_time`, `due_soon`, `overdue`, `no_frequency`, `no_deadline`.
+    pub status: Option<String>,
+}
+
+/// Deadlines under the active profile.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Deadlines {
+    /// The active profile (`serve --profile`).
+    pub profile: String,
+    /// Its province.
+    pub province: String,
+    /// Its regulation.
+    pub regulation: String,
+    /// Today in the province (ISO date).
+    pub today: String,
+    /// The same, written dd/mm/yyyy.
+    pub today_vn: String,
+    /// How many datasets have each status (before the status filter).
+    pub counts: BTreeMap<String, usize>,
+    /// The datasets, most urgent first.
+    pub items: Vec<Deadline>,
+}
+
+const STATUSES: &[&str] = &[
+    "on_time",
+    "due_soon",
+    "overdue",
+    "no_frequency",
+    "no_deadline",
+];
+
+/// When each published dataset's next update is due, and whether it is late (R6). Admins see
+/// every agency; agency accounts see what they may read.
+#[utoipa::path(tag = "audit", params(DeadlineQuery), responses(
+    (status = 200, description = "deadlines", body = Deadlines),
+    (status = 400, description = "unknown status", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/audit/deadlines")]
+pub async fn deadlines(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<DeadlineQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require_auth()?;
+    let wanted: Vec<String> = q
+        .status
+        .as_deref()
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    if let Some(bad) = wanted.iter().find(|w| !STATUSES.contains(&w.as_str())) {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!("unknown status '{bad}': use {}", STATUSES.join(", ")),
+        ));
+    }
+    let profile = &state.profile;
+    let today = profile.local_date(chrono::Utc::now());
+    let audience = caller.audience();
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = state
+            .registry
+            .log
+            .list(
+                &ListFilter {
+                    kind: "dataset".into(),
+                    agency: q.agency.clone(),
+                    statuses: vec!["published".into()],
+                    modified_since: None,
+                    after: after.clone(),
+                    limit: 1000,
+                },
+                &audience,
+            )
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        for rec in &page {
+            let v = state.registry.log.current_version(rec).await?;
+            items.push(deadline(profile, rec, &v, today));
+        }
+    }
+    let mut counts: BTreeMap<String, usize> = STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
+    for d in &items {
+        *counts.entry(d.status.clone()).or_default() += 1;
+    }
+    if !wanted.is_empty() {
+        items.retain(|d| wanted.contains(&d.status));
+    }
+    items.sort_by_key(|d| (d.days_left.unwrap_or(i64::MAX), d.id.clone()));
+    Ok(HttpResponse::Ok().json(Deadlines {
+        profile: profile.name.clone(),
+        province: profile.province.clone(),
+        regulation: profile.regulation.clone(),
+        today: today.to_string(),
+        today_vn: crate::audit::profile::vn_date(today),
+        counts,
+        items,
+    }))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(deadlines);
+}

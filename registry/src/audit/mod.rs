@@ -1,0 +1,7 @@
+//! Audit for the coordinating department: province rules as data (profiles) and update
+//! deadlines (R6). Reports, quality, catalogue requests and agency succession are not built yet.
+
+pub mod deadlines;
+pub mod profile;
+
+pub use profile::Profile;
