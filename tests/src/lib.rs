@@ -208,8 +208,10 @@ impl Server {
             while let Ok(l) = rx.try_recv() {
                 self.stdout.push(l);
             }
+            // Only danhmuc's own readiness answer counts (not whatever else might hold the port).
             if let Ok(r) = client.get(format!("{}/readyz", self.url)).send()
                 && r.status().is_success()
+                && r.text().is_ok_and(|t| t.contains("log_position"))
             {
                 break;
             }

@@ -63,7 +63,18 @@ pub struct Origin {
 impl Origin {
     /// Starts serving `handler(path_and_query)` (the raw request target, not decoded).
     pub fn start(handler: impl Fn(&str) -> Reply + Send + Sync + 'static) -> Origin {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind origin");
+        // Ports below the kernel's ephemeral range (32768+), so that an origin never takes the
+        // port a test server was just given by `free_port` and is about to bind.
+        let seed = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() as u16)
+            .unwrap_or(0);
+        let listener = (0..2000u16)
+            .find_map(|i| {
+                let port = 20000 + (seed.wrapping_add(i.wrapping_mul(7919)) % 10000);
+                TcpListener::bind(("127.0.0.1", port)).ok()
+            })
+            .expect("bind origin");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
         let handler: Arc<Handler> = Arc::new(handler);
         std::thread::spawn(move || {
