@@ -63,6 +63,12 @@ pub enum Command {
         #[command(subcommand)]
         action: AuditAction,
     },
+    /// Reports for the coordinating department.
+    Report {
+        /// What to do.
+        #[command(subcommand)]
+        action: ReportAction,
+    },
     /// Harvest sources: templates, sources, runs.
     Harvest {
         /// What to do.
@@ -402,6 +408,43 @@ pub enum AuditAction {
         /// Up to and including this day, or before this RFC 3339 time.
         #[arg(long)]
         to: Option<String>,
+        /// File to write; standard output when absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+}
+
+/// Report output formats.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormat {
+    /// JSON.
+    Json,
+    /// CSV, UTF-8 with a byte-order mark.
+    Csv,
+    /// A printable HTML page in Vietnamese.
+    Html,
+}
+
+/// `danhmuc report …`
+#[derive(Debug, Subcommand)]
+pub enum ReportAction {
+    /// The quarterly report, computed from the change log as of the quarter's end.
+    Quarterly {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// The quarter, e.g. 2026-Q3.
+        #[arg(long)]
+        quarter: String,
+        /// Only this agency.
+        #[arg(long)]
+        agency: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "json")]
+        format: ReportFormat,
+        /// The province rules in force.
+        #[arg(long, env = "DANHMUC_PROFILE", default_value = "tay-ninh")]
+        profile: String,
         /// File to write; standard output when absent.
         #[arg(long, short)]
         output: Option<PathBuf>,

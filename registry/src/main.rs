@@ -165,6 +165,35 @@ async fn run(cli: Cli) -> Result<()> {
             out.flush()?;
             Ok(())
         }
+        Command::Report {
+            action:
+                danhmuc::cli::ReportAction::Quarterly {
+                    store,
+                    quarter,
+                    agency,
+                    format,
+                    profile,
+                    output,
+                },
+        } => {
+            use danhmuc::audit::report;
+            let quarter =
+                report::Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {e}"))?;
+            let profile = danhmuc::audit::Profile::builtin(&profile).map_err(|e| anyhow!(e))?;
+            let reg = open(&store, &file, false).await?;
+            let r = report::quarterly(&reg.log, &profile, quarter, agency.as_deref()).await?;
+            let bytes = match format {
+                danhmuc::cli::ReportFormat::Json => serde_json::to_vec_pretty(&r)?,
+                danhmuc::cli::ReportFormat::Csv => report::to_csv(&r),
+                danhmuc::cli::ReportFormat::Html => report::to_html(&r).into_bytes(),
+            };
+            match output {
+                Some(p) => std::fs::write(&p, bytes)
+                    .with_context(|| format!("cannot write {}", p.display()))?,
+                None => std::io::stdout().write_all(&bytes)?,
+            }
+            Ok(())
+        }
         Command::Harvest { action } => {
             let reg = match action.store() {
                 Some(store) => Some(Arc::new(open(store, &file, false).await?)),

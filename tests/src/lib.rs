@@ -122,6 +122,8 @@ pub struct Server {
     port: u16,
     /// Lines the server printed on stdout.
     pub stdout: Vec<String>,
+    /// Extra environment for the server process (applies from the next start).
+    pub env: Vec<(String, String)>,
 }
 
 fn free_port() -> u16 {
@@ -151,6 +153,7 @@ impl Server {
             _pg: pg,
             port,
             stdout: Vec::new(),
+            env: Vec::new(),
         };
         let (ok, out, err) = s.cli(&["token", "create", "--role", "admin", "--label", "e2e"]);
         assert!(ok, "token create failed: {err}");
@@ -188,6 +191,7 @@ impl Server {
         let mut child = Command::new(binary())
             .args(&args)
             .env("DANHMUC_LOG", "warn")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

@@ -122,7 +122,80 @@ pub async fn deadlines(
     }))
 }
 
+/// Parameters of the quarterly report.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct ReportQuery {
+    /// The quarter, e.g. `2026-Q3`.
+    pub quarter: String,
+    /// Only this agency (agency accounts always get their own).
+    pub agency: Option<String>,
+    /// `json`, `csv` or `html`; otherwise chosen by `Accept`.
+    pub format: Option<String>,
+}
+
+/// The quarterly report (R7), computed from the change log as of the quarter's end: per
+/// agency, records published, updated, withdrawn, published in total and overdue, ranked.
+/// JSON, CSV (UTF-8 with BOM) or a printable HTML page in Vietnamese.
+#[utoipa::path(tag = "audit", params(ReportQuery), responses(
+    (status = 200, description = "the report (JSON; text/csv or text/html by Accept or format)", body = crate::audit::report::Report, content_type = "application/json"),
+    (status = 400, description = "bad quarter or format", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/reports/quarterly")]
+pub async fn quarterly(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: actix_web::HttpRequest,
+    q: web::Query<ReportQuery>,
+) -> ApiResult<HttpResponse> {
+    use crate::audit::report::{Quarter, quarterly, to_csv, to_html};
+    caller.require_auth()?;
+    let quarter = Quarter::parse(&q.quarter).map_err(|e| ApiError::new(Code::BadRequest, e))?;
+    let agency = if caller.is_admin() {
+        q.agency.clone()
+    } else {
+        Some(caller.agency.clone().unwrap_or_default())
+    };
+    let format = match q.format.as_deref() {
+        Some(f @ ("json" | "csv" | "html")) => f,
+        Some(other) => {
+            return Err(ApiError::new(
+                Code::BadRequest,
+                format!("unknown format '{other}': use json, csv or html"),
+            ));
+        }
+        None => match crate::rdf::negotiate(
+            super::header(&req, "accept"),
+            &["application/json", "text/csv", "text/html"],
+        ) {
+            Some("text/csv") => "csv",
+            Some("text/html") => "html",
+            _ => "json",
+        },
+    };
+    let r = quarterly(
+        &state.registry.log,
+        &state.profile,
+        quarter,
+        agency.as_deref(),
+    )
+    .await?;
+    Ok(match format {
+        "csv" => HttpResponse::Ok()
+            .content_type("text/csv; charset=utf-8")
+            .insert_header((
+                "Content-Disposition",
+                format!("attachment; filename=\"bao-cao-{}.csv\"", r.quarter),
+            ))
+            .body(to_csv(&r)),
+        "html" => HttpResponse::Ok()
+            .content_type("text/html; charset=utf-8")
+            .body(to_html(&r)),
+        _ => HttpResponse::Ok().json(r),
+    })
+}
+
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(deadlines);
+    cfg.service(deadlines).service(quarterly);
 }

@@ -3,5 +3,6 @@
 
 pub mod deadlines;
 pub mod profile;
+pub mod report;
 
 pub use profile::Profile;

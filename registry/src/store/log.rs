@@ -185,8 +185,14 @@ pub enum Audience {
 }
 
 /// Current time in µs since the Unix epoch.
+/// The registry's clock. `DANHMUC_CLOCK_OFFSET_DAYS` shifts it (scenario tests that need a
+/// history spanning quarters set it on the server they start; never set in production).
 pub fn now_micros() -> i64 {
-    chrono::Utc::now().timestamp_micros()
+    let offset = std::env::var("DANHMUC_CLOCK_OFFSET_DAYS")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    chrono::Utc::now().timestamp_micros() + offset * 86_400_000_000
 }
 
 pub(crate) const VERSION_COLS: &str = "seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at";
