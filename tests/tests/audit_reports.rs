@@ -65,7 +65,31 @@ fn scenario(backend: Backend) {
     // back to today
     s.env.clear();
     s.restart();
+    // plans for the phase holding that quarter: so-ct aims at 1 open dataset, so-yt at 3
+    let (y, q) = (past.year(), (past.month() - 1) / 3);
+    let starts = chrono::NaiveDate::from_ymd_opt(y, q * 3 + 1, 1).expect("d");
+    for (agency, target) in [("so-ct", 1), ("so-yt", 3)] {
+        let r = s
+            .client()
+            .put(format!("{}/api/v1/agencies/{agency}/plans/giai-doan-1", s.url))
+            .bearer_auth(&s.admin)
+            .json(&serde_json::json!({"starts": starts.to_string(), "ends": format!("{}-12-31", y + 1), "target": target}))
+            .send()
+            .expect("plan");
+        assert_eq!(r.status().as_u16(), 200, "{}", r.text().unwrap_or_default());
+    }
+    let r = s
+        .client()
+        .put(format!("{}/api/v1/agencies/so-ct/plans/bad", s.url))
+        .bearer_auth(&s.admin)
+        .json(&serde_json::json!({"starts": "2026-12-31", "ends": "2026-01-01", "target": 1}))
+        .send()
+        .expect("plan");
+    assert_eq!(r.status().as_u16(), 422);
     let before = report(&s, &qa, &s.admin);
+    assert_eq!(line(&before, "so-ct")["plan_met"], true, "{before}");
+    assert_eq!(line(&before, "so-yt")["plan_met"], false, "{before}");
+    assert_eq!(line(&before, "so-ct")["open_datasets"], 2, "{before}");
     let ct = line(&before, "so-ct");
     assert_eq!(
         (ct["published"].as_i64(), ct["total_published"].as_i64()),

@@ -5,7 +5,7 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::server::AppState;
 use crate::store::log::ListFilter;
-use actix_web::{HttpResponse, get, web};
+use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -195,7 +195,53 @@ pub async fn quarterly(
     })
 }
 
+/// Set an agency's target of open datasets for a phase (admins: the coordinating department).
+#[utoipa::path(tag = "audit", request_body = crate::audit::plans::Plan, params(
+    ("code" = String, Path, description = "agency code"),
+    ("phase" = String, Path, description = "phase name, e.g. 2026 or 2026-2030")), responses(
+    (status = 200, description = "the plan", body = crate::audit::plans::Plan),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "unknown agency, bad dates or target", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[put("/agencies/{code}/plans/{phase}")]
+pub async fn put_plan(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+    body: web::Json<crate::audit::plans::Plan>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let (code, phase) = path.into_inner();
+    if state.registry.log.agency(&code).await?.is_none() {
+        return Err(crate::store::StoreError::UnknownAgency(code).into());
+    }
+    let mut plan = body.into_inner();
+    plan.agency = code;
+    plan.phase = phase;
+    plan.set_by = caller.author();
+    state.registry.log.put_plan(&plan).await?;
+    Ok(HttpResponse::Ok().json(plan))
+}
+
+/// An agency's plans.
+#[utoipa::path(tag = "audit", params(("code" = String, Path, description = "agency code")), responses(
+    (status = 200, description = "its plans", body = [crate::audit::plans::Plan]),
+    (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/agencies/{code}/plans")]
+pub async fn list_plans(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    caller.require_auth()?;
+    Ok(HttpResponse::Ok().json(state.registry.log.plans(Some(&code)).await?))
+}
+
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(deadlines).service(quarterly);
+    cfg.service(deadlines)
+        .service(quarterly)
+        .service(put_plan)
+        .service(list_plans);
 }

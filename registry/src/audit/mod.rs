@@ -2,6 +2,7 @@
 //! deadlines (R6). Reports, quality, catalogue requests and agency succession are not built yet.
 
 pub mod deadlines;
+pub mod plans;
 pub mod profile;
 pub mod report;
 

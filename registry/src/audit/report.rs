@@ -76,6 +76,17 @@ pub struct AgencyLine {
     pub overdue: usize,
     /// Datasets without an update frequency at the quarter's end.
     pub no_frequency: usize,
+    /// Open (PUBLIC) datasets published at the quarter's end: the "actual" of the plan.
+    pub open_datasets: usize,
+    /// The phase whose period holds the quarter's end, if a plan was set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_phase: Option<String>,
+    /// Its target of open datasets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_target: Option<i64>,
+    /// Whether `open_datasets` reached the target.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_met: Option<bool>,
 }
 
 /// A quarterly report.
@@ -177,6 +188,9 @@ pub async fn quarterly(
         }
         if v.status == "published" {
             line.total_published += 1;
+            if v.kind == "dataset" && v.visibility == "PUBLIC" {
+                line.open_datasets += 1;
+            }
             if v.kind == "dataset" {
                 let rec = RecordRow {
                     id: v.record_id.clone(),
@@ -217,6 +231,17 @@ pub async fn quarterly(
                     ..AgencyLine::default()
                 },
             );
+        }
+    }
+    let last_iso = last_day.to_string();
+    for p in log.plans(agency).await? {
+        if p.starts.as_str() <= last_iso.as_str()
+            && last_iso.as_str() <= p.ends.as_str()
+            && let Some(l) = lines.get_mut(&p.agency)
+        {
+            l.plan_met = Some(l.open_datasets as i64 >= p.target);
+            l.plan_phase = Some(p.phase);
+            l.plan_target = Some(p.target);
         }
     }
     let mut agencies: Vec<AgencyLine> = lines.into_values().collect();
@@ -266,6 +291,10 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
         "Tổng số đang công bố",
         "Quá hạn cập nhật",
         "Chưa khai báo tần suất",
+        "Dữ liệu mở đang công bố",
+        "Kế hoạch (giai đoạn)",
+        "Chỉ tiêu",
+        "Đạt chỉ tiêu",
     ]);
     for a in &r.agencies {
         let _ = w.write_record([
@@ -278,6 +307,14 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
             a.total_published.to_string(),
             a.overdue.to_string(),
             a.no_frequency.to_string(),
+            a.open_datasets.to_string(),
+            a.plan_phase.clone().unwrap_or_default(),
+            a.plan_target.map(|t| t.to_string()).unwrap_or_default(),
+            match a.plan_met {
+                Some(true) => "Đạt".into(),
+                Some(false) => "Chưa đạt".into(),
+                None => String::new(),
+            },
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -295,7 +332,7 @@ pub fn to_html(r: &Report) -> String {
     let mut rows = String::new();
     for a in &r.agencies {
         rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             a.rank,
             esc(&a.name),
             a.published,
@@ -303,7 +340,13 @@ pub fn to_html(r: &Report) -> String {
             a.withdrawn,
             a.total_published,
             a.overdue,
-            a.no_frequency
+            a.no_frequency,
+            a.open_datasets,
+            match (a.plan_target, a.plan_met) {
+                (Some(t), Some(true)) => format!("{t} — đạt"),
+                (Some(t), _) => format!("{t} — chưa đạt"),
+                _ => "—".into(),
+            }
         ));
     }
     let due = r
@@ -317,7 +360,7 @@ pub fn to_html(r: &Report) -> String {
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #444;padding:4px 8px}}td:nth-child(n+3){{text-align:right}}@media print{{body{{margin:0}}}}</style></head>
 <body><h1>Báo cáo tình hình cập nhật dữ liệu quý {qn}/{y}</h1>
 <p>{prov} — từ ngày {from} đến ngày {to}. Theo quy chế: {reg}.</p>{due}
-<table><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Công bố mới</th><th>Cập nhật</th><th>Thu hồi</th><th>Tổng số đang công bố</th><th>Quá hạn cập nhật</th><th>Chưa khai báo tần suất</th></tr></thead>
+<table><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Công bố mới</th><th>Cập nhật</th><th>Thu hồi</th><th>Tổng số đang công bố</th><th>Quá hạn cập nhật</th><th>Chưa khai báo tần suất</th><th>Dữ liệu mở</th><th>Chỉ tiêu kế hoạch</th></tr></thead>
 <tbody>
 {rows}</tbody></table>
 <p><small>Số liệu tính từ nhật ký thay đổi đến vị trí {pos} (cuối quý); không thay đổi khi hồ sơ được sửa sau đó.</small></p>
