@@ -48,11 +48,11 @@ impl Schedule {
             return Ok(Schedule::Manual);
         }
         let named = match lower.as_str() {
-            "@hourly" => Some("0 * * * *"),
-            "@daily" | "@midnight" => Some("0 0 * * *"),
-            "@weekly" => Some("0 0 * * 0"),
-            "@monthly" => Some("0 0 1 * *"),
-            "@yearly" | "@annually" => Some("0 0 1 1 *"),
+            "@hourly" | "hourly" => Some("0 * * * *"),
+            "@daily" | "@midnight" | "daily" => Some("0 0 * * *"),
+            "@weekly" | "weekly" => Some("0 0 * * 0"),
+            "@monthly" | "monthly" => Some("0 0 1 * *"),
+            "@yearly" | "@annually" | "yearly" | "annually" => Some("0 0 1 1 *"),
             _ => None,
         };
         let interval = lower.strip_prefix("every ").unwrap_or(&lower).trim();
@@ -134,7 +134,7 @@ mod tests {
                 .single()
                 .expect("t")
         );
-        assert!(Schedule::parse("@daily").is_ok());
+        assert!(Schedule::parse("@daily").is_ok() && Schedule::parse("weekly").is_ok());
         let err = Schedule::parse("sometimes").expect_err("bad");
         assert!(err.contains("sometimes"), "{err}");
         assert!(Schedule::parse("61 * * * *").is_err());
