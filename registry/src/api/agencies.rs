@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::store::Provenance;
 use crate::store::log::AgencyRow;
 use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
 
 /// A name in Vietnamese and, optionally, English.
@@ -142,5 +142,48 @@ pub async fn get_agency(
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_agency)
         .service(list_agencies)
-        .service(get_agency);
+        .service(get_agency)
+        .service(rename_agency);
+}
+
+/// A new name for an agency.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Rename {
+    /// The new name.
+    pub name: Name,
+}
+
+/// Rename an agency (admins): a new version of its record; the old name stays in its
+/// history, and reports for past periods show the name it had then.
+#[utoipa::path(tag = "agencies", request_body = Rename, params(("code" = String, Path, description = "agency code")), responses(
+    (status = 200, description = "renamed", body = Agency),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "unknown code", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "empty Vietnamese name", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[put("/agencies/{code}")]
+pub async fn rename_agency(
+    state: web::Data<AppState>,
+    caller: Caller,
+    code: web::Path<String>,
+    body: web::Json<Rename>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let b = body.into_inner();
+    let prov = Provenance {
+        author: caller.author(),
+        source: "api".into(),
+    };
+    state
+        .registry
+        .rename_agency(&code, &b.name.vi, b.name.en.as_deref(), &prov)
+        .await?;
+    let row = state
+        .registry
+        .log
+        .agency(&code)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no agency '{code}'")))?;
+    Ok(HttpResponse::Ok().json(Agency::from(row)))
 }

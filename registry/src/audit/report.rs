@@ -62,7 +62,7 @@ pub struct AgencyLine {
     pub rank: usize,
     /// Agency code.
     pub agency: String,
-    /// Its Vietnamese name (as it is now).
+    /// Its Vietnamese name as it was at the quarter's end.
     pub name: String,
     /// Records first published during the quarter.
     pub published: usize,
@@ -138,6 +138,7 @@ pub async fn quarterly(
     };
     let (start_us, end_us) = (to_micros(first)?, to_micros(end)?);
     let mut tracks: HashMap<String, Track> = HashMap::new();
+    let mut names: HashMap<String, String> = HashMap::new();
     let mut after = 0i64;
     let mut position = 0i64;
     loop {
@@ -153,7 +154,14 @@ pub async fn quarterly(
                 continue;
             }
             position = v.seq;
-            if v.kind == "agency" || agency.is_some_and(|a| a != v.agency) {
+            if v.kind == "agency" {
+                // The agency's name as it was at the quarter's end.
+                if let Some(name) = agency_name(&v) {
+                    names.insert(v.agency.clone(), name);
+                }
+                continue;
+            }
+            if agency.is_some_and(|a| a != v.agency) {
                 continue;
             }
             let t = tracks.entry(v.record_id.clone()).or_default();
@@ -220,14 +228,15 @@ pub async fn quarterly(
         }
     }
     for a in log.agencies().await? {
+        let name = names.get(&a.code).cloned().unwrap_or(a.name_vi.clone());
         if let Some(l) = lines.get_mut(&a.code) {
-            l.name = a.name_vi.clone();
+            l.name = name;
         } else if agency.is_none_or(|x| x == a.code) && a.created_at < end_us {
             lines.insert(
                 a.code.clone(),
                 AgencyLine {
                     agency: a.code.clone(),
-                    name: a.name_vi.clone(),
+                    name,
                     ..AgencyLine::default()
                 },
             );
@@ -275,6 +284,20 @@ pub async fn quarterly(
         log_position: position,
         agencies,
     })
+}
+
+/// The Vietnamese `foaf:name` in an agency version.
+fn agency_name(v: &VersionRow) -> Option<String> {
+    crate::record::parse_canonical(&v.canonical)
+        .into_iter()
+        .find_map(
+            |t| match (&t.object, t.predicate.as_ref() == vocab::ns::foaf::NAME) {
+                (oxigraph::model::Term::Literal(l), true) if l.language() == Some("vi") => {
+                    Some(l.value().to_owned())
+                }
+                _ => None,
+            },
+        )
 }
 
 /// The report as CSV: UTF-8 with a byte-order mark and Vietnamese headers, so spreadsheet

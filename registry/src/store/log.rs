@@ -620,7 +620,10 @@ impl Log {
                 )));
             }
             if let Some(a) = &item.agency {
-                sqlx::query("INSERT INTO agencies (code, iri, name_vi, name_en, parent, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+                // A new agency, or a new name for an existing one (its record's version
+                // above already failed if the code was taken by a concurrent create).
+                sqlx::query("INSERT INTO agencies (code, iri, name_vi, name_en, parent, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
+                             ON CONFLICT (code) DO UPDATE SET name_vi = excluded.name_vi, name_en = excluded.name_en")
                     .bind(&a.code)
                     .bind(&a.iri)
                     .bind(&a.name_vi)

@@ -507,40 +507,13 @@ impl Registry {
             None => None,
         };
         let iri = self.agency_iri(code);
-        let s = NamedNode::new_unchecked(&iri);
-        let mut triples = vec![
-            Triple::new(s.clone(), rdf::TYPE, foaf::AGENT),
-            Triple::new(s.clone(), rdf::TYPE, org::ORGANIZATION),
-            Triple::new(
-                s.clone(),
-                foaf::NAME,
-                Literal::new_language_tagged_literal_unchecked(name_vi.trim(), "vi"),
-            ),
-            Triple::new(
-                s.clone(),
-                dct::IDENTIFIER,
-                Literal::new_simple_literal(code),
-            ),
-            Triple::new(
-                s.clone(),
-                dcatvn::AGENCY_CODE,
-                Literal::new_simple_literal(code),
-            ),
-        ];
-        if let Some(en) = name_en.filter(|e| !e.trim().is_empty()) {
-            triples.push(Triple::new(
-                s.clone(),
-                foaf::NAME,
-                Literal::new_language_tagged_literal_unchecked(en.trim(), "en"),
-            ));
-        }
-        if let Some(p) = &parent_row {
-            triples.push(Triple::new(
-                s.clone(),
-                org::SUB_ORGANIZATION_OF,
-                NamedNode::new_unchecked(&p.iri),
-            ));
-        }
+        let triples = agency_triples(
+            &iri,
+            code,
+            name_vi,
+            name_en,
+            parent_row.as_ref().map(|p| p.iri.as_str()),
+        );
         let n = record::normalise(
             triples,
             Kind::Agency,
@@ -570,6 +543,77 @@ impl Registry {
             "",
             1,
             None,
+            None,
+            prov,
+            now,
+            Some(agency),
+        )];
+        self.log.append(&mut items).await?;
+        drop(_guard);
+        self.catch_up().await?;
+        Ok(items.remove(0).record)
+    }
+
+    /// Renames an agency: a new version of its record (the old name stays in history, so
+    /// reports for past periods show the name it had then) and its current row.
+    pub async fn rename_agency(
+        &self,
+        code: &str,
+        name_vi: &str,
+        name_en: Option<&str>,
+        prov: &Provenance,
+    ) -> Result<RecordRow, StoreError> {
+        if name_vi.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "the agency needs a Vietnamese name (name.vi)".into(),
+            ));
+        }
+        let _guard = self.write_lock.lock().await;
+        let row = self
+            .log
+            .agency(code)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("agency {code}")))?;
+        let cur = self
+            .log
+            .record(code)
+            .await?
+            .filter(|r| r.kind == Kind::Agency.as_str())
+            .ok_or_else(|| StoreError::NotFound(format!("agency {code}")))?;
+        let parent_iri = match &row.parent {
+            Some(p) => self.log.agency(p).await?.map(|a| a.iri),
+            None => None,
+        };
+        let triples = agency_triples(&row.iri, code, name_vi, name_en, parent_iri.as_deref());
+        let n = record::normalise(
+            triples,
+            Kind::Agency,
+            &NormaliseContext {
+                record_iri: &row.iri,
+                agency_iri: &row.iri,
+                default_access: Visibility::Public,
+                lenient_access: false,
+            },
+        )?;
+        if n.hash == cur.content_hash {
+            return Ok(cur);
+        }
+        let now = now_micros();
+        let agency = AgencyRow {
+            name_vi: name_vi.trim().to_owned(),
+            name_en: name_en.map(|s| s.trim().to_owned()),
+            ..row
+        };
+        let mut items = vec![self.new_version(
+            code,
+            Kind::Agency,
+            &agency.iri.clone(),
+            code,
+            Status::Published,
+            &n,
+            "",
+            cur.version + 1,
+            Some(&cur),
             None,
             prov,
             now,
@@ -660,4 +704,49 @@ impl Registry {
             agency: new_agency,
         }
     }
+}
+
+/// An agency's description: types, names, code, parent.
+fn agency_triples(
+    iri: &str,
+    code: &str,
+    name_vi: &str,
+    name_en: Option<&str>,
+    parent_iri: Option<&str>,
+) -> Vec<Triple> {
+    let s = NamedNode::new_unchecked(iri);
+    let mut triples = vec![
+        Triple::new(s.clone(), rdf::TYPE, foaf::AGENT),
+        Triple::new(s.clone(), rdf::TYPE, org::ORGANIZATION),
+        Triple::new(
+            s.clone(),
+            foaf::NAME,
+            Literal::new_language_tagged_literal_unchecked(name_vi.trim(), "vi"),
+        ),
+        Triple::new(
+            s.clone(),
+            dct::IDENTIFIER,
+            Literal::new_simple_literal(code),
+        ),
+        Triple::new(
+            s.clone(),
+            dcatvn::AGENCY_CODE,
+            Literal::new_simple_literal(code),
+        ),
+    ];
+    if let Some(en) = name_en.filter(|e| !e.trim().is_empty()) {
+        triples.push(Triple::new(
+            s.clone(),
+            foaf::NAME,
+            Literal::new_language_tagged_literal_unchecked(en.trim(), "en"),
+        ));
+    }
+    if let Some(p) = parent_iri {
+        triples.push(Triple::new(
+            s,
+            org::SUB_ORGANIZATION_OF,
+            NamedNode::new_unchecked(p),
+        ));
+    }
+    triples
 }
