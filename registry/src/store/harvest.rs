@@ -8,7 +8,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 /// A registered source.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone)]
 pub struct SourceRow {
     /// Identifier.
     pub id: String,
@@ -23,19 +23,14 @@ pub struct SourceRow {
     /// `manual`, an interval (`6h`, `1d`, `PT30M`) or a cron expression.
     pub schedule: String,
     /// Kind-specific settings.
-    #[schema(value_type = Object)]
     pub config: serde_json::Value,
     /// What the last complete run left for the next (an LDES position).
-    #[serde(skip)]
     pub state: Option<serde_json::Value>,
     /// Next scheduled run (microseconds), if scheduled.
-    #[serde(skip)]
     pub next_run_at: Option<i64>,
     /// Created (microseconds).
-    #[serde(skip)]
     pub created_at: i64,
     /// Last changed (microseconds).
-    #[serde(skip)]
     pub updated_at: i64,
 }
 
@@ -519,23 +514,6 @@ impl Log {
             })
         })
         .transpose()?)
-    }
-
-    /// The fingerprint a record's payload had when last applied, with the content hash then.
-    pub async fn fingerprint(
-        &self,
-        record_id: &str,
-    ) -> Result<Option<(String, String)>, StoreError> {
-        let r = sqlx::query(
-            "SELECT fingerprint, content_hash FROM harvest_payloads WHERE record_id = $1",
-        )
-        .bind(record_id)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(
-            r.map(|r| Ok::<_, sqlx::Error>((r.try_get(0)?, r.try_get(1)?)))
-                .transpose()?,
-        )
     }
 
     /// What a harvest needs to know about a source record in one query: its id, status,

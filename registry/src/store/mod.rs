@@ -399,30 +399,40 @@ impl Registry {
                 current: cur.etag(),
             });
         }
-        let v = self.log.current_version(&cur).await?;
-        let mut next_v = VersionRow {
-            seq: 0,
-            version: cur.version + 1,
-            status: "withdrawn".into(),
-            author: prov.author.clone(),
-            source: prov.source.clone(),
-            at: now_micros(),
-            ..v
-        };
-        next_v.record_id = cur.id.clone();
-        let mut rec = cur.clone();
-        rec.version += 1;
-        rec.status = "withdrawn".into();
-        rec.modified_at = next_v.at;
-        let mut items = vec![NewVersion {
-            version: next_v,
-            record: rec,
-            agency: None,
-        }];
+        let mut items = vec![self.withdrawal(&cur, prov, now_micros()).await?];
         self.log.append(&mut items).await?;
         drop(_guard);
         self.catch_up().await?;
         Ok(items.remove(0).record)
+    }
+
+    /// The version that withdraws `cur`: its content kept, status `withdrawn`.
+    async fn withdrawal(
+        &self,
+        cur: &RecordRow,
+        prov: &Provenance,
+        at: i64,
+    ) -> Result<NewVersion, StoreError> {
+        let v = self.log.current_version(cur).await?;
+        let version = VersionRow {
+            seq: 0,
+            record_id: cur.id.clone(),
+            version: cur.version + 1,
+            status: "withdrawn".into(),
+            author: prov.author.clone(),
+            source: prov.source.clone(),
+            at,
+            ..v
+        };
+        let mut record = cur.clone();
+        record.version += 1;
+        record.status = "withdrawn".into();
+        record.modified_at = at;
+        Ok(NewVersion {
+            version,
+            record,
+            agency: None,
+        })
     }
 
     /// Withdraws several records in one transaction (a harvest's deletions): all or none.
@@ -442,26 +452,7 @@ impl Registry {
             if cur.status == "withdrawn" {
                 continue;
             }
-            let v = self.log.current_version(&cur).await?;
-            let mut next_v = VersionRow {
-                seq: 0,
-                version: cur.version + 1,
-                status: "withdrawn".into(),
-                author: prov.author.clone(),
-                source: prov.source.clone(),
-                at: now,
-                ..v
-            };
-            next_v.record_id = cur.id.clone();
-            let mut rec = cur.clone();
-            rec.version += 1;
-            rec.status = "withdrawn".into();
-            rec.modified_at = now;
-            items.push(NewVersion {
-                version: next_v,
-                record: rec,
-                agency: None,
-            });
+            items.push(self.withdrawal(&cur, prov, now).await?);
         }
         self.log.append(&mut items).await?;
         Ok(items.len())
