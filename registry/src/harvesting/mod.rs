@@ -249,7 +249,8 @@ impl Harvester {
             policy.timeout = Duration::from_secs(t.max(1));
         }
         if let Some(b) = source.config.get("max_bytes").and_then(|v| v.as_u64()) {
-            policy.max_bytes = b.min(self.policy.max_bytes.max(b));
+            // A source may lower the server's limit, never raise it.
+            policy.max_bytes = b.min(self.policy.max_bytes);
         }
         let fetcher = harvest::Fetcher::new(policy).map_err(|e| e.to_string())?;
         let connector = harvest::connector(&source.kind)
