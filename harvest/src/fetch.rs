@@ -268,6 +268,30 @@ impl Fetcher {
         }
     }
 
+    /// Whether a URL answers, without reading its body: the status of a HEAD request, or of a
+    /// GET when the server refuses HEAD (405, 501). Same guards as [`Fetcher::get`]; any HTTP
+    /// answer is `Ok`, only transport failures and refusals are errors.
+    pub async fn probe(&self, url: &Url) -> Result<u16, FetchError> {
+        check_url(url, self.policy.allow_private)?;
+        let head = self
+            .client
+            .head(url.clone())
+            .send()
+            .await
+            .map_err(|e| self.classify(url, &e))?;
+        let status = head.status().as_u16();
+        if status != 405 && status != 501 {
+            return Ok(status);
+        }
+        let get = self
+            .client
+            .get(url.clone())
+            .send()
+            .await
+            .map_err(|e| self.classify(url, &e))?;
+        Ok(get.status().as_u16())
+    }
+
     async fn get_once(&self, url: &Url, accept: &str) -> Result<Fetched, (FetchError, bool)> {
         let secs = self.policy.timeout.as_secs().max(1);
         let resp = self

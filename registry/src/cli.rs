@@ -111,6 +111,35 @@ pub struct HarvestSettings {
     /// Seconds between scheduler checks for due sources.
     #[arg(long, env = "DANHMUC_HARVEST_TICK", default_value_t = 5.0)]
     pub harvest_tick: f64,
+    /// How often the link checker looks for URLs due a check (`1h`, `30m`; `off` disables
+    /// the periodic run; `POST /api/v1/audit/links/check` still runs it on demand).
+    #[arg(long, env = "DANHMUC_LINK_CHECK_EVERY", default_value = "1h")]
+    pub link_check_every: String,
+    /// A URL is checked again when its last check is older than this.
+    #[arg(long, env = "DANHMUC_LINK_CHECK_MAX_AGE", default_value = "24h")]
+    pub link_check_max_age: String,
+    /// Link checks in flight at once.
+    #[arg(long, env = "DANHMUC_LINK_CHECK_CONCURRENCY", default_value_t = 8)]
+    pub link_check_concurrency: usize,
+}
+
+impl HarvestSettings {
+    /// The link checker's settings, from the flags.
+    pub fn link_settings(&self) -> Result<crate::quality::links::LinkSettings, String> {
+        let dur = |flag: &str, v: &str| {
+            humantime::parse_duration(v.trim())
+                .map_err(|e| format!("--{flag} '{v}': {e} (e.g. 30m, 6h)"))
+        };
+        let every = match self.link_check_every.trim() {
+            "off" | "never" | "0" => None,
+            v => Some(dur("link-check-every", v)?),
+        };
+        Ok(crate::quality::links::LinkSettings {
+            concurrency: self.link_check_concurrency.clamp(1, 256),
+            max_age: dur("link-check-max-age", &self.link_check_max_age)?,
+            every,
+        })
+    }
 }
 
 /// `danhmuc harvest …`

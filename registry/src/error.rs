@@ -46,6 +46,8 @@ pub enum Code {
     Conflict,
     /// The agency named does not exist.
     UnknownAgency,
+    /// An entry of the catalogue of databases changes only through an approved request.
+    RequestRequired,
     /// The SPARQL query does not parse.
     InvalidQuery,
     /// A SPARQL update was sent to the read-only endpoint.
@@ -76,7 +78,7 @@ impl Code {
             RecordWithdrawn => StatusCode::GONE,
             PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             PreconditionFailed => StatusCode::PRECONDITION_FAILED,
-            Conflict => StatusCode::CONFLICT,
+            Conflict | RequestRequired => StatusCode::CONFLICT,
             QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             NotReady => StatusCode::SERVICE_UNAVAILABLE,
@@ -199,6 +201,7 @@ impl From<crate::store::StoreError> for ApiError {
                 format!("If-Match does not match the current version; current ETag is {current}"),
             ),
             E::Invalid(msg) => ApiError::new(Code::InvalidRecord, msg),
+            E::RequestRequired(msg) => ApiError::new(Code::RequestRequired, msg),
             other => ApiError::internal(other),
         }
     }

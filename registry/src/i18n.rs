@@ -81,6 +81,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("conflict", "Xung đột dữ liệu", "Conflict"),
     ("unknown_agency", "Cơ quan không tồn tại", "Unknown agency"),
     (
+        "request_required",
+        "Cần có yêu cầu được phê duyệt",
+        "An approved request is required",
+    ),
+    (
         "invalid_query",
         "Truy vấn SPARQL không hợp lệ",
         "Invalid SPARQL query",

@@ -15,6 +15,7 @@ pub mod harvesting;
 pub mod i18n;
 pub mod import;
 pub mod jsonview;
+pub mod quality;
 pub mod rdf;
 pub mod record;
 pub mod server;

@@ -292,12 +292,34 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     harvester
         .clone()
         .spawn_scheduler(Duration::from_secs_f64(args.harvest.harvest_tick.max(0.2)));
+    let links = args.harvest.link_settings().map_err(|e| anyhow!(e))?;
+    let link_fetcher = harvest::fetch::Fetcher::new(harvest::Policy {
+        retries: 0,
+        timeout: Duration::from_secs(15),
+        ..harvester.policy.clone()
+    })
+    .map_err(|e| anyhow!(e.to_string()))?;
+    danhmuc::quality::links::spawn(registry.clone(), link_fetcher.clone(), links.clone());
+    {
+        // Records written before quality reports existed, or by a process that stopped
+        // between a write and its assessment.
+        let reg = registry.clone();
+        tokio::spawn(async move {
+            match reg.assess_missing().await {
+                Ok(n) if n > 0 => tracing::info!(records = n, "quality reports computed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "quality backfill failed"),
+            }
+        });
+    }
     let state = actix_web::web::Data::new(danhmuc::server::AppState {
         registry,
         config,
         context: vocab::context::Context::builtin(),
         harvester,
         profile,
+        links,
+        link_fetcher,
     });
     danhmuc::server::run(state, |addrs| {
         let shown = addrs.first().map(|a| a.to_string()).unwrap_or(bind.clone());

@@ -21,6 +21,10 @@ pub struct AppState {
     pub harvester: Arc<crate::harvesting::Harvester>,
     /// The province rules in force (`serve --profile`).
     pub profile: crate::audit::Profile,
+    /// Link checker settings.
+    pub links: crate::quality::links::LinkSettings,
+    /// The link checker's HTTP client (the harvest guards, no retries).
+    pub link_fetcher: harvest::fetch::Fetcher,
 }
 
 impl AppState {

@@ -154,6 +154,8 @@ fn serve(mut stream: TcpStream, handler: &Handler) {
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&reply.body);
+    if !line.starts_with("HEAD ") {
+        let _ = stream.write_all(&reply.body);
+    }
     let _ = stream.flush();
 }

@@ -48,6 +48,12 @@ pub struct Agency {
     pub parent: Option<String>,
     /// Created (RFC 3339).
     pub created: String,
+    /// Agencies that took over from this one (merge, split); empty while it is current.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub successors: Vec<String>,
+    /// Agencies this one took over from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub predecessors: Vec<String>,
 }
 
 impl From<AgencyRow> for Agency {
@@ -61,6 +67,8 @@ impl From<AgencyRow> for Agency {
             },
             parent: a.parent,
             created: rfc3339(a.created_at),
+            successors: Vec::new(),
+            predecessors: Vec::new(),
         }
     }
 }
@@ -135,12 +143,59 @@ pub async fn get_agency(
         let rec = super::records::readable(&state, &caller, Kind::Agency, &row.code).await?;
         return super::records::represent(&state, &req, &rec, false, None).await;
     }
-    Ok(HttpResponse::Ok().json(Agency::from(row)))
+    let mut a = Agency::from(row);
+    a.successors = state.registry.successors_of(&code).await?;
+    a.predecessors = state.registry.predecessors_of(&code).await?;
+    Ok(HttpResponse::Ok().json(a))
+}
+
+/// Records a merge or split (admins; the 2025 reorganisation): an `org:ChangeEvent` in the
+/// agencies' records, and every record of the predecessors moved to a successor as a new
+/// version (history kept; reports for past quarters keep the agency they had then).
+#[utoipa::path(tag = "agencies", request_body = crate::audit::succession::SuccessionInput, responses(
+    (status = 201, description = "recorded", body = crate::audit::succession::Succession),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "a predecessor was already succeeded", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "unknown agency, bad date, no basis, not a merge or split", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[post("/agencies/successions")]
+pub async fn create_succession(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: web::Json<crate::audit::succession::SuccessionInput>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let prov = Provenance {
+        author: caller.author(),
+        source: "succession".into(),
+    };
+    let s = state.registry.succeed(&body, &prov).await?;
+    Ok(HttpResponse::Created().json(s))
+}
+
+/// The merges and splits an agency took part in.
+#[utoipa::path(tag = "agencies", params(("code" = String, Path, description = "agency code")), responses(
+    (status = 200, description = "changes, oldest first", body = Vec<crate::audit::succession::Succession>),
+    (status = 404, description = "unknown code", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/agencies/{code}/successions")]
+pub async fn list_successions(
+    state: web::Data<AppState>,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    if state.registry.log.agency(&code).await?.is_none() {
+        return Err(ApiError::new(
+            Code::NotFound,
+            format!("no agency with code '{code}'"),
+        ));
+    }
+    Ok(HttpResponse::Ok().json(state.registry.successions(&code).await?))
 }
 
 /// Mounts the agency routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(create_agency)
+        .service(create_succession)
+        .service(list_successions)
         .service(list_agencies)
         .service(get_agency)
         .service(rename_agency);

@@ -238,10 +238,63 @@ pub async fn list_plans(
     Ok(HttpResponse::Ok().json(state.registry.log.plans(Some(&code)).await?))
 }
 
+/// Filters of the audit trail.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct TrailQuery {
+    /// Only this agency's entries.
+    pub agency: Option<String>,
+    /// From (inclusive): `YYYY-MM-DD` (a day in Vietnam's time zone), `dd/mm/yyyy` or RFC 3339.
+    pub from: Option<String>,
+    /// To (inclusive for a day, exclusive for a time).
+    pub to: Option<String>,
+}
+
+/// The audit trail as JSON lines (one change-log entry per line, with its chain hashes), for
+/// an agency or a period; what `danhmuc audit export` writes. Admins only.
+#[utoipa::path(tag = "audit", params(TrailQuery), responses(
+    (status = 200, description = "JSON lines", content_type = "application/x-ndjson"),
+    (status = 400, description = "bad date", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/audit/trail")]
+pub async fn trail(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<TrailQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let time = |v: &Option<String>, end: bool, name: &str| {
+        v.as_deref()
+            .map(|s| crate::store::chain::parse_time(s, end))
+            .transpose()
+            .map_err(|e| ApiError::new(Code::BadRequest, format!("{name}: {e}")))
+    };
+    let (from, to) = (time(&q.from, false, "from")?, time(&q.to, true, "to")?);
+    let mut body = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = state
+            .registry
+            .log
+            .trail_page(after, q.agency.as_deref(), from, to, 5_000)
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = last.seq;
+        for e in &page {
+            serde_json::to_writer(&mut body, e).map_err(ApiError::internal)?;
+            body.push(b'\n');
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .content_type("application/x-ndjson; charset=utf-8")
+        .body(body))
+}
+
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     cfg.service(deadlines)
         .service(quarterly)
         .service(put_plan)
-        .service(list_plans);
+        .service(list_plans)
+        .service(trail);
 }

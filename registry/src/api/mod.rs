@@ -3,9 +3,11 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod catalogue;
 pub mod deref;
 pub mod harvest;
 pub mod meta;
+pub mod quality;
 pub mod records;
 pub mod tokens;
 
@@ -32,6 +34,8 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "tokens", description = "Mã truy cập / API tokens"),
         (name = "harvest", description = "Thu thập / Harvesting: sources (DCAT, LDES, CKAN, spreadsheets) and jobs"),
         (name = "audit", description = "Kiểm tra, đôn đốc / Audit: update deadlines under the province's rules"),
+        (name = "quality", description = "Chất lượng / Quality: SHACL (DCAT-AP 3.0.1, DCAT-AP-VN), MQA scores, link checks, duplicates"),
+        (name = "catalogue", description = "Danh mục cơ sở dữ liệu / Catalogue of databases: requests, review, numbered issues"),
         (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
         (name = "meta", description = "Health, readiness, JSON-LD context"),
     ),
@@ -64,6 +68,8 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     tokens::routes(cfg);
     harvest::routes(cfg);
     audit::routes(cfg);
+    quality::routes(cfg);
+    catalogue::routes(cfg);
     meta::api_routes(cfg);
 }
 

@@ -206,7 +206,16 @@ fn parse_status(s: Option<&str>) -> ApiResult<Option<Status>> {
 
 /// Parses a body in whichever syntax its Content-Type names.
 pub fn body_to_triples(state: &AppState, req: &HttpRequest, body: &[u8]) -> ApiResult<Vec<Triple>> {
-    let ct = header(req, "content-type").unwrap_or("application/json");
+    parse_body(
+        state,
+        header(req, "content-type").unwrap_or("application/json"),
+        body,
+    )
+}
+
+/// Parses a description in the syntax a media type names (`application/json`: the REST JSON
+/// view with danhmuc's context).
+pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Triple>> {
     let base = ct
         .split(';')
         .next()

@@ -87,6 +87,14 @@ pub struct AgencyLine {
     /// Whether `open_datasets` reached the target.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan_met: Option<bool>,
+    /// Mean MQA score (percent of the maximum) of the records published at the quarter's
+    /// end, each as it was scored then; absent when none had been assessed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality_average: Option<f64>,
+    #[serde(skip)]
+    quality_sum: f64,
+    #[serde(skip)]
+    quality_n: usize,
 }
 
 /// A quarterly report.
@@ -179,6 +187,7 @@ pub async fn quarterly(
         }
     }
     let last_day = end.pred_opt().unwrap_or(end);
+    let scores = log.scores_before(end_us).await?;
     let mut lines: BTreeMap<String, AgencyLine> = BTreeMap::new();
     for t in tracks.values() {
         let Some(v) = &t.last else { continue };
@@ -196,6 +205,10 @@ pub async fn quarterly(
         }
         if v.status == "published" {
             line.total_published += 1;
+            if let Some((score, max)) = scores.get(&v.record_id) {
+                line.quality_sum += 100.0 * *score as f64 / (*max).max(1) as f64;
+                line.quality_n += 1;
+            }
             if v.kind == "dataset" && v.visibility == "PUBLIC" {
                 line.open_datasets += 1;
             }
@@ -254,6 +267,11 @@ pub async fn quarterly(
         }
     }
     let mut agencies: Vec<AgencyLine> = lines.into_values().collect();
+    for a in &mut agencies {
+        if a.quality_n > 0 {
+            a.quality_average = Some((a.quality_sum / a.quality_n as f64 * 10.0).round() / 10.0);
+        }
+    }
     agencies.sort_by(|a, b| {
         (b.published + b.updated)
             .cmp(&(a.published + a.updated))
@@ -318,6 +336,7 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
         "Kế hoạch (giai đoạn)",
         "Chỉ tiêu",
         "Đạt chỉ tiêu",
+        "Chất lượng trung bình (%)",
     ]);
     for a in &r.agencies {
         let _ = w.write_record([
@@ -338,6 +357,7 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
                 Some(false) => "Chưa đạt".into(),
                 None => String::new(),
             },
+            a.quality_average.map(|q| q.to_string()).unwrap_or_default(),
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -355,7 +375,7 @@ pub fn to_html(r: &Report) -> String {
     let mut rows = String::new();
     for a in &r.agencies {
         rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             a.rank,
             esc(&a.name),
             a.published,
@@ -369,7 +389,10 @@ pub fn to_html(r: &Report) -> String {
                 (Some(t), Some(true)) => format!("{t} — đạt"),
                 (Some(t), _) => format!("{t} — chưa đạt"),
                 _ => "—".into(),
-            }
+            },
+            a.quality_average
+                .map(|q| format!("{q}%"))
+                .unwrap_or_else(|| "—".into())
         ));
     }
     let due = r
@@ -383,7 +406,7 @@ pub fn to_html(r: &Report) -> String {
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #444;padding:4px 8px}}td:nth-child(n+3){{text-align:right}}@media print{{body{{margin:0}}}}</style></head>
 <body><h1>Báo cáo tình hình cập nhật dữ liệu quý {qn}/{y}</h1>
 <p>{prov} — từ ngày {from} đến ngày {to}. Theo quy chế: {reg}.</p>{due}
-<table><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Công bố mới</th><th>Cập nhật</th><th>Thu hồi</th><th>Tổng số đang công bố</th><th>Quá hạn cập nhật</th><th>Chưa khai báo tần suất</th><th>Dữ liệu mở</th><th>Chỉ tiêu kế hoạch</th></tr></thead>
+<table><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Công bố mới</th><th>Cập nhật</th><th>Thu hồi</th><th>Tổng số đang công bố</th><th>Quá hạn cập nhật</th><th>Chưa khai báo tần suất</th><th>Dữ liệu mở</th><th>Chỉ tiêu kế hoạch</th><th>Chất lượng trung bình</th></tr></thead>
 <tbody>
 {rows}</tbody></table>
 <p><small>Số liệu tính từ nhật ký thay đổi đến vị trí {pos} (cuối quý); không thay đổi khi hồ sơ được sửa sau đó.</small></p>

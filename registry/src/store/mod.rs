@@ -55,6 +55,10 @@ pub enum StoreError {
     /// The description cannot become a record.
     #[error("{0}")]
     Invalid(String),
+    /// The record is an entry of the catalogue of databases: only an approved request may
+    /// change it.
+    #[error("{0}")]
+    RequestRequired(String),
 }
 
 impl From<record::RecordError> for StoreError {
@@ -120,7 +124,9 @@ pub struct Registry {
     pub default_access: Visibility,
     /// Data directory.
     pub data_dir: PathBuf,
-    write_lock: tokio::sync::Mutex<()>,
+    pub(crate) write_lock: tokio::sync::Mutex<()>,
+    /// One catalogue approval at a time (issue numbers and membership).
+    pub(crate) catalogue_lock: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for Registry {
@@ -158,6 +164,7 @@ impl Registry {
             default_access,
             data_dir: data_dir.to_owned(),
             write_lock: tokio::sync::Mutex::new(()),
+            catalogue_lock: tokio::sync::Mutex::new(()),
         };
         reg.catch_up().await?;
         Ok(reg)
@@ -254,6 +261,14 @@ impl Registry {
         }
         self.log.append(&mut pending).await?;
         drop(_guard);
+        // Quality is assessed once the write is committed: a failure here never loses it
+        // (the server's backfill assesses what is missing).
+        let assess: Vec<String> = pending
+            .iter()
+            .filter(|p| p.record.kind != "agency" && p.record.status != "withdrawn")
+            .map(|p| p.record.id.clone())
+            .collect();
+        self.assess_all(&assess).await;
         Ok(results
             .into_iter()
             .map(|r| {
@@ -299,6 +314,9 @@ impl Registry {
                 item.source_id.as_deref().unwrap_or("a record")
             )));
         }
+        if let Some(cur) = &existing {
+            self.guard_catalogue(&cur.id, prov).await?;
+        }
         if let (Some(cur), Some(m)) = (&existing, &item.if_match)
             && m.trim() != cur.etag()
             && m.trim() != "*"
@@ -316,6 +334,15 @@ impl Registry {
             .agency(&agency_code)
             .await?
             .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
+        if existing.is_none() {
+            let succ = self.successors_of(&agency_code).await?;
+            if !succ.is_empty() {
+                return Err(StoreError::Conflict(format!(
+                    "agency '{agency_code}' was succeeded by {}: new records belong to its successor",
+                    succ.join(", ")
+                )));
+            }
+        }
         let id = existing
             .as_ref()
             .map(|r| r.id.clone())
@@ -391,6 +418,7 @@ impl Registry {
         if cur.status == "withdrawn" {
             return Err(StoreError::Withdrawn(format!("{} {id}", kind.as_str())));
         }
+        self.guard_catalogue(&cur.id, prov).await?;
         if let Some(m) = if_match
             && m.trim() != cur.etag()
             && m.trim() != "*"
@@ -450,6 +478,10 @@ impl Registry {
                 continue;
             };
             if cur.status == "withdrawn" {
+                continue;
+            }
+            // Entries of the catalogue of databases leave it only by an approved request.
+            if self.guard_catalogue(&cur.id, prov).await.is_err() {
                 continue;
             }
             items.push(self.withdrawal(&cur, prov, now).await?);
@@ -575,7 +607,21 @@ impl Registry {
             Some(p) => self.log.agency(p).await?.map(|a| a.iri),
             None => None,
         };
-        let triples = agency_triples(&row.iri, code, name_vi, name_en, parent_iri.as_deref());
+        let mut triples = agency_triples(&row.iri, code, name_vi, name_en, parent_iri.as_deref());
+        // What a rename does not touch: succession links and the change events they name.
+        let kept = [
+            org::CHANGED_BY,
+            org::RESULTED_FROM,
+            dct::REPLACES,
+            dct::IS_REPLACED_BY,
+        ];
+        let current = self.log.current_version(&cur).await?;
+        for t in record::parse_canonical(&current.canonical) {
+            let own = matches!(&t.subject, oxigraph::model::NamedOrBlankNode::NamedNode(n) if n.as_str() == row.iri);
+            if !own || kept.contains(&t.predicate.as_ref()) {
+                triples.push(t);
+            }
+        }
         let n = record::normalise(
             triples,
             Kind::Agency,
@@ -638,7 +684,7 @@ impl Registry {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn new_version(
+    pub(crate) fn new_version(
         &self,
         id: &str,
         kind: Kind,

@@ -130,6 +130,8 @@ namespace!(
     SPATIAL_RESOLUTION_IN_METERS = "spatialResolutionInMeters",
     /// `dcat:compressFormat`
     COMPRESS_FORMAT = "compressFormat",
+    /// `dcat:packageFormat`
+    PACKAGE_FORMAT = "packageFormat",
     /// `dcat:record`
     RECORD_PROP = "record",
     /// `dcat:startDate`
@@ -210,6 +212,10 @@ namespace!(
     MEDIA_TYPE_CLASS = "MediaType",
     /// `dct:Standard`
     STANDARD = "Standard",
+    /// `dct:date`
+    DATE = "date",
+    /// `dct:LinguisticSystem`
+    LINGUISTIC_SYSTEM = "LinguisticSystem",
 });
 namespace!(
     /// FOAF.
@@ -306,6 +312,14 @@ namespace!(
     IDENTIFIER = "identifier",
     /// `org:changedBy`
     CHANGED_BY = "changedBy",
+    /// `org:resultedFrom`
+    RESULTED_FROM = "resultedFrom",
+    /// `org:ChangeEvent`
+    CHANGE_EVENT = "ChangeEvent",
+    /// `org:originalOrganization`
+    ORIGINAL_ORGANIZATION = "originalOrganization",
+    /// `org:resultingOrganization`
+    RESULTING_ORGANIZATION = "resultingOrganization",
 });
 namespace!(
     /// Hydra, for paged collections.

@@ -1,0 +1,244 @@
+//! Quality endpoints (R8): a record's report, aggregates per agency and catalogue, likely
+//! duplicates, and an on-demand link check.
+
+use crate::api::records::readable;
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::quality::QualityReport;
+use crate::quality::duplicates::{self, Pair};
+use crate::quality::links::{self, LinkRun};
+use crate::record::{Kind, parse_canonical};
+use crate::server::AppState;
+use actix_web::{HttpResponse, get, post, web};
+use oxigraph::model::Term;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use vocab::ns::dcat;
+
+/// A record's quality: SHACL findings against DCAT-AP 3.0.1 and DCAT-AP-VN, MQA points per
+/// dimension, `score` and `max_score`. Readable by whoever may read the record.
+#[utoipa::path(tag = "quality", params(
+    ("collection" = String, Path, description = "datasets, dataservices or catalogs"),
+    ("id" = String, Path, description = "record id")), responses(
+    (status = 200, description = "the report", body = QualityReport),
+    (status = 404, description = "no such record (or not visible)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 410, description = "withdrawn", body = crate::error::Problem, content_type = "application/problem+json")))]
+#[get("/{collection}/{id}/quality")]
+pub async fn record_quality(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(String, String)>,
+) -> ApiResult<HttpResponse> {
+    let (collection, id) = path.into_inner();
+    let kind = Kind::from_collection(&collection)
+        .filter(|k| *k != Kind::Agency)
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no collection '{collection}'")))?;
+    let rec = readable(&state, &caller, kind, &id).await?;
+    let report = state
+        .registry
+        .quality_report(&rec)
+        .await?
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no report for '{id}'")))?;
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Quality of one group of records.
+#[derive(Debug, Default, Serialize, utoipa::ToSchema)]
+pub struct Aggregate {
+    /// Agency code or catalogue id.
+    pub id: String,
+    /// Records assessed.
+    pub records: usize,
+    /// Mean MQA score.
+    pub average_score: f64,
+    /// Mean score as a percentage of the maximum.
+    pub average_percent: f64,
+    /// Records without SHACL violations.
+    pub conforming: usize,
+    /// SHACL violations in all.
+    pub violations: i64,
+}
+
+/// Aggregates per agency and per catalogue.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct QualitySummary {
+    /// The highest possible score of one record.
+    pub max_score: i64,
+    /// Per agency.
+    pub agencies: Vec<Aggregate>,
+    /// Per catalogue (over the datasets and services it lists).
+    pub catalogs: Vec<Aggregate>,
+}
+
+/// Filter of the summary.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SummaryQuery {
+    /// Only this agency.
+    pub agency: Option<String>,
+}
+
+fn aggregate(id: &str, scores: &[(i64, i64, i64)]) -> Aggregate {
+    let n = scores.len();
+    let mean = |f: &dyn Fn(&(i64, i64, i64)) -> f64| {
+        if n == 0 {
+            0.0
+        } else {
+            (scores.iter().map(f).sum::<f64>() / n as f64 * 10.0).round() / 10.0
+        }
+    };
+    Aggregate {
+        id: id.to_owned(),
+        records: n,
+        average_score: mean(&|s| s.0 as f64),
+        average_percent: mean(&|s| 100.0 * s.0 as f64 / s.1.max(1) as f64),
+        conforming: scores.iter().filter(|s| s.2 == 0).count(),
+        violations: scores.iter().map(|s| s.2).sum(),
+    }
+}
+
+/// Mean quality of published records per agency and per catalogue. Admins see every agency;
+/// an agency account sees its own.
+#[utoipa::path(tag = "quality", params(SummaryQuery), responses(
+    (status = 200, description = "aggregates", body = QualitySummary),
+    (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/audit/quality")]
+pub async fn summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<SummaryQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require_auth()?;
+    let only = if caller.is_admin() {
+        q.agency.clone()
+    } else {
+        Some(caller.agency.clone().unwrap_or_default())
+    };
+    let rows = state.registry.log.quality_scores().await?;
+    let mut by_agency: BTreeMap<String, Vec<(i64, i64, i64)>> = BTreeMap::new();
+    let mut by_id: HashMap<String, (i64, i64, i64)> = HashMap::new();
+    for (id, _kind, agency, score, max, violations) in &rows {
+        by_id.insert(id.clone(), (*score, *max, *violations));
+        if only.as_ref().is_none_or(|a| a == agency) {
+            by_agency
+                .entry(agency.clone())
+                .or_default()
+                .push((*score, *max, *violations));
+        }
+    }
+    let agencies = by_agency.iter().map(|(a, s)| aggregate(a, s)).collect();
+    let mut catalogs = Vec::new();
+    for (id, kind, agency, ..) in &rows {
+        if kind != "catalog" || only.as_ref().is_some_and(|a| a != agency) {
+            continue;
+        }
+        let Some(rec) = state.registry.log.record(id).await? else {
+            continue;
+        };
+        let v = state.registry.log.current_version(&rec).await?;
+        let mut members = Vec::new();
+        for t in parse_canonical(&v.canonical) {
+            if (t.predicate == dcat::DATASET_PROP || t.predicate == dcat::SERVICE)
+                && let Term::NamedNode(n) = &t.object
+                && let Some(m) = state.registry.log.record_by_iri(n.as_str()).await?
+                && let Some(s) = by_id.get(&m.id)
+            {
+                members.push(*s);
+            }
+        }
+        catalogs.push(aggregate(id, &members));
+    }
+    Ok(HttpResponse::Ok().json(QualitySummary {
+        max_score: crate::quality::mqa::MAX_SCORE,
+        agencies,
+        catalogs,
+    }))
+}
+
+/// Parameters of the duplicate search.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct DuplicateQuery {
+    /// `datasets` (default), `dataservices` or `catalogs`.
+    pub collection: Option<String>,
+    /// Least similarity of folded titles, 0–1 (default 0.8).
+    pub threshold: Option<f64>,
+}
+
+/// The duplicate list.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Duplicates {
+    /// The threshold used.
+    pub threshold: f64,
+    /// The pairs, most similar first.
+    pub pairs: Vec<Pair>,
+}
+
+/// Likely duplicates across agencies (R8 "no overlap"): published records of different
+/// agencies whose titles are alike once case, punctuation and diacritics are folded. Admins
+/// only.
+#[utoipa::path(tag = "quality", params(DuplicateQuery), responses(
+    (status = 200, description = "pairs", body = Duplicates),
+    (status = 400, description = "bad threshold or collection", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/audit/duplicates")]
+pub async fn duplicate_list(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<DuplicateQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let threshold = q.threshold.unwrap_or(0.8);
+    if !(0.0..=1.0).contains(&threshold) || threshold.is_nan() {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            "threshold must be between 0 and 1",
+        ));
+    }
+    let collection = q.collection.as_deref().unwrap_or("datasets");
+    let kind = Kind::from_collection(collection)
+        .filter(|k| *k != Kind::Agency)
+        .ok_or_else(|| {
+            ApiError::new(
+                Code::BadRequest,
+                format!(
+                    "unknown collection '{collection}': use datasets, dataservices or catalogs"
+                ),
+            )
+        })?;
+    let pairs = duplicates::find(&state.registry.log, kind.as_str(), threshold).await?;
+    Ok(HttpResponse::Ok().json(Duplicates { threshold, pairs }))
+}
+
+/// Options of an on-demand link check.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct LinkCheckQuery {
+    /// Check every URL, not only those due.
+    #[serde(default)]
+    pub force: bool,
+}
+
+/// Runs the link checker now (it also runs periodically, `serve --link-check-every`) and
+/// re-scores records whose URLs changed verdict. Admins only.
+#[utoipa::path(tag = "quality", params(LinkCheckQuery), responses(
+    (status = 200, description = "what was checked", body = LinkRun),
+    (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[post("/audit/links/check")]
+pub async fn check_links(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<LinkCheckQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require_admin()?;
+    let run = links::check(&state.registry, &state.link_fetcher, &state.links, q.force).await?;
+    Ok(HttpResponse::Ok().json(run))
+}
+
+/// Registers the routes.
+pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(summary)
+        .service(duplicate_list)
+        .service(check_links)
+        .service(record_quality);
+}

@@ -1,0 +1,394 @@
+//! Agencies over time (the 2025 reorganisation): merges and splits. Each is an `org:ChangeEvent`
+//! in the agencies' own records (`org:changedBy` / `org:resultedFrom`, `dct:isReplacedBy` /
+//! `dct:replaces`); the predecessors' records move to a successor as new versions, so their
+//! history stays whole and reports for past quarters still show the agency they had then.
+//! A predecessor takes no new records afterwards.
+
+use crate::record::{Kind, NormaliseContext, Status, normalise, parse_canonical};
+use crate::store::log::{NewVersion, now_micros};
+use crate::store::{Provenance, Registry, StoreError};
+use chrono::NaiveDate;
+use oxigraph::model::{Literal, NamedNode, Term, Triple};
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use std::collections::HashMap;
+use vocab::ns::{dct, org, rdf};
+
+/// A merge or split as requested.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+pub struct SuccessionInput {
+    /// Agencies that cease (codes).
+    pub predecessors: Vec<String>,
+    /// Agencies that take over (codes; they must exist).
+    pub successors: Vec<String>,
+    /// Date the change took effect (YYYY-MM-DD).
+    pub date: String,
+    /// Legal basis, e.g. the decision's number.
+    pub basis: String,
+    /// For a split: which successor takes which record (record id → agency code); records
+    /// not named go to the first successor.
+    #[serde(default)]
+    pub records: HashMap<String, String>,
+}
+
+/// A recorded merge or split.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Succession {
+    /// Id; the change event's IRI ends with it.
+    pub id: String,
+    /// `merge`, `split` or `replacement` (one agency replaced by one).
+    pub kind: String,
+    /// The change event's IRI.
+    pub event: String,
+    /// Date it took effect.
+    pub date: String,
+    /// Legal basis.
+    pub basis: String,
+    /// Predecessor codes.
+    pub predecessors: Vec<String>,
+    /// Successor codes.
+    pub successors: Vec<String>,
+    /// Records that moved to a successor.
+    pub records_moved: i64,
+}
+
+impl Registry {
+    /// Records a merge or split and moves the predecessors' records to their successors.
+    pub async fn succeed(
+        &self,
+        input: &SuccessionInput,
+        prov: &Provenance,
+    ) -> Result<Succession, StoreError> {
+        let date = NaiveDate::parse_from_str(input.date.trim(), "%Y-%m-%d")
+            .map_err(|_| StoreError::Invalid(format!("date '{}' is not YYYY-MM-DD", input.date)))?;
+        let basis = input.basis.trim();
+        if basis.is_empty() {
+            return Err(StoreError::Invalid(
+                "state the legal basis of the change (basis)".into(),
+            ));
+        }
+        let (preds, succs) = (&input.predecessors, &input.successors);
+        if preds.is_empty() || succs.is_empty() {
+            return Err(StoreError::Invalid(
+                "name at least one predecessor and one successor".into(),
+            ));
+        }
+        if preds.len() > 1 && succs.len() > 1 {
+            return Err(StoreError::Invalid(
+                "a change is a merge (several into one) or a split (one into several); record several changes for more".into(),
+            ));
+        }
+        if preds.iter().any(|p| succs.contains(p)) {
+            return Err(StoreError::Invalid(
+                "an agency cannot succeed itself".into(),
+            ));
+        }
+        for code in preds.iter().chain(succs) {
+            if self.log.agency(code).await?.is_none() {
+                return Err(StoreError::UnknownAgency(code.clone()));
+            }
+        }
+        for p in preds {
+            if let Some(s) = self.successors_of(p).await?.first() {
+                return Err(StoreError::Conflict(format!(
+                    "agency '{p}' was already succeeded by '{s}'"
+                )));
+            }
+        }
+        for (rec, to) in &input.records {
+            if !succs.contains(to) {
+                return Err(StoreError::Invalid(format!(
+                    "record {rec} is assigned to '{to}', which is not a successor"
+                )));
+            }
+        }
+        let kind = match (preds.len(), succs.len()) {
+            (1, 1) => "replacement",
+            (_, 1) => "merge",
+            _ => "split",
+        };
+        let id = uuid::Uuid::now_v7().to_string();
+        let event = format!("{}/agencies/changes/{id}", self.base);
+        let ev = NamedNode::new_unchecked(&event);
+        let date_lit = Literal::new_typed_literal(date.to_string(), vocab::ns::xsd::DATE);
+
+        let _guard = self.write_lock.lock().await;
+        let now = now_micros();
+        let mut items: Vec<NewVersion> = Vec::new();
+        // The agencies' own records: the event lives in each predecessor's description.
+        for p in preds {
+            let a = self.log.agency(p).await?.expect("checked");
+            let s = NamedNode::new_unchecked(&a.iri);
+            let mut extra = vec![
+                Triple::new(s.clone(), org::CHANGED_BY, ev.clone()),
+                Triple::new(ev.clone(), rdf::TYPE, org::CHANGE_EVENT),
+                Triple::new(ev.clone(), dct::DATE, date_lit.clone()),
+                Triple::new(
+                    ev.clone(),
+                    dct::DESCRIPTION,
+                    Literal::new_language_tagged_literal_unchecked(basis, "vi"),
+                ),
+            ];
+            for q in preds {
+                extra.push(Triple::new(
+                    ev.clone(),
+                    org::ORIGINAL_ORGANIZATION,
+                    NamedNode::new_unchecked(self.agency_iri(q)),
+                ));
+            }
+            for q in succs {
+                let succ = NamedNode::new_unchecked(self.agency_iri(q));
+                extra.push(Triple::new(
+                    ev.clone(),
+                    org::RESULTING_ORGANIZATION,
+                    succ.clone(),
+                ));
+                extra.push(Triple::new(s.clone(), dct::IS_REPLACED_BY, succ));
+            }
+            items.push(self.amend_agency(p, extra, prov, now).await?);
+        }
+        for q in succs {
+            let a = self.log.agency(q).await?.expect("checked");
+            let s = NamedNode::new_unchecked(&a.iri);
+            let mut extra = vec![Triple::new(s.clone(), org::RESULTED_FROM, ev.clone())];
+            for p in preds {
+                extra.push(Triple::new(
+                    s.clone(),
+                    dct::REPLACES,
+                    NamedNode::new_unchecked(self.agency_iri(p)),
+                ));
+            }
+            items.push(self.amend_agency(q, extra, prov, now).await?);
+        }
+        // The records follow.
+        let mut moved = 0i64;
+        for p in preds {
+            let ids: Vec<String> = sqlx::query(
+                "SELECT id FROM records WHERE agency = $1 AND kind <> 'agency' ORDER BY id",
+            )
+            .bind(p)
+            .fetch_all(&self.log.pool)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, sqlx::Error>>()?;
+            for rid in ids {
+                let to = input.records.get(&rid).unwrap_or(&succs[0]);
+                items.push(self.transfer(&rid, p, to, prov, now).await?);
+                moved += 1;
+            }
+        }
+        self.log.append(&mut items).await?;
+        let mut tx = self.log.pool.begin().await?;
+        sqlx::query("INSERT INTO agency_successions (id, kind, date, basis, predecessors, successors, records_moved, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+            .bind(&id)
+            .bind(kind)
+            .bind(date.to_string())
+            .bind(basis)
+            .bind(preds.join(","))
+            .bind(succs.join(","))
+            .bind(moved)
+            .bind(&prov.author)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        for p in preds {
+            for q in succs {
+                sqlx::query("INSERT INTO agency_successors (predecessor, successor, succession) VALUES ($1, $2, $3)")
+                    .bind(p)
+                    .bind(q)
+                    .bind(&id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        drop(_guard);
+        self.catch_up().await?;
+        let ids: Vec<String> = items
+            .iter()
+            .filter(|i| i.record.kind != "agency" && i.record.status != "withdrawn")
+            .map(|i| i.record.id.clone())
+            .collect();
+        self.assess_all(&ids).await;
+        Ok(Succession {
+            id,
+            kind: kind.into(),
+            event,
+            date: date.to_string(),
+            basis: basis.into(),
+            predecessors: preds.clone(),
+            successors: succs.clone(),
+            records_moved: moved,
+        })
+    }
+
+    /// The agencies that took over from `code` (empty: it is current).
+    pub async fn successors_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        sqlx::query(
+            "SELECT successor FROM agency_successors WHERE predecessor = $1 ORDER BY successor",
+        )
+        .bind(code)
+        .fetch_all(&self.log.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+    }
+
+    /// The agencies `code` took over from.
+    pub async fn predecessors_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
+        sqlx::query(
+            "SELECT predecessor FROM agency_successors WHERE successor = $1 ORDER BY predecessor",
+        )
+        .bind(code)
+        .fetch_all(&self.log.pool)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+    }
+
+    /// Changes involving an agency, oldest first.
+    pub async fn successions(&self, code: &str) -> Result<Vec<Succession>, StoreError> {
+        let rows = sqlx::query("SELECT id, kind, date, basis, predecessors, successors, records_moved FROM agency_successions ORDER BY created_at")
+            .fetch_all(&self.log.pool)
+            .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let split = |s: String| -> Vec<String> {
+                s.split(',')
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_owned)
+                    .collect()
+            };
+            let preds = split(r.try_get(4)?);
+            let succs = split(r.try_get(5)?);
+            if !preds.iter().chain(&succs).any(|c| c == code) {
+                continue;
+            }
+            let id: String = r.try_get(0)?;
+            out.push(Succession {
+                event: format!("{}/agencies/changes/{id}", self.base),
+                id,
+                kind: r.try_get(1)?,
+                date: r.try_get(2)?,
+                basis: r.try_get(3)?,
+                predecessors: preds,
+                successors: succs,
+                records_moved: r.try_get(6)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A new version of an agency's record with `extra` triples added.
+    async fn amend_agency(
+        &self,
+        code: &str,
+        extra: Vec<Triple>,
+        prov: &Provenance,
+        now: i64,
+    ) -> Result<NewVersion, StoreError> {
+        let cur = self
+            .log
+            .record(code)
+            .await?
+            .filter(|r| r.kind == "agency")
+            .ok_or_else(|| StoreError::NotFound(format!("agency {code}")))?;
+        let v = self.log.current_version(&cur).await?;
+        let mut triples = parse_canonical(&v.canonical);
+        for t in extra {
+            if !triples.contains(&t) {
+                triples.push(t);
+            }
+        }
+        let n = normalise(
+            triples,
+            Kind::Agency,
+            &NormaliseContext {
+                record_iri: &cur.iri,
+                agency_iri: &cur.iri,
+                default_access: crate::record::Visibility::Public,
+                lenient_access: false,
+            },
+        )?;
+        Ok(self.new_version(
+            code,
+            Kind::Agency,
+            &cur.iri,
+            code,
+            Status::Published,
+            &n,
+            "",
+            cur.version + 1,
+            Some(&cur),
+            cur.source_id.clone(),
+            prov,
+            now,
+            None,
+        ))
+    }
+
+    /// A new version of a record owned by `to` instead of `from`, its `dct:publisher` (and
+    /// creator) pointing at the successor.
+    async fn transfer(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        prov: &Provenance,
+        now: i64,
+    ) -> Result<NewVersion, StoreError> {
+        let cur = self
+            .log
+            .record(id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound(format!("record {id}")))?;
+        let kind = Kind::parse(&cur.kind)
+            .ok_or_else(|| StoreError::Invalid(format!("record {id} has kind {}", cur.kind)))?;
+        let v = self.log.current_version(&cur).await?;
+        let (old, new) = (self.agency_iri(from), self.agency_iri(to));
+        let triples: Vec<Triple> = parse_canonical(&v.canonical)
+            .into_iter()
+            .map(|t| match &t.object {
+                Term::NamedNode(o)
+                    if o.as_str() == old
+                        && (t.predicate == dct::PUBLISHER || t.predicate == dct::CREATOR) =>
+                {
+                    Triple::new(t.subject, t.predicate, NamedNode::new_unchecked(&new))
+                }
+                _ => t,
+            })
+            .collect();
+        let n = normalise(
+            triples,
+            kind,
+            &NormaliseContext {
+                record_iri: &cur.iri,
+                agency_iri: &new,
+                default_access: self.default_access,
+                lenient_access: true,
+            },
+        )?;
+        let status = Status::parse(&cur.status).unwrap_or(Status::Published);
+        let shared = cur.shared_with.clone();
+        Ok(self.new_version(
+            id,
+            kind,
+            &cur.iri,
+            to,
+            status,
+            &n,
+            &shared,
+            cur.version + 1,
+            Some(&cur),
+            cur.source_id.clone(),
+            prov,
+            now,
+            None,
+        ))
+    }
+}

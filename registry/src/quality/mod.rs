@@ -1,0 +1,208 @@
+//! Metadata quality (R8: "correct, complete, clean, alive"): every record is validated against
+//! the DCAT-AP 3.0.1 and DCAT-AP-VN shapes when it is written, scored after data.europa.eu's
+//! MQA, and the report is stored per record; a link checker keeps URL availability current;
+//! likely duplicates across agencies are listed for review.
+
+pub mod duplicates;
+pub mod links;
+pub mod mqa;
+pub mod shacl;
+pub mod store;
+
+use crate::record::parse_canonical;
+use crate::store::log::{RecordRow, now_micros};
+use crate::store::{Registry, StoreError};
+use oxigraph::model::{Term, Triple, TripleRef};
+use shacl::Finding;
+use std::collections::HashMap;
+use store::{LinkCheck, StoredReport};
+use vocab::ns::{dct, foaf, rdf};
+
+/// A record's quality report, as served by `GET /api/v1/{kind}/{id}/quality`.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct QualityReport {
+    /// Record id.
+    pub record: String,
+    /// Record kind.
+    pub kind: String,
+    /// Owning agency code.
+    pub agency: String,
+    /// Content hash of the version assessed.
+    pub content_hash: String,
+    /// When it was assessed (RFC 3339).
+    pub validated_at: String,
+    /// The rule sets applied.
+    pub profiles: Vec<String>,
+    /// No SHACL violation (warnings allowed).
+    pub conforms: bool,
+    /// Number of violations.
+    pub violations: i64,
+    /// Number of warnings.
+    pub warnings: i64,
+    /// The SHACL findings.
+    pub findings: Vec<Finding>,
+    /// MQA points per dimension.
+    pub dimensions: Vec<mqa::Dimension>,
+    /// MQA score.
+    pub score: i64,
+    /// Highest possible MQA score (405).
+    pub max_score: i64,
+    /// What the link checker last saw for the record's URLs (absent: not checked yet).
+    #[serde(default)]
+    pub links: Vec<LinkCheck>,
+    /// URLs not checked yet.
+    #[serde(default)]
+    pub unchecked_urls: Vec<String>,
+}
+
+impl Registry {
+    /// Validates and scores a record's current version and stores the report. `None` for
+    /// agencies and unknown ids.
+    pub async fn assess(&self, record_id: &str) -> Result<Option<QualityReport>, StoreError> {
+        let Some(row) = self.log.record(record_id).await? else {
+            return Ok(None);
+        };
+        if row.kind == "agency" {
+            return Ok(None);
+        }
+        let current = self.log.current_version(&row).await?;
+        let triples = parse_canonical(&current.canonical);
+        let context = self.context_triples(&triples).await?;
+        let urls = mqa::urls(&triples);
+        let checks = self.log.link_checks(&urls).await?;
+        let status: HashMap<String, bool> = checks.iter().map(|c| (c.url.clone(), c.ok)).collect();
+        let iri = row.iri.clone();
+        let (findings, dimensions, score) = tokio::task::spawn_blocking(move || {
+            let mut data = triples.clone();
+            data.extend(context);
+            let findings = shacl::shapes()?.validate(&data)?;
+            let dcat_ap_ok = !findings
+                .iter()
+                .any(|f| f.severity == "violation" && f.profile == shacl::PROFILE_DCAT_AP);
+            let (dims, score) = mqa::score(&iri, &triples, dcat_ap_ok, &|u| status.get(u).copied());
+            Ok::<_, shacl::ShaclError>((findings, dims, score))
+        })
+        .await
+        .map_err(|e| StoreError::Graph(e.to_string()))?
+        .map_err(|e| StoreError::Graph(e.to_string()))?;
+        let at = now_micros();
+        let violations = findings
+            .iter()
+            .filter(|f| f.severity == "violation")
+            .count() as i64;
+        let warnings = findings.iter().filter(|f| f.severity == "warning").count() as i64;
+        let unchecked_urls = urls
+            .iter()
+            .filter(|u| !checks.iter().any(|c| &c.url == *u))
+            .cloned()
+            .collect();
+        let report = QualityReport {
+            record: row.id.clone(),
+            kind: row.kind.clone(),
+            agency: row.agency.clone(),
+            content_hash: row.content_hash.clone(),
+            validated_at: crate::api::rfc3339(at),
+            profiles: vec![
+                shacl::PROFILE_DCAT_AP.to_owned(),
+                shacl::PROFILE_DCAT_AP_VN.to_owned(),
+            ],
+            conforms: violations == 0,
+            violations,
+            warnings,
+            findings,
+            dimensions,
+            score,
+            max_score: mqa::MAX_SCORE,
+            links: checks,
+            unchecked_urls,
+        };
+        let stored = StoredReport {
+            record_id: row.id.clone(),
+            kind: row.kind.clone(),
+            agency: row.agency.clone(),
+            content_hash: row.content_hash.clone(),
+            score,
+            max_score: mqa::MAX_SCORE,
+            violations,
+            warnings,
+            report: serde_json::to_string(&report).map_err(|e| StoreError::Graph(e.to_string()))?,
+        };
+        self.log.put_quality(&stored, &urls, at).await?;
+        Ok(Some(report))
+    }
+
+    /// The stored report of a record's current content, assessing it first when missing or
+    /// stale.
+    pub async fn quality_report(
+        &self,
+        row: &RecordRow,
+    ) -> Result<Option<QualityReport>, StoreError> {
+        if let Some(s) = self.log.quality(&row.id).await?
+            && s.content_hash == row.content_hash
+            && let Ok(r) = serde_json::from_str::<QualityReport>(&s.report)
+        {
+            return Ok(Some(r));
+        }
+        self.assess(&row.id).await
+    }
+
+    /// Assesses records, logging (not failing on) errors: writes are committed already.
+    pub async fn assess_all(&self, ids: &[String]) {
+        for id in ids {
+            if let Err(e) = self.assess(id).await {
+                tracing::warn!(record = %id, error = %e, "quality assessment failed");
+            }
+        }
+    }
+
+    /// Assesses records whose current content has no report (after an upgrade or a crash
+    /// between a write and its assessment). Returns how many.
+    pub async fn assess_missing(&self) -> Result<usize, StoreError> {
+        let mut n = 0;
+        let mut failed = std::collections::HashSet::new();
+        loop {
+            let ids: Vec<String> = self
+                .log
+                .unassessed(500 + failed.len() as i64)
+                .await?
+                .into_iter()
+                .filter(|i| !failed.contains(i))
+                .collect();
+            if ids.is_empty() {
+                return Ok(n);
+            }
+            for id in ids {
+                match self.assess(&id).await {
+                    Ok(_) => n += 1,
+                    Err(e) => {
+                        tracing::warn!(record = %id, error = %e, "quality assessment failed");
+                        failed.insert(id);
+                    }
+                }
+            }
+        }
+    }
+
+    /// What the registry knows about the terms a record refers to: EU authority terms' classes,
+    /// and the descriptions of its own agencies named as publisher or creator.
+    async fn context_triples(&self, triples: &[Triple]) -> Result<Vec<Triple>, StoreError> {
+        let mut out = shacl::authority_types(triples);
+        let agency_prefix = format!("{}/agencies/", self.base);
+        let mut seen = Vec::new();
+        for t in triples {
+            if (t.predicate == dct::PUBLISHER || t.predicate == dct::CREATOR)
+                && let Term::NamedNode(n) = &t.object
+                && n.as_str().starts_with(&agency_prefix)
+                && !seen.contains(&n.as_str().to_owned())
+            {
+                seen.push(n.as_str().to_owned());
+                if let Some(a) = self.log.record_by_iri(n.as_str()).await? {
+                    let v = self.log.current_version(&a).await?;
+                    out.extend(parse_canonical(&v.canonical));
+                    out.push(TripleRef::new(n, rdf::TYPE, foaf::AGENT).into_owned());
+                }
+            }
+        }
+        Ok(out)
+    }
+}
