@@ -194,3 +194,60 @@ fn hue_and_bac_giang_rules() {
     ]);
     assert!(!ok && err.contains("unknown profile 'sai-gon'"), "{err}");
 }
+
+fn profile(s: &Server) -> Value {
+    let r = s.get("/api/v1/audit/profile", None);
+    assert_eq!(r.status().as_u16(), 200);
+    r.json().expect("json")
+}
+
+fn next_on_or_after(t: chrono::NaiveDate, month: u32, day: u32) -> chrono::NaiveDate {
+    let this = chrono::NaiveDate::from_ymd_opt(t.year(), month, day).expect("d");
+    if this >= t {
+        this
+    } else {
+        chrono::NaiveDate::from_ymd_opt(t.year() + 1, month, day).expect("d")
+    }
+}
+
+/// Tây Ninh (Art. 22.5: yearly evaluation report before 15 November) and Hà Nam (Art. 17.6:
+/// yearly report before 15 December); Ninh Thuận (Art. 15.2: quarterly report before the 25th of
+/// the quarter's last month).
+#[test]
+fn report_dates_per_profile() {
+    let t = today();
+    for (name, month, day, article) in [
+        ("tay-ninh", 11, 15, "Điều 22"),
+        ("ha-nam", 12, 15, "Điều 17"),
+    ] {
+        let s = Server::start(Backend::Sqlite, &["--profile", name]);
+        let p = profile(&s);
+        assert_eq!(p["profile"]["name"], name);
+        let due = next_on_or_after(t, month, day);
+        let r = &p["reports_due"][0];
+        assert_eq!(r["name"], "yearly", "{p}");
+        assert_eq!(r["next_due"], due.to_string(), "{p}");
+        assert_eq!(r["next_due_vn"], due.format("%d/%m/%Y").to_string());
+        assert_eq!(r["days_left"], (due - t).num_days());
+        assert!(r["basis"].as_str().expect("basis").contains(article), "{p}");
+    }
+    let s = Server::start(Backend::Sqlite, &["--profile", "ninh-thuan"]);
+    let p = profile(&s);
+    let r = p["reports_due"]
+        .as_array()
+        .expect("reports")
+        .iter()
+        .find(|r| r["name"] == "quarterly")
+        .expect("quarterly");
+    let q_last_month = ((t.month() - 1) / 3) * 3 + 3;
+    let this = chrono::NaiveDate::from_ymd_opt(t.year(), q_last_month, 25).expect("d");
+    let due = if this >= t {
+        this
+    } else if q_last_month == 12 {
+        chrono::NaiveDate::from_ymd_opt(t.year() + 1, 3, 25).expect("d")
+    } else {
+        chrono::NaiveDate::from_ymd_opt(t.year(), q_last_month + 3, 25).expect("d")
+    };
+    assert_eq!(r["next_due_vn"], due.format("%d/%m/%Y").to_string(), "{p}");
+    assert_eq!(p["today_vn"], t.format("%d/%m/%Y").to_string());
+}

@@ -238,6 +238,63 @@ pub async fn list_plans(
     Ok(HttpResponse::Ok().json(state.registry.log.plans(Some(&code)).await?))
 }
 
+/// A report's next due date under the active profile.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ReportDue {
+    /// `quarterly` or `yearly`.
+    pub name: String,
+    /// Next due date (ISO).
+    pub next_due: Option<String>,
+    /// The same, dd/mm/yyyy.
+    pub next_due_vn: Option<String>,
+    /// Days from today (province time).
+    pub days_left: Option<i64>,
+    /// The article it comes from.
+    pub basis: String,
+}
+
+/// The active profile: the province's rules and when its next reports are due.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ActiveProfile {
+    /// The rules as configured (`profiles/*.toml`).
+    pub profile: crate::audit::Profile,
+    /// Today in the province (ISO).
+    pub today: String,
+    /// Today, dd/mm/yyyy.
+    pub today_vn: String,
+    /// Next due date of each report.
+    pub reports_due: Vec<ReportDue>,
+}
+
+/// The rules in force (`serve --profile`): update deadlines with their legal basis, and the
+/// next due date of each report the regulation asks for (dates also as dd/mm/yyyy).
+#[utoipa::path(tag = "audit", responses((status = 200, description = "the active profile", body = ActiveProfile)))]
+#[get("/audit/profile")]
+pub async fn active_profile(state: web::Data<AppState>) -> ApiResult<HttpResponse> {
+    let p = &state.profile;
+    let today = p.local_date(chrono::Utc::now());
+    let reports_due = p
+        .reports
+        .iter()
+        .map(|r| {
+            let due = r.next_due(today);
+            ReportDue {
+                name: r.name.clone(),
+                next_due: due.map(|d| d.to_string()),
+                next_due_vn: due.map(crate::audit::profile::vn_date),
+                days_left: due.map(|d| (d - today).num_days()),
+                basis: r.basis.clone(),
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ActiveProfile {
+        profile: p.clone(),
+        today: today.to_string(),
+        today_vn: crate::audit::profile::vn_date(today),
+        reports_due,
+    }))
+}
+
 /// Filters of the audit trail.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct TrailQuery {
@@ -296,5 +353,6 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(quarterly)
         .service(put_plan)
         .service(list_plans)
-        .service(trail);
+        .service(trail)
+        .service(active_profile);
 }

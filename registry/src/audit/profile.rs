@@ -21,7 +21,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
 ];
 
 /// A province's rules.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Profile {
     /// Short name (`ninh-thuan`).
@@ -49,7 +49,7 @@ pub struct Profile {
 }
 
 /// How the next update's due date follows from the last update, for some frequencies.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeadlineRule {
     /// EU frequency codes the rule applies to (`MONTHLY`, `QUARTERLY`…).
@@ -68,7 +68,7 @@ pub struct DeadlineRule {
 }
 
 /// A report date.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportRule {
     /// `quarterly` or `yearly`.
@@ -84,6 +84,37 @@ pub struct ReportRule {
     pub day: Option<u32>,
     /// The article it comes from.
     pub basis: String,
+}
+
+impl ReportRule {
+    /// The first due date of this report on or after `today` (report "before day D" is due on
+    /// day D: it must be sent by then).
+    pub fn next_due(&self, today: NaiveDate) -> Option<NaiveDate> {
+        use chrono::Datelike;
+        if let Some(d) = self.day_of_last_month_of_quarter {
+            let q = (today.month() - 1) / 3;
+            let (mut y, mut q) = (today.year(), q);
+            for _ in 0..2 {
+                let due = NaiveDate::from_ymd_opt(y, q * 3 + 3, d)?;
+                if due >= today {
+                    return Some(due);
+                }
+                q += 1;
+                if q == 4 {
+                    q = 0;
+                    y += 1;
+                }
+            }
+            return None;
+        }
+        let (m, d) = (self.month?, self.day?);
+        let this = NaiveDate::from_ymd_opt(today.year(), m, d)?;
+        if this >= today {
+            Some(this)
+        } else {
+            NaiveDate::from_ymd_opt(today.year() + 1, m, d)
+        }
+    }
 }
 
 /// A due date and why.
