@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod feeds;
 pub mod harvesting;
 pub mod i18n;
 pub mod import;

@@ -173,7 +173,8 @@ pub async fn run(
                 .wrap(tracing_actix())
                 .into_utoipa_app(),
         );
-        app.configure(crate::api::deref::routes)
+        app.configure(crate::feeds::catalog::routes)
+            .configure(crate::api::deref::routes)
             .default_service(web::to(not_found))
     })
     .bind(&state.config.http.bind)

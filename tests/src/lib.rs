@@ -107,7 +107,7 @@ pub struct Server {
     pub url: String,
     /// The data directory.
     pub data: PathBuf,
-    /// The base IRI records are minted under (equals `url`).
+    /// The base IRI records are minted under (`url` unless started with [`Server::start_at`]).
     pub base: String,
     /// The backend.
     pub backend: Backend,
@@ -137,13 +137,21 @@ fn free_port() -> u16 {
 impl Server {
     /// Starts a server with a fresh data directory and extra `serve` flags.
     pub fn start(backend: Backend, extra: &[&str]) -> Server {
+        Server::start_at(backend, None, extra)
+    }
+
+    /// Like [`Server::start`], with a public base IRI other than the server's own address
+    /// (as behind a reverse proxy).
+    pub fn start_at(backend: Backend, base: Option<&str>, extra: &[&str]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let pg = (backend == Backend::Postgres).then(PgDatabase::create);
         let port = free_port();
         let mut s = Server {
             url: format!("http://127.0.0.1:{port}"),
             data: dir.path().to_owned(),
-            base: format!("http://127.0.0.1:{port}"),
+            base: base
+                .map(str::to_owned)
+                .unwrap_or_else(|| format!("http://127.0.0.1:{port}")),
             backend,
             admin: String::new(),
             database_url: pg.as_ref().map(|p| p.url.clone()),

@@ -1,5 +1,7 @@
 //! Dereferencing: a record's IRI answers with its description, by content negotiation
-//! (Turtle, N-Triples, RDF/XML, JSON-LD) or by suffix (`.ttl .nt .rdf .jsonld`).
+//! (Turtle, N-Triples, RDF/XML, JSON-LD) or by suffix (`.ttl .nt .rdf .jsonld`); datasets also
+//! as schema.org JSON-LD (`.schema.jsonld`, or `Accept: application/ld+json;
+//! profile="https://schema.org"`).
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
@@ -16,6 +18,36 @@ async fn dereference(
     let (collection, raw) = path.into_inner();
     let kind = Kind::from_collection(&collection)
         .ok_or_else(|| ApiError::new(Code::NotFound, format!("no resource at {}", req.path())))?;
+    let wants_schema = raw.ends_with(".schema.jsonld")
+        || super::header(&req, "accept").is_some_and(|a| {
+            a.contains("application/ld+json") && a.contains(crate::feeds::schema_org::PROFILE)
+        });
+    if wants_schema && kind == Kind::Dataset {
+        let id = raw.trim_end_matches(".schema.jsonld");
+        let rec = super::records::readable(&state, &caller, kind, id).await?;
+        if rec.visibility != "PUBLIC" {
+            return Err(ApiError::new(
+                Code::NotFound,
+                format!("no public dataset with id '{id}'"),
+            ));
+        }
+        let v = state.registry.log.current_version(&rec).await?;
+        let mut triples = crate::record::parse_canonical(&v.canonical);
+        triples.extend(state.registry.enrichment(&triples).await?);
+        let province = &state.profile.province;
+        let doc = crate::feeds::schema_org::dataset(
+            &rec.iri,
+            &triples,
+            (
+                &format!("{}/catalog", state.registry.base),
+                &format!("Danh mục dữ liệu mở tỉnh {province}"),
+            ),
+        );
+        return Ok(HttpResponse::Ok()
+            .insert_header(("Vary", "Accept"))
+            .content_type("application/ld+json; charset=utf-8")
+            .json(doc));
+    }
     let (id, suffix) = match raw.rsplit_once('.') {
         Some((id, ext)) if crate::rdf::SERVED.iter().any(|(_, _, s)| *s == ext) => {
             (id.to_owned(), Some(ext.to_owned()))

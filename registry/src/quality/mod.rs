@@ -12,11 +12,9 @@ pub mod store;
 use crate::record::parse_canonical;
 use crate::store::log::{RecordRow, now_micros};
 use crate::store::{Registry, StoreError};
-use oxigraph::model::{Term, Triple, TripleRef};
 use shacl::Finding;
 use std::collections::HashMap;
 use store::{LinkCheck, StoredReport};
-use vocab::ns::{dct, foaf, rdf};
 
 /// A record's quality report, as served by `GET /api/v1/{kind}/{id}/quality`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -67,7 +65,7 @@ impl Registry {
         }
         let current = self.log.current_version(&row).await?;
         let triples = parse_canonical(&current.canonical);
-        let context = self.context_triples(&triples).await?;
+        let context = self.enrichment(&triples).await?;
         let urls = mqa::urls(&triples);
         let checks = self.log.link_checks(&urls).await?;
         let status: HashMap<String, bool> = checks.iter().map(|c| (c.url.clone(), c.ok)).collect();
@@ -181,28 +179,5 @@ impl Registry {
                 }
             }
         }
-    }
-
-    /// What the registry knows about the terms a record refers to: EU authority terms' classes,
-    /// and the descriptions of its own agencies named as publisher or creator.
-    async fn context_triples(&self, triples: &[Triple]) -> Result<Vec<Triple>, StoreError> {
-        let mut out = shacl::authority_types(triples);
-        let agency_prefix = format!("{}/agencies/", self.base);
-        let mut seen = Vec::new();
-        for t in triples {
-            if (t.predicate == dct::PUBLISHER || t.predicate == dct::CREATOR)
-                && let Term::NamedNode(n) = &t.object
-                && n.as_str().starts_with(&agency_prefix)
-                && !seen.contains(&n.as_str().to_owned())
-            {
-                seen.push(n.as_str().to_owned());
-                if let Some(a) = self.log.record_by_iri(n.as_str()).await? {
-                    let v = self.log.current_version(&a).await?;
-                    out.extend(parse_canonical(&v.canonical));
-                    out.push(TripleRef::new(n, rdf::TYPE, foaf::AGENT).into_owned());
-                }
-            }
-        }
-        Ok(out)
     }
 }

@@ -15,7 +15,7 @@ use shacl::validator::store::Graph;
 use shacl::validator::{ShaclConfig, ShaclValidationMode};
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use vocab::ns::{dcat, dct, foaf, rdf, skos};
+use vocab::ns::{dcat, dct, foaf, rdf, rdfs, skos};
 
 /// SEMIC's DCAT-AP 3.0.1 shapes (vendored unchanged, see `vocab/shapes/README.md`).
 pub const DCAT_AP_SHAPES: &str =
@@ -305,16 +305,29 @@ pub fn authority_range(predicate: NamedNodeRef<'_>) -> Option<NamedNodeRef<'stat
     })
 }
 
-/// The typing triples [`authority_range`] adds for a record's EU authority terms.
+/// The typing triples [`authority_range`] adds for a record's EU authority terms and
+/// danhmuc's own code lists (provinces, themes under `https://w3id.org/dcat-vn/`).
 pub fn authority_types(record: &[Triple]) -> Vec<Triple> {
     let mut out = Vec::new();
     for t in record {
         if let Term::NamedNode(o) = &t.object
-            && o.as_str()
+            && (o
+                .as_str()
                 .starts_with("http://publications.europa.eu/resource/authority/")
+                || o.as_str().starts_with("https://w3id.org/dcat-vn/"))
             && let Some(class) = authority_range(t.predicate.as_ref())
         {
             let typed = TripleRef::new(o, rdf::TYPE, class).into_owned();
+            if !out.contains(&typed) {
+                out.push(typed);
+            }
+        }
+        // DCAT-AP ranges an endpoint's URL and description over rdfs:Resource, which every IRI
+        // is (RDFS), though no record says so.
+        if let Term::NamedNode(o) = &t.object
+            && (t.predicate == dcat::ENDPOINT_URL || t.predicate == dcat::ENDPOINT_DESCRIPTION)
+        {
+            let typed = TripleRef::new(o, rdf::TYPE, rdfs::RESOURCE).into_owned();
             if !out.contains(&typed) {
                 out.push(typed);
             }

@@ -40,6 +40,8 @@ namespace!(
     RANGE = "range",
     /// `rdfs:isDefinedBy`
     IS_DEFINED_BY = "isDefinedBy",
+    /// `rdfs:Resource`
+    RESOURCE = "Resource",
 });
 namespace!(
     /// XML Schema datatypes.
@@ -326,6 +328,8 @@ namespace!(
     hydra, "hydra", "http://www.w3.org/ns/hydra/core#", {
     /// `hydra:PartialCollectionView`
     PARTIAL_COLLECTION_VIEW = "PartialCollectionView",
+    /// `hydra:Collection`
+    COLLECTION = "Collection",
     /// `hydra:totalItems`
     TOTAL_ITEMS = "totalItems",
     /// `hydra:first`

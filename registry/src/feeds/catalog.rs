@@ -1,0 +1,401 @@
+//! `/catalog` and `/catalog/{agency}`: the PUBLIC published datasets and data services as one
+//! DCAT-AP catalogue, paged with Hydra (`hydra:PartialCollectionView` with first, next,
+//! previous, last; `hydra:totalItems` on the collection). Pages are cut by record id (a cursor,
+//! not an offset), so records created or withdrawn meanwhile never shift a harvester's walk;
+//! links are built from the configured base IRI. Turtle, N-Triples, RDF/XML and JSON-LD by
+//! `Accept` or suffix; an ETag that changes with the log, and `If-None-Match`.
+
+use crate::auth::Caller;
+use crate::error::{ApiError, ApiResult, Code};
+use crate::record::parse_canonical;
+use crate::server::AppState;
+use crate::store::StoreError;
+use crate::store::log::Log;
+use actix_web::http::header::ETAG;
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::model::{Literal, NamedNode, Triple};
+use serde::Deserialize;
+use sha2::Digest;
+use sqlx::Row;
+use vocab::ns::{dcat, dct, foaf, hydra, rdf, xsd};
+
+/// Query parameters.
+#[derive(Debug, Deserialize)]
+pub struct CatalogQuery {
+    /// Records per page, 1-1000 (default 100).
+    pub limit: Option<i64>,
+    /// Alias of `limit`.
+    #[serde(rename = "pageSize")]
+    pub page_size: Option<i64>,
+    /// `a:ID` (after), `b:ID` (before) or `last`; absent: the first page.
+    pub cursor: Option<String>,
+    /// Only records changed at or after this time (RFC 3339 or a date).
+    pub modified_since: Option<String>,
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cursor {
+    /// The first page.
+    First,
+    /// Records after this id.
+    After(String),
+    /// Records before this id.
+    Before(String),
+    /// The last page.
+    Last,
+}
+
+impl Cursor {
+    fn parse(s: Option<&str>) -> Result<Cursor, String> {
+        match s.map(str::trim) {
+            None | Some("") => Ok(Cursor::First),
+            Some("last") => Ok(Cursor::Last),
+            Some(c) => match c.split_once(':') {
+                Some(("a", id)) if valid_id(id) => Ok(Cursor::After(id.to_owned())),
+                Some(("b", id)) if valid_id(id) => Ok(Cursor::Before(id.to_owned())),
+                _ => Err(format!(
+                    "cursor '{c}' is not one this feed gave out (a:ID, b:ID or last)"
+                )),
+            },
+        }
+    }
+}
+
+fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+/// One record on a page.
+#[derive(Debug, Clone)]
+pub struct FeedRow {
+    /// Record id.
+    pub id: String,
+    /// `dataset` or `dataservice`.
+    pub kind: String,
+    /// Record IRI.
+    pub iri: String,
+    /// Canonical N-Triples.
+    pub canonical: String,
+}
+
+const FEED_FILTER: &str = "r.status = 'published' AND r.visibility = 'PUBLIC' AND r.kind IN ('dataset', 'dataservice') AND ($1 = '' OR r.agency = $1) AND r.modified_at >= $2";
+
+impl Log {
+    /// How many records the feed holds.
+    pub async fn feed_count(&self, agency: &str, since: i64) -> Result<i64, StoreError> {
+        let n: i64 = sqlx::query(&format!(
+            "SELECT COUNT(*) FROM records r WHERE {FEED_FILTER}"
+        ))
+        .bind(agency)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?
+        .try_get(0)?;
+        Ok(n)
+    }
+
+    /// A page: its rows (by id), whether a page before and after it exist.
+    pub async fn feed_page(
+        &self,
+        agency: &str,
+        since: i64,
+        cursor: &Cursor,
+        limit: i64,
+    ) -> Result<(Vec<FeedRow>, bool, bool), StoreError> {
+        let (cond, desc, key) = match cursor {
+            Cursor::First => ("", false, None),
+            Cursor::After(id) => (" AND r.id > $3", false, Some(id.as_str())),
+            Cursor::Before(id) => (" AND r.id < $3", true, Some(id.as_str())),
+            Cursor::Last => ("", true, None),
+        };
+        let sql = format!(
+            "SELECT r.id, r.kind, r.iri, v.canonical FROM records r JOIN versions v ON v.seq = r.seq WHERE {FEED_FILTER}{cond} ORDER BY r.id {} LIMIT {}",
+            if desc { "DESC" } else { "ASC" },
+            limit + 1
+        );
+        let mut q = sqlx::query(&sql).bind(agency).bind(since);
+        if let Some(k) = key {
+            q = q.bind(k);
+        }
+        let rows = q.fetch_all(&self.pool).await?;
+        let mut out: Vec<FeedRow> = rows
+            .iter()
+            .map(|r| {
+                Ok(FeedRow {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    iri: r.try_get(2)?,
+                    canonical: r.try_get(3)?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()?;
+        let more = out.len() as i64 > limit;
+        out.truncate(limit as usize);
+        if desc {
+            out.reverse();
+        }
+        let (prev, next) = match cursor {
+            Cursor::First => (false, more),
+            Cursor::After(_) => (true, more),
+            Cursor::Before(_) => (more, true),
+            Cursor::Last => (more, false),
+        };
+        Ok((out, prev, next))
+    }
+}
+
+/// Serves `/catalog`, `/catalog.{ext}`, `/catalog/{agency}` and `/catalog/{agency}.{ext}`.
+pub async fn catalog(
+    state: web::Data<AppState>,
+    _caller: Caller,
+    req: HttpRequest,
+    q: web::Query<CatalogQuery>,
+) -> ApiResult<HttpResponse> {
+    let tail = req.match_info().get("tail").unwrap_or("").to_owned();
+    let (name, suffix) = match tail.rsplit_once('.') {
+        Some((n, ext)) if crate::rdf::SERVED.iter().any(|(_, _, s)| *s == ext) => {
+            (n.to_owned(), Some(ext.to_owned()))
+        }
+        _ => (tail.clone(), None),
+    };
+    let agency = name.trim_start_matches('/').to_owned();
+    if !agency.is_empty() && state.registry.log.agency(&agency).await?.is_none() {
+        return Err(ApiError::new(
+            Code::NotFound,
+            format!("no agency with code '{agency}'"),
+        ));
+    }
+    let limit = q.limit.or(q.page_size).unwrap_or(100);
+    if !(1..=1000).contains(&limit) {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            "limit (page size) must be between 1 and 1000",
+        ));
+    }
+    let cursor =
+        Cursor::parse(q.cursor.as_deref()).map_err(|e| ApiError::new(Code::BadRequest, e))?;
+    let since = match q.modified_since.as_deref() {
+        Some(s) => crate::store::chain::parse_time(s, false)
+            .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))?,
+        None => i64::MIN,
+    };
+    let offered: Vec<&str> = crate::rdf::SERVED.iter().map(|(_, m, _)| *m).collect();
+    let forced = suffix.as_deref().and_then(|ext| {
+        crate::rdf::SERVED
+            .iter()
+            .find(|(_, _, s)| *s == ext)
+            .map(|(_, m, _)| *m)
+    });
+    let accept = forced.or_else(|| crate::api::header(&req, "accept"));
+    let chosen = crate::rdf::negotiate(accept, &offered).ok_or_else(|| {
+        ApiError::new(
+            Code::NotAcceptable,
+            format!("available: {}", offered.join(", ")),
+        )
+    })?;
+    // The ETag follows the log: any write may change what a page holds.
+    let position = state.registry.log.max_seq().await?;
+    let etag = format!(
+        "W/\"{position}-{}\"",
+        &hex::encode(sha2::Sha256::digest(
+            format!("{}?{}|{chosen}", req.path(), req.query_string()).as_bytes()
+        ))[..16]
+    );
+    if crate::api::header(&req, "if-none-match")
+        .is_some_and(|h| h.split(',').any(|t| t.trim() == etag))
+    {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .finish());
+    }
+    let log = &state.registry.log;
+    let total = log.feed_count(&agency, since).await?;
+    let (rows, has_prev, has_next) = log.feed_page(&agency, since, &cursor, limit).await?;
+
+    let base = &state.registry.base;
+    let collection = if agency.is_empty() {
+        format!("{base}/catalog")
+    } else {
+        format!("{base}/catalog/{agency}")
+    };
+    let path = match &suffix {
+        Some(ext) => format!("{collection}.{ext}"),
+        None => collection.clone(),
+    };
+    let link = |c: Option<String>| -> String {
+        let mut params = vec![format!("limit={limit}")];
+        if let Some(s) = &q.modified_since {
+            params.push(format!("modified_since={}", urlencoding::encode(s)));
+        }
+        if let Some(c) = c {
+            params.push(format!("cursor={}", urlencoding::encode(&c)));
+        }
+        format!("{path}?{}", params.join("&"))
+    };
+    let this = link(match &cursor {
+        Cursor::First => None,
+        Cursor::After(id) => Some(format!("a:{id}")),
+        Cursor::Before(id) => Some(format!("b:{id}")),
+        Cursor::Last => Some("last".into()),
+    });
+
+    let cat = NamedNode::new_unchecked(&collection);
+    let view = NamedNode::new_unchecked(&this);
+    let mut t: Vec<Triple> = Vec::new();
+    let province = &state.profile.province;
+    let publisher = NamedNode::new_unchecked(format!("{base}/catalog#publisher"));
+    t.push(Triple::new(cat.clone(), rdf::TYPE, dcat::CATALOG));
+    t.push(Triple::new(cat.clone(), rdf::TYPE, hydra::COLLECTION));
+    if agency.is_empty() {
+        t.push(Triple::new(
+            cat.clone(),
+            dct::TITLE,
+            Literal::new_language_tagged_literal_unchecked(
+                format!("Danh mục dữ liệu mở tỉnh {province}"),
+                "vi",
+            ),
+        ));
+        t.push(Triple::new(
+            cat.clone(),
+            dct::TITLE,
+            Literal::new_language_tagged_literal_unchecked(
+                format!("Open data catalogue of {province} province"),
+                "en",
+            ),
+        ));
+        t.push(Triple::new(
+            cat.clone(),
+            dct::DESCRIPTION,
+            Literal::new_language_tagged_literal_unchecked(
+                format!("Bộ dữ liệu và dịch vụ dữ liệu công khai của các cơ quan tỉnh {province}"),
+                "vi",
+            ),
+        ));
+        t.push(Triple::new(cat.clone(), dct::PUBLISHER, publisher.clone()));
+        t.push(Triple::new(publisher.clone(), rdf::TYPE, foaf::AGENT));
+        t.push(Triple::new(
+            publisher.clone(),
+            foaf::NAME,
+            Literal::new_language_tagged_literal_unchecked(
+                format!("Ủy ban nhân dân tỉnh {province}"),
+                "vi",
+            ),
+        ));
+    } else {
+        let a = log.agency(&agency).await?.ok_or_else(|| {
+            ApiError::new(Code::NotFound, format!("no agency with code '{agency}'"))
+        })?;
+        let agent = NamedNode::new_unchecked(&a.iri);
+        t.push(Triple::new(
+            cat.clone(),
+            dct::TITLE,
+            Literal::new_language_tagged_literal_unchecked(
+                format!("Danh mục dữ liệu mở — {}", a.name_vi),
+                "vi",
+            ),
+        ));
+        t.push(Triple::new(
+            cat.clone(),
+            dct::DESCRIPTION,
+            Literal::new_language_tagged_literal_unchecked(
+                format!("Bộ dữ liệu và dịch vụ dữ liệu công khai của {}", a.name_vi),
+                "vi",
+            ),
+        ));
+        t.push(Triple::new(cat.clone(), dct::PUBLISHER, agent));
+    }
+    t.push(Triple::new(
+        cat.clone(),
+        hydra::TOTAL_ITEMS,
+        Literal::new_typed_literal(total.to_string(), xsd::NON_NEGATIVE_INTEGER),
+    ));
+    t.push(Triple::new(cat.clone(), hydra::VIEW, view.clone()));
+    t.push(Triple::new(
+        view.clone(),
+        rdf::TYPE,
+        hydra::PARTIAL_COLLECTION_VIEW,
+    ));
+    t.push(Triple::new(
+        view.clone(),
+        hydra::FIRST,
+        NamedNode::new_unchecked(link(None)),
+    ));
+    t.push(Triple::new(
+        view.clone(),
+        hydra::LAST,
+        NamedNode::new_unchecked(link(Some("last".into()))),
+    ));
+    if has_next && let Some(last) = rows.last() {
+        t.push(Triple::new(
+            view.clone(),
+            hydra::NEXT,
+            NamedNode::new_unchecked(link(Some(format!("a:{}", last.id)))),
+        ));
+    }
+    if has_prev && let Some(first) = rows.first() {
+        t.push(Triple::new(
+            view.clone(),
+            hydra::PREVIOUS,
+            NamedNode::new_unchecked(link(Some(format!("b:{}", first.id)))),
+        ));
+    }
+    let mut records = Vec::new();
+    for r in &rows {
+        let member = NamedNode::new_unchecked(&r.iri);
+        let p = if r.kind == "dataservice" {
+            dcat::SERVICE
+        } else {
+            dcat::DATASET_PROP
+        };
+        t.push(Triple::new(cat.clone(), p, member));
+        records.extend(parse_canonical(&r.canonical));
+    }
+    let extra = state.registry.enrichment(&records).await?;
+    t.extend(records);
+    for e in extra {
+        if !t.contains(&e) {
+            t.push(e);
+        }
+    }
+    let format = crate::rdf::format_from_media_type(chosen)
+        .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
+    let body = crate::rdf::serialize_triples(t.iter().map(Into::into), format)
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((ETAG, etag))
+        .insert_header(("Vary", "Accept"))
+        .insert_header(("Cache-Control", "public, max-age=60"))
+        .content_type(format!("{chosen}; charset=utf-8"))
+        .body(body))
+}
+
+/// Mounts the catalogue routes (outside the OpenAPI document, like the record IRIs).
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/catalog{tail:(\\.[a-z]+)?}", web::get().to(catalog))
+        .route(
+            "/catalog{tail:/[A-Za-z0-9_-]+(\\.[a-z]+)?}",
+            web::get().to(catalog),
+        );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_parse_and_refuse_what_the_feed_never_gives_out() {
+        assert_eq!(Cursor::parse(None), Ok(Cursor::First));
+        assert_eq!(Cursor::parse(Some("last")), Ok(Cursor::Last));
+        assert_eq!(
+            Cursor::parse(Some("a:0190-ab")),
+            Ok(Cursor::After("0190-ab".into()))
+        );
+        assert!(Cursor::parse(Some("a:x' OR 1=1")).is_err());
+        assert!(Cursor::parse(Some("z:1")).is_err());
+    }
+}
