@@ -121,6 +121,10 @@ pub struct HarvestSettings {
     /// Link checks in flight at once.
     #[arg(long, env = "DANHMUC_LINK_CHECK_CONCURRENCY", default_value_t = 8)]
     pub link_check_concurrency: usize,
+    /// Change-log entries per page of the `/feed` event stream (a page is frozen, and served
+    /// as immutable, once the log has grown past it).
+    #[arg(long, env = "DANHMUC_FEED_PAGE_SIZE", default_value_t = 500)]
+    pub feed_page_size: i64,
 }
 
 impl HarvestSettings {

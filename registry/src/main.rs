@@ -318,6 +318,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         context: vocab::context::Context::builtin(),
         harvester,
         profile,
+        feed_page_size: args.harvest.feed_page_size.clamp(1, 10_000),
         links,
         link_fetcher,
     });

@@ -25,6 +25,8 @@ pub struct AppState {
     pub links: crate::quality::links::LinkSettings,
     /// The link checker's HTTP client (the harvest guards, no retries).
     pub link_fetcher: harvest::fetch::Fetcher,
+    /// Log entries per `/feed` page.
+    pub feed_page_size: i64,
 }
 
 impl AppState {
@@ -174,6 +176,7 @@ pub async fn run(
                 .into_utoipa_app(),
         );
         app.configure(crate::feeds::catalog::routes)
+            .configure(crate::feeds::ldes::routes)
             .configure(crate::api::deref::routes)
             .default_service(web::to(not_found))
     })

@@ -1,0 +1,338 @@
+//! `/feed`: the change log as a Linked Data Event Stream in the shape of SEMIC's DCAT-AP Feeds.
+//! Every version of a dataset or data service becomes an activity: `as:Create` when the record
+//! becomes public, `as:Update` while it stays public, `as:Delete` when it is withdrawn or stops
+//! being PUBLIC — with no content, so nothing restricted is ever in the feed. A public
+//! activity's payload (the record as published, with what the registry knows of its
+//! publisher) is in a named graph named after the activity.
+//!
+//! Pages are fixed windows of the log (`--feed-page-size` entries): a window the log has grown
+//! past never changes and is served `immutable`; the latest is served with an ETag. The entry
+//! `/feed` is the stream and its view, with a `tree:GreaterThanOrEqualToRelation` and a
+//! `tree:LessThanRelation` on `as:published` to every page, so an incremental harvester skips
+//! pages older than what it has read. TriG (default), N-Quads or JSON-LD.
+
+use crate::error::{ApiError, ApiResult, Code};
+use crate::record::parse_canonical;
+use crate::server::AppState;
+use crate::store::StoreError;
+use crate::store::log::Log;
+use actix_web::http::header::{CACHE_CONTROL, ETAG};
+use actix_web::{HttpRequest, HttpResponse, web};
+use oxigraph::io::{RdfFormat, RdfSerializer};
+use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Triple};
+use sqlx::Row;
+use vocab::ns::{activity, dct, ldes, rdf, tree, xsd};
+
+/// One page member.
+struct Member {
+    seq: i64,
+    kind: &'static str,
+    iri: String,
+    at: i64,
+    canonical: Option<String>,
+}
+
+fn visible(status: &str, visibility: &str) -> bool {
+    status == "published" && visibility == "PUBLIC"
+}
+
+impl Log {
+    /// The activities of the log window `(from, to]`.
+    async fn feed_members(&self, from: i64, to: i64) -> Result<Vec<Member>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT v.seq, v.iri, v.status, v.visibility, v.canonical, v.at, p.status, p.visibility \
+             FROM versions v LEFT JOIN versions p ON p.record_id = v.record_id AND p.version = v.version - 1 \
+             WHERE v.seq > $1 AND v.seq <= $2 AND v.kind IN ('dataset', 'dataservice') ORDER BY v.seq",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let now = visible(&r.try_get::<String, _>(2)?, &r.try_get::<String, _>(3)?);
+            let before = match (
+                r.try_get::<Option<String>, _>(6)?,
+                r.try_get::<Option<String>, _>(7)?,
+            ) {
+                (Some(s), Some(v)) => visible(&s, &v),
+                _ => false,
+            };
+            let kind = match (before, now) {
+                (false, true) => "Create",
+                (true, true) => "Update",
+                (true, false) => "Delete",
+                (false, false) => continue,
+            };
+            out.push(Member {
+                seq: r.try_get(0)?,
+                kind,
+                iri: r.try_get(1)?,
+                at: r.try_get(5)?,
+                canonical: if now { Some(r.try_get(4)?) } else { None },
+            });
+        }
+        Ok(out)
+    }
+
+    /// Per window of `size` log entries: its number, earliest and latest time.
+    async fn feed_windows(&self, size: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT (seq - 1) / {size} AS w, MIN(at), MAX(at) FROM versions GROUP BY (seq - 1) / {size} ORDER BY w"
+        ))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+}
+
+fn time(micros: i64) -> Literal {
+    let t = chrono::DateTime::from_timestamp_micros(micros)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    Literal::new_typed_literal(t, xsd::DATE_TIME)
+}
+
+const OFFERED: &[&str] = &[
+    "application/trig",
+    "application/n-quads",
+    "application/ld+json",
+];
+
+fn negotiate(req: &HttpRequest, suffix: Option<&str>) -> ApiResult<&'static str> {
+    let forced = match suffix {
+        Some("trig") => Some("application/trig"),
+        Some("nq") => Some("application/n-quads"),
+        Some("jsonld") => Some("application/ld+json"),
+        Some(other) => {
+            return Err(ApiError::new(
+                Code::NotFound,
+                format!("no feed syntax '.{other}': use .trig, .nq or .jsonld"),
+            ));
+        }
+        None => None,
+    };
+    let accept = forced.or_else(|| crate::api::header(req, "accept"));
+    crate::rdf::negotiate(accept, OFFERED).ok_or_else(|| {
+        ApiError::new(
+            Code::NotAcceptable,
+            format!("available: {}", OFFERED.join(", ")),
+        )
+    })
+}
+
+fn serialize(quads: &[Quad], media: &str) -> ApiResult<Vec<u8>> {
+    let format = match media {
+        "application/n-quads" => RdfFormat::NQuads,
+        "application/ld+json" => RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
+        _ => RdfFormat::TriG,
+    };
+    let mut ser = RdfSerializer::from_format(format);
+    if format == RdfFormat::TriG {
+        for (p, ns) in vocab::PREFIXES {
+            ser = ser.with_prefix(*p, *ns).map_err(ApiError::internal)?;
+        }
+    }
+    let mut w = ser.for_writer(Vec::new());
+    for q in quads {
+        w.serialize_quad(q).map_err(ApiError::internal)?;
+    }
+    w.finish().map_err(ApiError::internal)
+}
+
+fn split_suffix(s: &str) -> (&str, Option<&str>) {
+    match s.rsplit_once('.') {
+        Some((a, b)) => (a, Some(b)),
+        None => (s, None),
+    }
+}
+
+fn conditional(req: &HttpRequest, etag: &str) -> bool {
+    crate::api::header(req, "if-none-match").is_some_and(|h| h.split(',').any(|t| t.trim() == etag))
+}
+
+fn triple(t: Triple) -> Quad {
+    Quad::new(t.subject, t.predicate, t.object, GraphName::DefaultGraph)
+}
+
+/// `GET /feed`: the stream, its view and the relations to every page.
+async fn entry(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    tail: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (_, suffix) = split_suffix(&tail);
+    let media = negotiate(&req, suffix)?;
+    let log = &state.registry.log;
+    let position = log.max_seq().await?;
+    let etag = format!("W/\"feed-{position}-{}\"", media.len());
+    if conditional(&req, &etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .finish());
+    }
+    let base = &state.registry.base;
+    let stream = NamedNode::new_unchecked(format!("{base}/feed#stream"));
+    let view = NamedNode::new_unchecked(format!("{base}/feed"));
+    let mut q = vec![
+        triple(Triple::new(stream.clone(), rdf::TYPE, ldes::EVENT_STREAM)),
+        triple(Triple::new(
+            stream.clone(),
+            ldes::TIMESTAMP_PATH,
+            activity::PUBLISHED,
+        )),
+        triple(Triple::new(stream.clone(), tree::VIEW, view.clone())),
+        triple(Triple::new(view.clone(), rdf::TYPE, tree::NODE)),
+        triple(Triple::new(view.clone(), dct::IS_PART_OF, stream.clone())),
+    ];
+    for (w, first, last) in log.feed_windows(state.feed_page_size).await? {
+        let page = NamedNode::new_unchecked(format!("{base}/feed/{w}"));
+        for (class, value) in [
+            (tree::GREATER_THAN_OR_EQUAL_TO_RELATION, time(first)),
+            (tree::LESS_THAN_RELATION, time(last + 1)),
+        ] {
+            let rel = NamedNode::new_unchecked(format!(
+                "{base}/feed#{}-{w}",
+                if class == tree::LESS_THAN_RELATION {
+                    "lt"
+                } else {
+                    "ge"
+                }
+            ));
+            q.push(triple(Triple::new(
+                view.clone(),
+                tree::RELATION,
+                rel.clone(),
+            )));
+            q.push(triple(Triple::new(rel.clone(), rdf::TYPE, class)));
+            q.push(triple(Triple::new(
+                rel.clone(),
+                tree::NODE_PROP,
+                page.clone(),
+            )));
+            q.push(triple(Triple::new(
+                rel.clone(),
+                tree::PATH,
+                activity::PUBLISHED,
+            )));
+            q.push(triple(Triple::new(rel, tree::VALUE, value)));
+        }
+    }
+    Ok(HttpResponse::Ok()
+        .insert_header((ETAG, etag))
+        .insert_header((CACHE_CONTROL, "public, max-age=30"))
+        .insert_header(("Vary", "Accept"))
+        .content_type(format!("{media}; charset=utf-8"))
+        .body(serialize(&q, media)?))
+}
+
+/// `GET /feed/{n}`: one page of activities.
+async fn page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> ApiResult<HttpResponse> {
+    let (num, suffix) = split_suffix(&path);
+    let media = negotiate(&req, suffix)?;
+    let n: i64 = num
+        .parse()
+        .ok()
+        .filter(|n| *n >= 0)
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no feed page '{num}'")))?;
+    let size = state.feed_page_size;
+    let log = &state.registry.log;
+    let position = log.max_seq().await?;
+    let (from, to) = (n * size, (n + 1) * size);
+    if from >= position.max(0) && n > 0 {
+        return Err(ApiError::new(
+            Code::NotFound,
+            format!("no feed page {n} yet"),
+        ));
+    }
+    let frozen = position >= to;
+    let etag = format!(
+        "W/\"feed-{n}-{}-{}\"",
+        if frozen { to } else { position },
+        media.len()
+    );
+    if conditional(&req, &etag) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((ETAG, etag))
+            .finish());
+    }
+    let base = &state.registry.base;
+    let stream = NamedNode::new_unchecked(format!("{base}/feed#stream"));
+    let node = NamedNode::new_unchecked(format!("{base}/feed/{n}"));
+    let mut q = vec![
+        triple(Triple::new(stream.clone(), rdf::TYPE, ldes::EVENT_STREAM)),
+        triple(Triple::new(node.clone(), rdf::TYPE, tree::NODE)),
+        triple(Triple::new(node.clone(), dct::IS_PART_OF, stream.clone())),
+    ];
+    let members = log.feed_members(from, to).await?;
+    let mut payloads: Vec<Triple> = Vec::new();
+    for m in &members {
+        let act = NamedNode::new_unchecked(format!("{base}/feed/{n}#{}", m.seq));
+        let class = match m.kind {
+            "Create" => activity::CREATE,
+            "Update" => activity::UPDATE,
+            _ => activity::DELETE,
+        };
+        q.push(triple(Triple::new(
+            stream.clone(),
+            tree::MEMBER,
+            act.clone(),
+        )));
+        q.push(triple(Triple::new(act.clone(), rdf::TYPE, class)));
+        q.push(triple(Triple::new(
+            act.clone(),
+            activity::OBJECT,
+            NamedNode::new_unchecked(&m.iri),
+        )));
+        q.push(triple(Triple::new(
+            act.clone(),
+            activity::PUBLISHED,
+            time(m.at),
+        )));
+        if let Some(c) = &m.canonical {
+            let record = parse_canonical(c);
+            let extra = state.registry.enrichment(&record).await?;
+            payloads.clear();
+            payloads.extend(record);
+            for e in extra {
+                if !payloads.contains(&e) {
+                    payloads.push(e);
+                }
+            }
+            for t in payloads.drain(..) {
+                q.push(Quad::new(
+                    t.subject,
+                    t.predicate,
+                    t.object,
+                    GraphName::NamedNode(act.clone()),
+                ));
+            }
+        }
+    }
+    let cache = if frozen {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=30"
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((ETAG, etag))
+        .insert_header((CACHE_CONTROL, cache))
+        .insert_header(("Vary", "Accept"))
+        .content_type(format!("{media}; charset=utf-8"))
+        .body(serialize(&q, media)?))
+}
+
+/// Mounts `/feed`, `/feed.{ext}` and `/feed/{n}[.{ext}]`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/feed{tail:(\\.[a-z]+)?}", web::get().to(entry))
+        .route("/feed/{page}", web::get().to(page));
+}
