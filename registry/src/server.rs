@@ -177,6 +177,7 @@ pub async fn run(
         );
         app.configure(crate::feeds::catalog::routes)
             .configure(crate::feeds::ldes::routes)
+            .configure(crate::feeds::ckan::routes)
             .configure(crate::api::deref::routes)
             .default_service(web::to(not_found))
     })

@@ -2,6 +2,7 @@
 //! `/feed` (LDES, DCAT-AP Feeds), and schema.org renderings of datasets for search engines. Only PUBLIC published records appear.
 
 pub mod catalog;
+pub mod ckan;
 pub mod ldes;
 pub mod schema_org;
 
