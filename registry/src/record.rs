@@ -236,6 +236,37 @@ pub struct Normalised {
     pub title_en: Option<String>,
 }
 
+/// Completes what DCAT-AP 3 requires where the answer is known from the description itself:
+/// a distribution with a `dcat:downloadURL` and no `dcat:accessURL` gets the download URL as
+/// its access URL (DCAT's own advice), and a `dcat:byteSize` written as a plain number is typed
+/// `xsd:nonNegativeInteger`. Applied to descriptions created in the registry.
+pub fn complete_dcat_ap(mut triples: Vec<Triple>) -> Vec<Triple> {
+    let mut extra = Vec::new();
+    for t in &triples {
+        if t.predicate == dcat::DOWNLOAD_URL
+            && !triples
+                .iter()
+                .any(|u| u.subject == t.subject && u.predicate == dcat::ACCESS_URL)
+        {
+            let access = Triple::new(t.subject.clone(), dcat::ACCESS_URL, t.object.clone());
+            if !extra.contains(&access) {
+                extra.push(access);
+            }
+        }
+    }
+    for t in &mut triples {
+        if t.predicate == dcat::BYTE_SIZE
+            && let Term::Literal(l) = &t.object
+            && l.datatype() != xsd::NON_NEGATIVE_INTEGER
+            && let Ok(n) = l.value().trim().parse::<u64>()
+        {
+            t.object = Literal::new_typed_literal(n.to_string(), xsd::NON_NEGATIVE_INTEGER).into();
+        }
+    }
+    triples.extend(extra);
+    triples
+}
+
 /// Finds the main resource of `kind` in `triples`.
 pub fn main_subject(triples: &[Triple], kind: Kind) -> Result<NamedOrBlankNode, RecordError> {
     let mut typed: Vec<NamedOrBlankNode> = Vec::new();

@@ -330,7 +330,7 @@ fn dataset(s: &Server, agency: &str, n: &str) -> String {
     let r = s.post(
         &format!("/api/v1/datasets?agency={agency}"),
         "text/turtle",
-        format!("<http://src.example/{n}> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Bộ dữ liệu {n}\"@vi ."),
+        format!("<http://src.example/{n}> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Bộ dữ liệu {n}\"@vi ; <http://purl.org/dc/terms/description> \"Mô tả {n}\"@vi ."),
         Some(&s.admin),
     );
     assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());

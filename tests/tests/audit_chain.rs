@@ -27,7 +27,7 @@ fn chain(backend: Backend) {
         let r = s.post(
             "/api/v1/datasets?agency=so-tc",
             "application/json",
-            json!({"type": "Dataset", "title": {"vi": format!("Dự toán ngân sách {i}")}})
+            json!({"type": "Dataset", "title": {"vi": format!("Dự toán ngân sách {i}")}, "description": {"vi": "Dự toán ngân sách nhà nước"}})
                 .to_string(),
             Some(&s.admin),
         );

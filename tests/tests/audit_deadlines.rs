@@ -20,7 +20,7 @@ fn dataset(
 ) -> String {
     let mut ttl = format!(
         "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n\
-         <http://src.example/{}> a dcat:Dataset ; dct:title \"{title}\"@vi",
+         <http://src.example/{}> a dcat:Dataset ; dct:title \"{title}\"@vi ; dct:description \"Mô tả {title}\"@vi",
         title.len()
     );
     if let Some(f) = freq {

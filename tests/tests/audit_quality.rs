@@ -83,13 +83,44 @@ fn scenario(backend: Backend) {
     );
     // Same title once diacritics are folded (and written in NFD), another agency, thin record.
     let nfd = "Danh sa\u{301}ch tra\u{323}m thu phi\u{301} đươ\u{300}ng bô\u{323}";
-    let thin = create(
-        &s,
-        "so-tc",
-        &format!(
+    // Imported (not created here), so kept as it came: without the description DCAT-AP wants.
+    let file = s.data.join("thin.ttl");
+    std::fs::write(
+        &file,
+        format!(
             "{PREFIXES}<http://src.example/toll> a dcat:Dataset ; dct:title \"{nfd}\"@vi ;\n\
              dcat:distribution [ a dcat:Distribution ; dcat:accessURL <{o}/gone> ] ."
         ),
+    )
+    .expect("write");
+    let (ok, _, err) = s.cli(&[
+        "import",
+        file.to_str().expect("path"),
+        "--agency",
+        "so-tc",
+        "--quiet",
+    ]);
+    assert!(ok, "{err}");
+    let listed: Value = s
+        .get("/api/v1/datasets?agency=so-tc", Some(&s.admin))
+        .json()
+        .expect("json");
+    let thin = listed["items"][0]["id"].as_str().expect("id").to_owned();
+    // A description created here must meet DCAT-AP: refused, naming what is missing.
+    let r = s.post(
+        "/api/v1/datasets?agency=so-tc",
+        "text/turtle",
+        format!("{PREFIXES}<http://src.example/x> a dcat:Dataset ; dct:title \"Thiếu mô tả\"@vi ."),
+        Some(&s.admin),
+    );
+    assert_eq!(r.status().as_u16(), 422);
+    let p: Value = r.json().expect("json");
+    assert!(
+        p["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("description"),
+        "{p}"
     );
 
     // Reports exist from the write on; URLs are not checked yet.
@@ -211,7 +242,7 @@ fn scenario(backend: Backend) {
         &s,
         "so-tc",
         &format!(
-            "{PREFIXES}<http://src.example/secret> a dcat:Dataset ; dct:title \"Lương cán bộ\"@vi ;\n\
+            "{PREFIXES}<http://src.example/secret> a dcat:Dataset ; dct:title \"Lương cán bộ\"@vi ; dct:description \"Bảng lương\"@vi ;\n\
              dct:accessRights ar:NON_PUBLIC ."
         ),
     );

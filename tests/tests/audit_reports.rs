@@ -58,10 +58,10 @@ fn scenario(backend: Backend) {
         &s,
         "so-ct",
         format!(
-            "<http://src.example/a> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Giá hàng hóa hằng tháng\"@vi ; <http://purl.org/dc/terms/accrualPeriodicity> <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ; <http://purl.org/dc/terms/modified> \"{old}\"^^<http://www.w3.org/2001/XMLSchema#date> ."
+            "<http://src.example/a> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Giá hàng hóa hằng tháng\"@vi ; <http://purl.org/dc/terms/description> \"Giá hằng tháng\"@vi ; <http://purl.org/dc/terms/accrualPeriodicity> <http://publications.europa.eu/resource/authority/frequency/MONTHLY> ; <http://purl.org/dc/terms/modified> \"{old}\"^^<http://www.w3.org/2001/XMLSchema#date> ."
         ),
     );
-    let b = post(&s, "so-ct", "<http://src.example/b> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Danh sách chợ\"@vi .".into());
+    let b = post(&s, "so-ct", "<http://src.example/b> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Danh sách chợ\"@vi ; <http://purl.org/dc/terms/description> \"Các chợ\"@vi .".into());
     // back to today
     s.env.clear();
     s.restart();
@@ -112,7 +112,7 @@ fn scenario(backend: Backend) {
         .bearer_auth(&s.admin)
         .header("content-type", "text/turtle")
         .header("if-match", etag)
-        .body("<http://src.example/a> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Giá hàng hóa thiết yếu\"@vi ; <http://purl.org/dc/terms/accrualPeriodicity> <http://publications.europa.eu/resource/authority/frequency/MONTHLY> .")
+        .body("<http://src.example/a> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"Giá hàng hóa thiết yếu\"@vi ; <http://purl.org/dc/terms/description> \"Giá thiết yếu\"@vi ; <http://purl.org/dc/terms/accrualPeriodicity> <http://publications.europa.eu/resource/authority/frequency/MONTHLY> .")
         .send()
         .expect("put");
     assert_eq!(r.status().as_u16(), 200, "{}", r.text().unwrap_or_default());

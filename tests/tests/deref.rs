@@ -21,7 +21,7 @@ fn record_iris_answer_in_every_syntax() {
     let s = Server::start(Backend::Sqlite, &[]);
     s.agency("so-nnmt", "Sở Nông nghiệp và Môi trường");
     let body = r#"{"type": "Dataset", "title": {"vi": "Quan trắc chất lượng nước mặt", "en": "Surface water quality"},
-        "keyword": {"vi": ["môi trường", "nước"]}, "accrualPeriodicity": "MONTHLY",
+        "description": {"vi": "Kết quả quan trắc định kỳ"}, "keyword": {"vi": ["môi trường", "nước"]}, "accrualPeriodicity": "MONTHLY",
         "distribution": [{"type": "Distribution", "downloadURL": "https://data.example.vn/nuoc.csv", "format": "CSV"}]}"#;
     let r = s.post(
         "/api/v1/datasets?agency=so-nnmt",

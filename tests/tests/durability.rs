@@ -21,7 +21,7 @@ fn sigkill_loses_no_acknowledged_write() {
                     .build()
                     .expect("client");
                 for i in 0..100_000usize {
-                    let body = json!({"type": "Dataset", "title": {"vi": format!("Bản ghi bền vững {i}")}}).to_string();
+                    let body = json!({"type": "Dataset", "title": {"vi": format!("Bản ghi bền vững {i}")}, "description": {"vi": "Ghi bền vững"}}).to_string();
                     let r = client
                         .post(format!("{url}/api/v1/datasets"))
                         .header("content-type", "application/json")

@@ -325,7 +325,7 @@ fn listing_pages_with_a_cursor_and_filters() {
         s.agency("b", "Cơ quan B");
         for i in 0..7 {
             let agency = if i % 2 == 0 { "a" } else { "b" };
-            let body = json!({"type": "Dataset", "title": {"vi": format!("Bộ dữ liệu số {i}")}})
+            let body = json!({"type": "Dataset", "title": {"vi": format!("Bộ dữ liệu số {i}")}, "description": {"vi": "Bộ dữ liệu thử"}})
                 .to_string();
             let status = if i == 6 {
                 "?status=draft&agency=a"
@@ -396,13 +396,13 @@ fn listing_pages_with_a_cursor_and_filters() {
 fn rdf_bodies_in_every_syntax_create_the_same_record() {
     let s = Server::start(Backend::Sqlite, &[]);
     s.agency("a", "Cơ quan A");
-    let ttl = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n<http://src.example/ds> a dcat:Dataset ; dct:title \"Dữ liệu đất đai\"@vi ; dcat:distribution [ a dcat:Distribution ; dcat:accessURL <http://src.example/f.csv> ] .";
-    let nt = "<http://src.example/ds> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset> .\n<http://src.example/ds> <http://purl.org/dc/terms/title> \"Dữ liệu đất đai\"@vi .\n<http://src.example/ds> <http://www.w3.org/ns/dcat#distribution> _:d .\n_:d <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Distribution> .\n_:d <http://www.w3.org/ns/dcat#accessURL> <http://src.example/f.csv> .\n";
+    let ttl = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n<http://src.example/ds> a dcat:Dataset ; dct:title \"Dữ liệu đất đai\"@vi ; dct:description \"Đất đai\"@vi ; dcat:distribution [ a dcat:Distribution ; dcat:accessURL <http://src.example/f.csv> ] .";
+    let nt = "<http://src.example/ds> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Dataset> .\n<http://src.example/ds> <http://purl.org/dc/terms/title> \"Dữ liệu đất đai\"@vi .\n<http://src.example/ds> <http://purl.org/dc/terms/description> \"Đất đai\"@vi .\n<http://src.example/ds> <http://www.w3.org/ns/dcat#distribution> _:d .\n_:d <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://www.w3.org/ns/dcat#Distribution> .\n_:d <http://www.w3.org/ns/dcat#accessURL> <http://src.example/f.csv> .\n";
     let rdfxml = r#"<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">
-      <dcat:Dataset rdf:about="http://src.example/ds"><dct:title xml:lang="vi">Dữ liệu đất đai</dct:title>
+      <dcat:Dataset rdf:about="http://src.example/ds"><dct:title xml:lang="vi">Dữ liệu đất đai</dct:title><dct:description xml:lang="vi">Đất đai</dct:description>
       <dcat:distribution><dcat:Distribution><dcat:accessURL rdf:resource="http://src.example/f.csv"/></dcat:Distribution></dcat:distribution></dcat:Dataset></rdf:RDF>"#;
     let jsonld = r#"{"@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"}, "@id": "http://src.example/ds", "@type": "dcat:Dataset",
-      "dct:title": {"@value": "Dữ liệu đất đai", "@language": "vi"}, "dcat:distribution": {"@type": "dcat:Distribution", "dcat:accessURL": {"@id": "http://src.example/f.csv"}}}"#;
+      "dct:title": {"@value": "Dữ liệu đất đai", "@language": "vi"}, "dct:description": {"@value": "Đất đai", "@language": "vi"}, "dcat:distribution": {"@type": "dcat:Distribution", "dcat:accessURL": {"@id": "http://src.example/f.csv"}}}"#;
     let mut hashes = Vec::new();
     for (ct, body) in [
         ("text/turtle", ttl),

@@ -62,7 +62,7 @@ fn w3c_protocol_suite() {
         let nt = std::fs::read_to_string(dir.join(format!("data{n}.nt"))).expect("data");
         let subject = format!("http://kasei.us/2009/09/sparql/data/data{n}.rdf");
         let ttl = format!(
-            "{nt}\n<{subject}> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"data{n}\" ."
+            "{nt}\n<{subject}> a <http://www.w3.org/ns/dcat#Dataset> ; <http://purl.org/dc/terms/title> \"data{n}\" ; <http://purl.org/dc/terms/description> \"W3C test data {n}\" ."
         );
         let r = s.post(
             "/api/v1/datasets?agency=w3c",
@@ -225,7 +225,7 @@ fn result_formats_and_refusals() {
     let r = s.post(
         "/api/v1/datasets?agency=a",
         "application/json",
-        r#"{"type":"Dataset","title":{"vi":"Bản đồ hành chính"}}"#,
+        r#"{"type":"Dataset","title":{"vi":"Bản đồ hành chính"},"description":{"vi":"Bản đồ các đơn vị hành chính"}}"#,
         Some(&s.admin),
     );
     assert_eq!(r.status().as_u16(), 201);

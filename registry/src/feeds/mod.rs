@@ -9,9 +9,44 @@ pub mod schema_org;
 use crate::quality::shacl::authority_types;
 use crate::record::parse_canonical;
 use crate::store::{Registry, StoreError};
-use oxigraph::model::{Term, Triple};
+use oxigraph::model::{Literal, Term, Triple};
 use std::collections::HashSet;
-use vocab::ns::{dct, foaf, rdf};
+use vocab::ns::{dcat, dct, foaf, rdf, skos};
+
+const DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme/";
+
+/// The EU data themes (DCAT-AP's vocabulary for `dcat:theme`) with their labels.
+const DATA_THEMES: &[(&str, &str, &str)] = &[
+    (
+        "AGRI",
+        "Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm",
+        "Agriculture, fisheries, forestry and food",
+    ),
+    ("ECON", "Kinh tế và tài chính", "Economy and finance"),
+    (
+        "EDUC",
+        "Giáo dục, văn hóa và thể thao",
+        "Education, culture and sport",
+    ),
+    ("ENER", "Năng lượng", "Energy"),
+    ("ENVI", "Môi trường", "Environment"),
+    (
+        "GOVE",
+        "Chính phủ và khu vực công",
+        "Government and public sector",
+    ),
+    ("HEAL", "Y tế", "Health"),
+    ("INTR", "Các vấn đề quốc tế", "International issues"),
+    (
+        "JUST",
+        "Tư pháp, hệ thống pháp luật và an toàn công cộng",
+        "Justice, legal system and public safety",
+    ),
+    ("REGI", "Vùng và đô thị", "Regions and cities"),
+    ("SOCI", "Dân số và xã hội", "Population and society"),
+    ("TECH", "Khoa học và công nghệ", "Science and technology"),
+    ("TRAN", "Giao thông vận tải", "Transport"),
+];
 
 impl Registry {
     /// What a published description carries beside the records themselves, where the
@@ -19,6 +54,24 @@ impl Registry {
     /// descriptions of its agencies named as publisher or creator (a `foaf:Agent` with a name).
     pub async fn enrichment(&self, records: &[Triple]) -> Result<Vec<Triple>, StoreError> {
         let mut out = authority_types(records);
+        for t in records {
+            if t.predicate == dcat::THEME
+                && let Term::NamedNode(n) = &t.object
+                && let Some(code) = n.as_str().strip_prefix(DATA_THEME)
+                && let Some((_, vi, en)) = DATA_THEMES.iter().find(|(c, ..)| *c == code)
+            {
+                for (label, lang) in [(vi, "vi"), (en, "en")] {
+                    let l = Triple::new(
+                        n.clone(),
+                        skos::PREF_LABEL,
+                        Literal::new_language_tagged_literal_unchecked(*label, lang),
+                    );
+                    if !out.contains(&l) {
+                        out.push(l);
+                    }
+                }
+            }
+        }
         let prefix = format!("{}/agencies/", self.base);
         let mut seen = HashSet::new();
         for t in records {

@@ -305,16 +305,22 @@ pub fn authority_range(predicate: NamedNodeRef<'_>) -> Option<NamedNodeRef<'stat
     })
 }
 
+/// Vocabularies whose terms the registry knows the classes of: EU authority tables, IANA media
+/// types, danhmuc's own code lists.
+const KNOWN_TABLES: &[&str] = &[
+    "http://publications.europa.eu/resource/authority/",
+    "http://www.iana.org/assignments/media-types/",
+    "https://www.iana.org/assignments/media-types/",
+    "https://w3id.org/dcat-vn/",
+];
+
 /// The typing triples [`authority_range`] adds for a record's EU authority terms and
 /// danhmuc's own code lists (provinces, themes under `https://w3id.org/dcat-vn/`).
 pub fn authority_types(record: &[Triple]) -> Vec<Triple> {
     let mut out = Vec::new();
     for t in record {
         if let Term::NamedNode(o) = &t.object
-            && (o
-                .as_str()
-                .starts_with("http://publications.europa.eu/resource/authority/")
-                || o.as_str().starts_with("https://w3id.org/dcat-vn/"))
+            && KNOWN_TABLES.iter().any(|ns| o.as_str().starts_with(ns))
             && let Some(class) = authority_range(t.predicate.as_ref())
         {
             let typed = TripleRef::new(o, rdf::TYPE, class).into_owned();

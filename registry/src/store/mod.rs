@@ -67,6 +67,13 @@ impl From<record::RecordError> for StoreError {
     }
 }
 
+/// Whether a write creates the description in the registry (REST, approved requests), as
+/// opposed to bringing one from elsewhere (harvest, import), which is kept as faithfully as
+/// possible.
+fn created_here(prov: &Provenance) -> bool {
+    prov.source == "api" || prov.source.starts_with("request:")
+}
+
 /// What a write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -351,8 +358,13 @@ impl Registry {
             .as_ref()
             .map(|r| r.iri.clone())
             .unwrap_or_else(|| self.iri(item.kind, &id));
+        let triples = if created_here(prov) {
+            record::complete_dcat_ap(item.triples)
+        } else {
+            item.triples
+        };
         let n = record::normalise(
-            item.triples,
+            triples,
             item.kind,
             &NormaliseContext {
                 record_iri: &iri,
@@ -369,6 +381,9 @@ impl Registry {
                 .filter(|s| *s != Status::Withdrawn)
                 .unwrap_or(Status::Published)
         });
+        if status == Status::Published && created_here(prov) {
+            self.require_dcat_ap(&n.triples).await?;
+        }
         if let Some(cur) = &existing
             && cur.content_hash == n.hash
             && cur.status == status.as_str()
@@ -398,6 +413,43 @@ impl Registry {
             None,
         ));
         Ok((outcome, Err(at), n.access_defaulted))
+    }
+
+    /// Refuses a description that, with what the registry adds when publishing it (agency,
+    /// classes of EU terms), would not conform to DCAT-AP 3.0.1: what is missing is named.
+    async fn require_dcat_ap(&self, triples: &[Triple]) -> Result<(), StoreError> {
+        let mut data = triples.to_vec();
+        data.extend(self.enrichment(triples).await?);
+        let findings = tokio::task::spawn_blocking(move || {
+            crate::quality::shacl::shapes().and_then(|s| s.validate(&data))
+        })
+        .await
+        .map_err(|e| StoreError::Graph(e.to_string()))?
+        .map_err(|e| StoreError::Graph(e.to_string()))?;
+        let problems: Vec<String> = findings
+            .iter()
+            .filter(|f| {
+                f.severity == "violation" && f.profile == crate::quality::shacl::PROFILE_DCAT_AP
+            })
+            .map(|f| {
+                format!(
+                    "{} ({}{})",
+                    f.message_en,
+                    f.path.as_deref().unwrap_or("?"),
+                    f.value
+                        .as_deref()
+                        .map(|v| format!(" = {v}"))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(StoreError::Invalid(format!(
+            "the description does not meet DCAT-AP 3.0.1: {} (save it with ?status=draft to finish it later)",
+            problems.join("; ")
+        )))
     }
 
     /// Withdraws a record: a new version with status withdrawn, content kept in history.
