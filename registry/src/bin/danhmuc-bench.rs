@@ -477,6 +477,161 @@ fn timed(cmd: &mut Command) -> Result<(f64, f64)> {
     Ok((start.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
 }
 
+const RDFLIB: &str = r#"
+import json, sys, time, rdflib
+src, fmt, out = sys.argv[1], sys.argv[2], sys.argv[3]
+g = rdflib.Graph()
+t0 = time.time(); g.parse(src, format="nt"); t1 = time.time()
+g.serialize(destination=out, format=fmt)
+t2 = time.time()
+print(json.dumps({"parse": t1 - t0, "serialize": t2 - t1, "triples": len(g)}))
+"#;
+
+/// Full-catalogue export (Turtle, JSON-LD) by danhmuc's streaming export, side by side with
+/// rdflib serialising the same graph; then the rate at which `/feed` pages are served.
+fn bench_export(n: usize, work: &Path, python: &str, with_rdflib: bool) -> Result<()> {
+    let data = work.join("danhmuc-data");
+    let bin = danhmuc_bin()?;
+    let with_store = |c: &mut Command| {
+        c.arg("--data")
+            .arg(&data)
+            .arg("--base-iri")
+            .arg("https://registry.tayninh.example")
+            .env("DANHMUC_LOG", "warn");
+    };
+    if !data.exists() {
+        let files = corpus(n, &work.join("corpus"), 10_000)?;
+        let mut c = Command::new(&bin);
+        c.args(["agency", "create", "so-tc", "--name-vi", "Sở Tài chính"]);
+        with_store(&mut c);
+        run(&mut c)?;
+        let mut c = Command::new(&bin);
+        c.args(["import", "--agency", "so-tc", "--quiet", "--batch", "1000"])
+            .args(&files);
+        with_store(&mut c);
+        let (s, _) = timed(&mut c)?;
+        println!("  (import of {n} datasets for the benchmark: {s:.1} s)");
+    }
+    let nt = work.join("catalogue.nt");
+    let mut c = Command::new(&bin);
+    c.args([
+        "export",
+        "--format",
+        "nt",
+        "--audience",
+        "public",
+        "--output",
+    ])
+    .arg(&nt);
+    with_store(&mut c);
+    run(&mut c)?;
+    println!(
+        "export {n} datasets ({} MB of N-Triples):",
+        std::fs::metadata(&nt)?.len() / 1_000_000
+    );
+    for (ours, theirs, ext) in [("ttl", "turtle", "ttl"), ("jsonld", "json-ld", "jsonld")] {
+        let mut c = Command::new(&bin);
+        c.args([
+            "export",
+            "--format",
+            ours,
+            "--audience",
+            "public",
+            "--output",
+        ])
+        .arg(work.join(format!("danhmuc.{ext}")));
+        with_store(&mut c);
+        let (secs, mb) = timed(&mut c)?;
+        print!(
+            "  {ours}: danhmuc {secs:.1} s ({:.0} datasets/s), peak {mb:.0} MB",
+            n as f64 / secs
+        );
+        if with_rdflib {
+            let out = work.join(format!("rdflib.{ext}"));
+            let mut c = Command::new(python);
+            c.args(["-c", RDFLIB])
+                .arg(&nt)
+                .arg(theirs)
+                .arg(&out)
+                .stdout(Stdio::piped());
+            let start = Instant::now();
+            let child = c.spawn()?;
+            let pid = child.id();
+            let watcher = std::thread::spawn(move || {
+                let mut peak = 0u64;
+                let path = format!("/proc/{pid}/status");
+                while let Ok(st) = std::fs::read_to_string(&path) {
+                    if let Some(kb) = st
+                        .lines()
+                        .find(|l| l.starts_with("VmHWM:"))
+                        .and_then(|l| l.split_whitespace().nth(1))
+                        .and_then(|v| v.parse::<u64>().ok())
+                    {
+                        peak = peak.max(kb);
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+                peak
+            });
+            let output = child.wait_with_output()?;
+            let peak = watcher.join().unwrap_or(0) as f64 / 1024.0;
+            if !output.status.success() {
+                bail!("rdflib failed (pip install rdflib)");
+            }
+            let v: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+            let ser = v["serialize"].as_f64().unwrap_or(f64::NAN);
+            println!(
+                "; rdflib serialise {ser:.1} s (parse {:.1} s, total {:.1} s), peak {peak:.0} MB; speed ratio {:.1}x",
+                v["parse"].as_f64().unwrap_or(f64::NAN),
+                start.elapsed().as_secs_f64(),
+                ser / secs
+            );
+        } else {
+            println!();
+        }
+    }
+    // /feed page serving rate.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut c = Command::new(&bin);
+    c.args([
+        "serve",
+        "--bind",
+        &format!("127.0.0.1:{port}"),
+        "--link-check-every",
+        "off",
+    ]);
+    with_store(&mut c);
+    let mut server = c.stdout(Stdio::null()).spawn()?;
+    let url = format!("http://127.0.0.1:{port}");
+    let served = (|| -> Result<(usize, usize, f64)> {
+        wait_http(&format!("{url}/feed"))?;
+        let client = reqwest::blocking::Client::new();
+        let start = Instant::now();
+        let (mut pages, mut bytes) = (0usize, 0usize);
+        for p in 0.. {
+            let r = client.get(format!("{url}/feed/{p}")).send()?;
+            if r.status().as_u16() == 404 {
+                break;
+            }
+            bytes += r.bytes()?.len();
+            pages += 1;
+        }
+        Ok((pages, bytes, start.elapsed().as_secs_f64()))
+    })();
+    let _ = server.kill();
+    let _ = server.wait();
+    let (pages, bytes, secs) = served?;
+    println!(
+        "  /feed: {pages} pages of 500 log entries in {secs:.1} s = {:.1} pages/s, {:.0} activities/s, {:.1} MB/s (TriG, sequential, loopback)",
+        pages as f64 / secs,
+        (n as f64) / secs,
+        bytes as f64 / 1e6 / secs
+    );
+    Ok(())
+}
+
 /// The bare peer: fetch every page over HTTP, parse, bulk-load into a RocksDB Oxigraph store.
 fn bare_load(url: &str, store_dir: &Path) -> Result<()> {
     let store = oxigraph::store::Store::open(store_dir)?;
@@ -619,6 +774,11 @@ fn main() -> Result<()> {
             std::fs::create_dir_all(&work)?;
             bench_harvest(n, &work)?;
         }
+        Some("export") => {
+            std::fs::create_dir_all(&work)?;
+            let python = get("--python").unwrap_or_else(|| "python3".into());
+            bench_export(n, &work, &python, !args.iter().any(|a| a == "--no-rdflib"))?;
+        }
         Some("harvest-bare") => {
             let url = get("--url").ok_or_else(|| anyhow!("--url URL"))?;
             let store = get("--store")
@@ -627,7 +787,7 @@ fn main() -> Result<()> {
             bare_load(&url, &store)?;
         }
         _ => bail!(
-            "usage: danhmuc-bench corpus|import|sparql|harvest --datasets N [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
+            "usage: danhmuc-bench corpus|import|sparql|harvest|export --datasets N [--no-rdflib] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
         ),
     }
     Ok(())
