@@ -355,3 +355,26 @@ fn catalog_feed_sqlite() {
 fn catalog_feed_postgres() {
     scenario(Backend::Postgres);
 }
+
+/// The demo province, as `serve --demo` loads it, is published as a conforming DCAT-AP 3.0.1
+/// catalogue.
+#[test]
+fn demo_catalogue_conforms_to_dcat_ap() {
+    let s = Server::start_at(Backend::Sqlite, Some(BASE), &["--demo"]);
+    let cat = format!("{BASE}/catalog");
+    let (ids, all) = walk(&s, &format!("{}/catalog?limit=20", s.url), &cat);
+    assert!(
+        ids.len() >= 40,
+        "the demo has its datasets and services: {}",
+        ids.len()
+    );
+    let findings = shacl::shapes()
+        .expect("shapes")
+        .validate(&all)
+        .expect("validate");
+    let violations: Vec<_> = findings
+        .iter()
+        .filter(|f| f.severity == "violation" && f.profile == shacl::PROFILE_DCAT_AP)
+        .collect();
+    assert!(violations.is_empty(), "{violations:#?}");
+}

@@ -72,6 +72,31 @@ impl Registry {
                 }
             }
         }
+        // Members of a catalogue that are records of this registry: their kind is known.
+        for t in records {
+            if (t.predicate == dcat::DATASET_PROP
+                || t.predicate == dcat::SERVICE
+                || t.predicate == dcat::CATALOG_PROP)
+                && let Term::NamedNode(n) = &t.object
+            {
+                let rest = n.as_str().strip_prefix(&self.base).unwrap_or("");
+                let class = if rest.starts_with("/datasets/") {
+                    Some(dcat::DATASET)
+                } else if rest.starts_with("/dataservices/") {
+                    Some(dcat::DATA_SERVICE)
+                } else if rest.starts_with("/catalogs/") {
+                    Some(dcat::CATALOG)
+                } else {
+                    None
+                };
+                if let Some(c) = class {
+                    let typed = Triple::new(n.clone(), rdf::TYPE, c);
+                    if !out.contains(&typed) {
+                        out.push(typed);
+                    }
+                }
+            }
+        }
         let prefix = format!("{}/agencies/", self.base);
         let mut seen = HashSet::new();
         for t in records {

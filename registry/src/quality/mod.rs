@@ -73,7 +73,7 @@ impl Registry {
         let (findings, dimensions, score) = tokio::task::spawn_blocking(move || {
             let mut data = triples.clone();
             data.extend(context);
-            let findings = shacl::shapes()?.validate(&data)?;
+            let findings = shacl::own(shacl::shapes()?.validate(&data)?, &iri);
             let dcat_ap_ok = !findings
                 .iter()
                 .any(|f| f.severity == "violation" && f.profile == shacl::PROFILE_DCAT_AP);

@@ -203,6 +203,17 @@ impl Shapes {
     }
 }
 
+/// The findings about a record's own nodes: its IRI and the IRIs its blank nodes were given
+/// (`IRI#genid-…`). Findings on what it refers to (its catalogue's members, agencies) belong to
+/// those records' own reports.
+pub fn own(findings: Vec<Finding>, record_iri: &str) -> Vec<Finding> {
+    let sub = format!("{record_iri}#");
+    findings
+        .into_iter()
+        .filter(|f| f.focus == record_iri || f.focus.starts_with(&sub))
+        .collect()
+}
+
 /// Parses a Turtle document into triples (the shapes, and tests' data).
 pub fn turtle(doc: &str) -> Result<Vec<Triple>, String> {
     oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
@@ -328,14 +339,29 @@ pub fn authority_types(record: &[Triple]) -> Vec<Triple> {
                 out.push(typed);
             }
         }
-        // DCAT-AP ranges an endpoint's URL and description over rdfs:Resource, which every IRI
-        // is (RDFS), though no record says so.
-        if let Term::NamedNode(o) = &t.object
-            && (t.predicate == dcat::ENDPOINT_URL || t.predicate == dcat::ENDPOINT_DESCRIPTION)
-        {
-            let typed = TripleRef::new(o, rdf::TYPE, rdfs::RESOURCE).into_owned();
-            if !out.contains(&typed) {
-                out.push(typed);
+        // Ranges the vocabularies themselves declare (RDFS), whatever the IRI: DCMI's
+        // dct:license, dct:rights, dct:accessRights and dct:conformsTo, DCAT's dcat:mediaType;
+        // and every IRI is an rdfs:Resource (DCAT-AP's range of an endpoint's URL).
+        if let Term::NamedNode(o) = &t.object {
+            let class = if t.predicate == dct::LICENSE {
+                Some(dct::LICENSE_DOCUMENT)
+            } else if t.predicate == dct::RIGHTS || t.predicate == dct::ACCESS_RIGHTS {
+                Some(dct::RIGHTS_STATEMENT)
+            } else if t.predicate == dct::CONFORMS_TO {
+                Some(dct::STANDARD)
+            } else if t.predicate == dcat::MEDIA_TYPE {
+                Some(dct::MEDIA_TYPE_CLASS)
+            } else if t.predicate == dcat::ENDPOINT_URL || t.predicate == dcat::ENDPOINT_DESCRIPTION
+            {
+                Some(rdfs::RESOURCE)
+            } else {
+                None
+            };
+            if let Some(class) = class {
+                let typed = TripleRef::new(o, rdf::TYPE, class).into_owned();
+                if !out.contains(&typed) {
+                    out.push(typed);
+                }
             }
         }
     }

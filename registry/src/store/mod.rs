@@ -382,7 +382,7 @@ impl Registry {
                 .unwrap_or(Status::Published)
         });
         if status == Status::Published && created_here(prov) {
-            self.require_dcat_ap(&n.triples).await?;
+            self.require_dcat_ap(&n.triples, &iri).await?;
         }
         if let Some(cur) = &existing
             && cur.content_hash == n.hash
@@ -417,11 +417,14 @@ impl Registry {
 
     /// Refuses a description that, with what the registry adds when publishing it (agency,
     /// classes of EU terms), would not conform to DCAT-AP 3.0.1: what is missing is named.
-    async fn require_dcat_ap(&self, triples: &[Triple]) -> Result<(), StoreError> {
+    async fn require_dcat_ap(&self, triples: &[Triple], iri: &str) -> Result<(), StoreError> {
         let mut data = triples.to_vec();
         data.extend(self.enrichment(triples).await?);
+        let iri = iri.to_owned();
         let findings = tokio::task::spawn_blocking(move || {
-            crate::quality::shacl::shapes().and_then(|s| s.validate(&data))
+            crate::quality::shacl::shapes()
+                .and_then(|s| s.validate(&data))
+                .map(|f| crate::quality::shacl::own(f, &iri))
         })
         .await
         .map_err(|e| StoreError::Graph(e.to_string()))?
