@@ -173,6 +173,19 @@ fn scenario(backend: Backend) {
     assert_eq!(r["results"][0]["id"], t2.as_str());
     let r = ok(&a, "package_search", "?q=b%E1%BB%87nh%20nh%C3%A2n");
     assert_eq!(r["count"], 0, "restricted records are never found");
+    // Incremental harvesting as CKAN's harvester asks for it.
+    let r = ok(
+        &a,
+        "package_search",
+        "?fq=metadata_modified:%5B2000-01-01T00:00:00Z%20TO%20*%5D",
+    );
+    assert_eq!(r["count"], 3, "{r}");
+    let r = ok(
+        &a,
+        "package_search",
+        "?fq=metadata_modified:%5B2999-01-01T00:00:00Z%20TO%20*%5D",
+    );
+    assert_eq!(r["count"], 0, "{r}");
     let (st, _) = act(&a, "package_search", "?rows=abc");
     assert_eq!(st, 409);
     // POSTed JSON, as ckanapi sends it.

@@ -492,7 +492,12 @@ fn parse_fq(fq: &str) -> Result<Vec<(String, String)>, String> {
             .split_once(':')
             .ok_or_else(|| format!("fq: cannot read '{rest}' (expected field:value)"))?;
         let after = after.trim_start();
-        let (value, tail) = if let Some(q) = after.strip_prefix('(') {
+        let (value, tail) = if after.starts_with('[') || after.starts_with('{') {
+            let end = after
+                .find([']', '}'])
+                .ok_or("fq: unclosed range (expected [A TO B])")?;
+            (after[..=end].to_owned(), &after[end + 1..])
+        } else if let Some(q) = after.strip_prefix('(') {
             let end = q.find(')').ok_or("fq: unclosed parenthesis")?;
             (format!("({})", &q[..end]), &q[end + 1..])
         } else if let Some(q) = after.strip_prefix('"') {
@@ -506,6 +511,44 @@ fn parse_fq(fq: &str) -> Result<Vec<(String, String)>, String> {
         rest = tail;
     }
     Ok(out)
+}
+
+/// Whether a CKAN timestamp falls in a Solr range `[A TO B]` (`{…}` exclusive, `*` open, `NOW`
+/// the present), as CKAN's harvester asks with `metadata_modified:[2026-01-01T00:00:00Z TO *]`.
+fn in_range(value: &str, range: &str) -> Option<bool> {
+    let inclusive_lo = range.starts_with('[');
+    let inclusive_hi = range.ends_with(']');
+    let inner = range.get(1..range.len().checked_sub(1)?)?;
+    let (lo, hi) = inner.split_once(" TO ")?;
+    let parse = |s: &str| -> Option<chrono::NaiveDateTime> {
+        let s = s.trim().trim_end_matches('Z');
+        if s == "NOW" {
+            return Some(chrono::Utc::now().naive_utc());
+        }
+        chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()
+            .or_else(|| {
+                chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+            })
+    };
+    let v = parse(value)?;
+    let ok_lo = match lo.trim() {
+        "*" => true,
+        l => {
+            let l = parse(l)?;
+            if inclusive_lo { v >= l } else { v > l }
+        }
+    };
+    let ok_hi = match hi.trim() {
+        "*" => true,
+        h => {
+            let h = parse(h)?;
+            if inclusive_hi { v <= h } else { v < h }
+        }
+    };
+    Some(ok_lo && ok_hi)
 }
 
 /// The values a filter accepts: `a`, `"a b"` or `(a OR "b c")`.
@@ -635,6 +678,10 @@ async fn run(
                         "groups" => d["groups"].as_array().is_some_and(|t| t.iter().any(|x| x["name"] == v.as_str())),
                         "license_id" => d["license_id"] == v.as_str(),
                         "name" | "id" => d["id"] == v.as_str(),
+                        "metadata_modified" | "metadata_created" => d[f.as_str()]
+                            .as_str()
+                            .and_then(|m| in_range(m, v))
+                            .unwrap_or(false),
                         _ => false,
                     })
                 });
@@ -778,6 +825,15 @@ mod tests {
             ]
         );
         assert!(parse_fq("tags:\"open").is_err());
+        let r = parse_fq("metadata_modified:[2026-01-01T00:00:00Z TO *] organization:x").unwrap();
+        assert_eq!(r[0].1, "[2026-01-01T00:00:00Z TO *]");
+        assert_eq!(r[1].1, "x");
+        assert_eq!(in_range("2026-03-01T10:00:00.123456", &r[0].1), Some(true));
+        assert_eq!(in_range("2025-12-31T23:59:59", &r[0].1), Some(false));
+        assert_eq!(
+            in_range("2026-01-01T00:00:00", "{2026-01-01T00:00:00Z TO NOW]"),
+            Some(false)
+        );
         let f = parse_fq("organization:(so-a OR \"so-b\")").unwrap();
         assert_eq!(alternatives(&f[0].1), vec!["so-a", "so-b"]);
         assert!(parse_fq("nonsense").is_err());
