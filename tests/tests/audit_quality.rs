@@ -252,6 +252,34 @@ fn scenario(backend: Backend) {
     let owner = s.token("editor", "so-tc");
     assert_eq!(quality(&s, &secret, Some(&owner)).0, 200);
 
+    // A catalogue of so-gtvt listing its own dataset and so-tc's NON_PUBLIC one: so-gtvt's
+    // aggregate counts only what it may read.
+    let secret_iri = format!("{}/datasets/{secret}", s.base);
+    let rich_iri = format!("{}/datasets/{rich}", s.base);
+    let r = s.post(
+        "/api/v1/catalogs?agency=so-gtvt",
+        "text/turtle",
+        format!(
+            "{PREFIXES}<http://src.example/cat> a dcat:Catalog ; dct:title \"Danh mục giao thông\"@vi ;\n\
+             dct:description \"Dữ liệu giao thông\"@vi ; dcat:dataset <{rich_iri}>, <{secret_iri}> ."
+        ),
+        Some(&s.admin),
+    );
+    assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
+    let cat_members = |token: &str| -> i64 {
+        let v: Value = s
+            .get("/api/v1/audit/quality?agency=so-gtvt", Some(token))
+            .json()
+            .expect("json");
+        v["catalogs"][0]["records"].as_i64().expect("records")
+    };
+    assert_eq!(cat_members(&s.admin), 2);
+    assert_eq!(
+        cat_members(&other),
+        1,
+        "a restricted record of another agency is not counted"
+    );
+
     // Aggregates: anonymous refused, an agency sees itself, the admin sees all.
     assert_eq!(s.get("/api/v1/audit/quality", None).status().as_u16(), 401);
     let mine: Value = s
@@ -275,7 +303,7 @@ fn scenario(backend: Backend) {
         .iter()
         .find(|a| a["id"] == "so-gtvt")
         .expect("so-gtvt");
-    assert_eq!(gtvt["records"], 2, "{all}");
+    assert_eq!(gtvt["records"], 3, "two datasets and the catalogue: {all}");
     assert!(gtvt["average_score"].as_f64().expect("avg") > 0.0);
 
     // Duplicates across agencies, diacritics and NFC/NFD folded; admins only.

@@ -114,25 +114,34 @@ pub async fn summary(
     } else {
         Some(caller.agency.clone().unwrap_or_default())
     };
-    let rows = state.registry.log.quality_scores().await?;
+    // Only records the caller may read count, in any aggregate.
+    let rows: Vec<_> = state
+        .registry
+        .log
+        .quality_scores()
+        .await?
+        .into_iter()
+        .filter(|r| {
+            let shared: Vec<&str> = r.shared_with.split('|').filter(|s| !s.is_empty()).collect();
+            caller.can_read("published", &r.visibility, &r.agency, &shared)
+        })
+        .collect();
     let mut by_agency: BTreeMap<String, Vec<(i64, i64, i64)>> = BTreeMap::new();
     let mut by_id: HashMap<String, (i64, i64, i64)> = HashMap::new();
-    for (id, _kind, agency, score, max, violations) in &rows {
-        by_id.insert(id.clone(), (*score, *max, *violations));
-        if only.as_ref().is_none_or(|a| a == agency) {
-            by_agency
-                .entry(agency.clone())
-                .or_default()
-                .push((*score, *max, *violations));
+    for r in &rows {
+        let s = (r.score, r.max_score, r.violations);
+        by_id.insert(r.id.clone(), s);
+        if only.as_ref().is_none_or(|a| *a == r.agency) {
+            by_agency.entry(r.agency.clone()).or_default().push(s);
         }
     }
     let agencies = by_agency.iter().map(|(a, s)| aggregate(a, s)).collect();
     let mut catalogs = Vec::new();
-    for (id, kind, agency, ..) in &rows {
-        if kind != "catalog" || only.as_ref().is_some_and(|a| a != agency) {
+    for r in &rows {
+        if r.kind != "catalog" || only.as_ref().is_some_and(|a| *a != r.agency) {
             continue;
         }
-        let Some(rec) = state.registry.log.record(id).await? else {
+        let Some(rec) = state.registry.log.record(&r.id).await? else {
             continue;
         };
         let v = state.registry.log.current_version(&rec).await?;
@@ -146,7 +155,7 @@ pub async fn summary(
                 members.push(*s);
             }
         }
-        catalogs.push(aggregate(id, &members));
+        catalogs.push(aggregate(&r.id, &members));
     }
     Ok(HttpResponse::Ok().json(QualitySummary {
         max_score: crate::quality::mqa::MAX_SCORE,

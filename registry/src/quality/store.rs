@@ -28,6 +28,27 @@ pub struct StoredReport {
     pub report: String,
 }
 
+/// A published record's current score and what deciding who may see it needs.
+#[derive(Debug, Clone)]
+pub struct ScoreRow {
+    /// Record id.
+    pub id: String,
+    /// Kind.
+    pub kind: String,
+    /// Owning agency.
+    pub agency: String,
+    /// Score.
+    pub score: i64,
+    /// Maximum.
+    pub max_score: i64,
+    /// SHACL violations.
+    pub violations: i64,
+    /// Visibility.
+    pub visibility: String,
+    /// `|a|b|` agencies a NON_PUBLIC record is shared with.
+    pub shared_with: String,
+}
+
 /// What the link checker last saw.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct LinkCheck {
@@ -129,23 +150,23 @@ impl Log {
         .map_err(|e: sqlx::Error| e.into())
     }
 
-    /// Current scores of published records, by record: (kind, agency, score, max, violations).
-    pub async fn quality_scores(
-        &self,
-    ) -> Result<Vec<(String, String, String, i64, i64, i64)>, StoreError> {
-        let rows = sqlx::query("SELECT q.record_id, q.kind, r.agency, q.score, q.max_score, q.violations FROM quality_reports q JOIN records r ON r.id = q.record_id AND r.content_hash = q.content_hash WHERE r.status = 'published' ORDER BY q.record_id")
+    /// Current scores of published records.
+    pub async fn quality_scores(&self) -> Result<Vec<ScoreRow>, StoreError> {
+        let rows = sqlx::query("SELECT q.record_id, q.kind, r.agency, q.score, q.max_score, q.violations, r.visibility, r.shared_with FROM quality_reports q JOIN records r ON r.id = q.record_id AND r.content_hash = q.content_hash WHERE r.status = 'published' ORDER BY q.record_id")
             .fetch_all(&self.pool)
             .await?;
         rows.iter()
             .map(|r| {
-                Ok((
-                    r.try_get(0)?,
-                    r.try_get(1)?,
-                    r.try_get(2)?,
-                    r.try_get(3)?,
-                    r.try_get(4)?,
-                    r.try_get(5)?,
-                ))
+                Ok(ScoreRow {
+                    id: r.try_get(0)?,
+                    kind: r.try_get(1)?,
+                    agency: r.try_get(2)?,
+                    score: r.try_get(3)?,
+                    max_score: r.try_get(4)?,
+                    violations: r.try_get(5)?,
+                    visibility: r.try_get(6)?,
+                    shared_with: r.try_get(7)?,
+                })
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
