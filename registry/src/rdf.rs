@@ -121,6 +121,12 @@ pub fn negotiate<'a>(accept: Option<&str>, offered: &[&'a str]) -> Option<&'a st
     None
 }
 
+/// Drops repeated triples, keeping the first of each (linear: large pages of feeds use it).
+pub fn dedup_triples(triples: &mut Vec<oxigraph::model::Triple>) {
+    let mut seen = std::collections::HashSet::with_capacity(triples.len());
+    triples.retain(|t| seen.insert(t.clone()));
+}
+
 /// Parses an RDF document into triples (quads in named graphs are refused: a record is one
 /// graph). `base` resolves relative IRIs; `context` is the REST JSON-LD context, served to the
 /// JSON-LD parser for [`CONTEXT_PATH`] instead of fetching anything remote.

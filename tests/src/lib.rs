@@ -331,6 +331,20 @@ impl Server {
 }
 
 impl Server {
+    /// Titles of the datasets anonymous SPARQL sees, sorted.
+    pub fn dataset_titles(&self) -> Vec<String> {
+        let v = self.sparql(
+            "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT ?t WHERE { ?d a dcat:Dataset ; dct:title ?t } ORDER BY ?t",
+            None,
+        );
+        v["results"]["bindings"]
+            .as_array()
+            .expect("bindings")
+            .iter()
+            .map(|b| b["t"]["value"].as_str().expect("t").to_owned())
+            .collect()
+    }
+
     /// Registers a harvest source (as admin) and returns its id.
     pub fn source(&self, kind: &str, url: &str, agency: &str, config: serde_json::Value) -> String {
         let r = self.post(

@@ -253,20 +253,8 @@ fn scenario(backend: Backend) {
     let job = b.harvest(&src);
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["created"], 2, "{job}");
-    let titles = |s: &Server| -> Vec<String> {
-        let v = s.sparql(
-            "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT ?t WHERE { ?d a dcat:Dataset ; dct:title ?t } ORDER BY ?t",
-            None,
-        );
-        v["results"]["bindings"]
-            .as_array()
-            .expect("b")
-            .iter()
-            .map(|b| b["t"]["value"].as_str().expect("t").to_owned())
-            .collect()
-    };
     assert_eq!(
-        titles(&b),
+        b.dataset_titles(),
         vec![
             "Danh sách trường học".to_owned(),
             "Điểm thi tốt nghiệp".to_owned()
@@ -298,7 +286,7 @@ fn scenario(backend: Backend) {
         "{}",
         confirm.text().unwrap_or_default()
     );
-    assert_eq!(titles(&b), vec!["Danh sách trường học".to_owned()]);
+    assert_eq!(b.dataset_titles(), vec!["Danh sách trường học".to_owned()]);
 }
 
 #[test]

@@ -230,25 +230,13 @@ fn scenario(backend: Backend) {
     );
     let job = b.harvest(&src);
     assert_eq!(job["status"], "succeeded", "{job}");
-    let titles = |s: &Server| -> Vec<String> {
-        let v = s.sparql(
-            "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT ?t WHERE { ?d a dcat:Dataset ; dct:title ?t } ORDER BY ?t",
-            None,
-        );
-        v["results"]["bindings"]
-            .as_array()
-            .expect("bindings")
-            .iter()
-            .map(|b| b["t"]["value"].as_str().expect("t").to_owned())
-            .collect()
-    };
     let want = vec![
         "Giá cả thị trường 0 (cập nhật)".to_owned(),
         "Giá cả thị trường 3".to_owned(),
     ];
-    assert_eq!(titles(&a), want);
+    assert_eq!(a.dataset_titles(), want);
     assert_eq!(
-        titles(&b),
+        b.dataset_titles(),
         want,
         "the stream's deletions were applied: {job}"
     );
@@ -257,7 +245,10 @@ fn scenario(backend: Backend) {
     let job = b.harvest(&src);
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(job["updated"], 1, "{job}");
-    assert!(titles(&b).contains(&"Giá cả thị trường 3 (tháng 12)".to_owned()));
+    assert!(
+        b.dataset_titles()
+            .contains(&"Giá cả thị trường 3 (tháng 12)".to_owned())
+    );
 
     // And through the DCAT harvester reading /catalog (Hydra paging).
     let c = Server::start(backend, &["--allow-private-harvest"]);
@@ -270,7 +261,7 @@ fn scenario(backend: Backend) {
     );
     let job = c.harvest(&src);
     assert_eq!(job["status"], "succeeded", "{job}");
-    assert_eq!(titles(&c), titles(&a), "{job}");
+    assert_eq!(c.dataset_titles(), a.dataset_titles(), "{job}");
 }
 
 #[test]

@@ -3,11 +3,10 @@
 //! admins and by the owning agency's accounts.
 
 use super::{read_body, rfc3339};
-use crate::api::records::readable;
+use crate::api::records::readable_in;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::harvesting::sources::{self, SourceInput};
-use crate::record::Kind;
 use crate::server::AppState;
 use crate::store::StoreError;
 use crate::store::harvest::{Failure, JobRow, SourceRow};
@@ -468,16 +467,13 @@ pub async fn record_source(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (collection, id) = path.into_inner();
-    let kind = Kind::from_collection(&collection)
-        .filter(|k| *k != Kind::Agency)
-        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no collection '{collection}'")))?;
-    let rec = readable(&state, &caller, kind, &id).await?;
+    let rec = readable_in(&state, &caller, &collection, &id).await?;
     let p = state.registry.log.payload(&rec.id).await?.ok_or_else(|| {
         ApiError::new(
             Code::NotFound,
             format!(
                 "{} '{id}' was not harvested: it has no source payload",
-                kind.as_str()
+                rec.kind
             ),
         )
     })?;

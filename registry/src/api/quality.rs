@@ -1,7 +1,6 @@
 //! Quality endpoints (R8): a record's report, aggregates per agency and catalogue, likely
 //! duplicates, and an on-demand link check.
 
-use crate::api::records::readable;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::quality::QualityReport;
@@ -30,10 +29,7 @@ pub async fn record_quality(
     path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     let (collection, id) = path.into_inner();
-    let kind = Kind::from_collection(&collection)
-        .filter(|k| *k != Kind::Agency)
-        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no collection '{collection}'")))?;
-    let rec = readable(&state, &caller, kind, &id).await?;
+    let rec = crate::api::records::readable_in(&state, &caller, &collection, &id).await?;
     let report = state
         .registry
         .quality_report(&rec)

@@ -256,6 +256,19 @@ pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Trip
     )?)
 }
 
+/// Like [`readable`], for a `/{collection}/{id}/…` path (datasets, dataservices, catalogs).
+pub async fn readable_in(
+    state: &AppState,
+    caller: &Caller,
+    collection: &str,
+    id: &str,
+) -> ApiResult<RecordRow> {
+    let kind = Kind::from_collection(collection)
+        .filter(|k| *k != Kind::Agency)
+        .ok_or_else(|| ApiError::new(Code::NotFound, format!("no collection '{collection}'")))?;
+    readable(state, caller, kind, id).await
+}
+
 /// Loads a record the caller may read, or the error they should see (404 hides what they
 /// may not know exists; 410 for records they could read before withdrawal).
 pub async fn readable(

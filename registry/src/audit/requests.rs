@@ -328,7 +328,7 @@ impl Registry {
         if reason.is_empty() {
             return Err(StoreError::Invalid("a rejection states its reason".into()));
         }
-        self.decide(id, "rejected", by, Some(reason), None).await?;
+        self.decide(id, "rejected", by, Some(reason)).await?;
         self.request(id)
             .await?
             .ok_or_else(|| StoreError::NotFound(format!("request {id}")))
@@ -446,14 +446,12 @@ impl Registry {
         status: &str,
         by: &str,
         reason: Option<&str>,
-        issue: Option<i64>,
     ) -> Result<(), StoreError> {
-        let n = sqlx::query("UPDATE catalogue_requests SET status = $1, decided_by = $2, decided_at = $3, reason = $4, issue = $5 WHERE id = $6 AND status = 'pending'")
+        let n = sqlx::query("UPDATE catalogue_requests SET status = $1, decided_by = $2, decided_at = $3, reason = $4 WHERE id = $5 AND status = 'pending'")
             .bind(status)
             .bind(by)
             .bind(now_micros())
             .bind(reason)
-            .bind(issue)
             .bind(id)
             .execute(&self.log.pool)
             .await?

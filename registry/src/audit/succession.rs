@@ -225,23 +225,25 @@ impl Registry {
 
     /// The agencies that took over from `code` (empty: it is current).
     pub async fn successors_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
-        sqlx::query(
-            "SELECT successor FROM agency_successors WHERE predecessor = $1 ORDER BY successor",
-        )
-        .bind(code)
-        .fetch_all(&self.log.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        self.succession_links(code, "predecessor", "successor")
+            .await
     }
 
     /// The agencies `code` took over from.
     pub async fn predecessors_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
-        sqlx::query(
-            "SELECT predecessor FROM agency_successors WHERE successor = $1 ORDER BY predecessor",
-        )
+        self.succession_links(code, "successor", "predecessor")
+            .await
+    }
+
+    async fn succession_links(
+        &self,
+        code: &str,
+        from: &'static str,
+        to: &'static str,
+    ) -> Result<Vec<String>, StoreError> {
+        sqlx::query(&format!(
+            "SELECT {to} FROM agency_successors WHERE {from} = $1 ORDER BY {to}"
+        ))
         .bind(code)
         .fetch_all(&self.log.pool)
         .await?

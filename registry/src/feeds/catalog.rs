@@ -5,7 +5,6 @@
 //! links are built from the configured base IRI. Turtle, N-Triples, RDF/XML and JSON-LD by
 //! `Accept` or suffix; an ETag that changes with the log, and `If-None-Match`.
 
-use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::record::parse_canonical;
 use crate::server::AppState;
@@ -152,7 +151,6 @@ impl Log {
 /// Serves `/catalog`, `/catalog.{ext}`, `/catalog/{agency}` and `/catalog/{agency}.{ext}`.
 pub async fn catalog(
     state: web::Data<AppState>,
-    _caller: Caller,
     req: HttpRequest,
     q: web::Query<CatalogQuery>,
 ) -> ApiResult<HttpResponse> {
@@ -357,11 +355,8 @@ pub async fn catalog(
     }
     let extra = state.registry.enrichment(&records).await?;
     t.extend(records);
-    for e in extra {
-        if !t.contains(&e) {
-            t.push(e);
-        }
-    }
+    t.extend(extra);
+    crate::rdf::dedup_triples(&mut t);
     let format = crate::rdf::format_from_media_type(chosen)
         .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
     let body = crate::rdf::serialize_triples(t.iter().map(Into::into), format)

@@ -21,6 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Triple};
 use sqlx::Row;
+use std::collections::HashMap;
 use vocab::ns::{activity, dct, ldes, rdf, tree, xsd};
 
 /// One page member.
@@ -274,7 +275,8 @@ async fn page(
         triple(Triple::new(node.clone(), dct::IS_PART_OF, stream.clone())),
     ];
     let members = log.feed_members(from, to).await?;
-    let mut payloads: Vec<Triple> = Vec::new();
+    // Agency descriptions are read once per page, not once per activity.
+    let mut agencies = HashMap::new();
     for m in &members {
         let act = NamedNode::new_unchecked(format!("{base}/feed/{n}#{}", m.seq));
         let class = match m.kind {
@@ -299,16 +301,14 @@ async fn page(
             time(m.at),
         )));
         if let Some(c) = &m.canonical {
-            let record = parse_canonical(c);
-            let extra = state.registry.enrichment(&record).await?;
-            payloads.clear();
-            payloads.extend(record);
-            for e in extra {
-                if !payloads.contains(&e) {
-                    payloads.push(e);
-                }
-            }
-            for t in payloads.drain(..) {
+            let mut payload = parse_canonical(c);
+            let extra = state
+                .registry
+                .enrichment_cached(&payload, &mut agencies)
+                .await?;
+            payload.extend(extra);
+            crate::rdf::dedup_triples(&mut payload);
+            for t in payload {
                 q.push(Quad::new(
                     t.subject,
                     t.predicate,

@@ -10,7 +10,7 @@ use crate::quality::shacl::authority_types;
 use crate::record::parse_canonical;
 use crate::store::{Registry, StoreError};
 use oxigraph::model::{Literal, Term, Triple};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use vocab::ns::{dcat, dct, foaf, rdf, skos};
 
 const DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme/";
@@ -53,6 +53,15 @@ impl Registry {
     /// registry knows the answer: the classes of EU authority and dcat-vn terms, and the
     /// descriptions of its agencies named as publisher or creator (a `foaf:Agent` with a name).
     pub async fn enrichment(&self, records: &[Triple]) -> Result<Vec<Triple>, StoreError> {
+        self.enrichment_cached(records, &mut HashMap::new()).await
+    }
+
+    /// [`Registry::enrichment`] reusing agency descriptions already read (by IRI) across calls.
+    pub async fn enrichment_cached(
+        &self,
+        records: &[Triple],
+        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
+    ) -> Result<Vec<Triple>, StoreError> {
         let mut out = authority_types(records);
         for t in records {
             if t.predicate == dcat::THEME
@@ -61,14 +70,11 @@ impl Registry {
                 && let Some((_, vi, en)) = DATA_THEMES.iter().find(|(c, ..)| *c == code)
             {
                 for (label, lang) in [(vi, "vi"), (en, "en")] {
-                    let l = Triple::new(
+                    out.push(Triple::new(
                         n.clone(),
                         skos::PREF_LABEL,
                         Literal::new_language_tagged_literal_unchecked(*label, lang),
-                    );
-                    if !out.contains(&l) {
-                        out.push(l);
-                    }
+                    ));
                 }
             }
         }
@@ -90,10 +96,7 @@ impl Registry {
                     None
                 };
                 if let Some(c) = class {
-                    let typed = Triple::new(n.clone(), rdf::TYPE, c);
-                    if !out.contains(&typed) {
-                        out.push(typed);
-                    }
+                    out.push(Triple::new(n.clone(), rdf::TYPE, c));
                 }
             }
         }
@@ -104,17 +107,25 @@ impl Registry {
                 && let Term::NamedNode(n) = &t.object
                 && n.as_str().starts_with(&prefix)
                 && seen.insert(n.as_str().to_owned())
-                && let Some(a) = self.log.record_by_iri(n.as_str()).await?
-                && a.status == "published"
             {
-                let v = self.log.current_version(&a).await?;
-                out.extend(parse_canonical(&v.canonical));
-                let agent = Triple::new(n.clone(), rdf::TYPE, foaf::AGENT);
-                if !out.contains(&agent) {
-                    out.push(agent);
+                if !agencies.contains_key(n.as_str()) {
+                    let description = match self.log.record_by_iri(n.as_str()).await? {
+                        Some(a) if a.status == "published" => {
+                            let v = self.log.current_version(&a).await?;
+                            let mut d = parse_canonical(&v.canonical);
+                            d.push(Triple::new(n.clone(), rdf::TYPE, foaf::AGENT));
+                            Some(d)
+                        }
+                        _ => None,
+                    };
+                    agencies.insert(n.as_str().to_owned(), description);
+                }
+                if let Some(Some(d)) = agencies.get(n.as_str()) {
+                    out.extend(d.iter().cloned());
                 }
             }
         }
+        crate::rdf::dedup_triples(&mut out);
         Ok(out)
     }
 }

@@ -83,7 +83,8 @@ pub async fn check(
             let at = now_micros();
             let (ok, status, error) = match &r {
                 Ok(s) => ((200..400).contains(s), Some(*s as i64), None),
-                Err(e) => (false, status_of(e), Some(e.as_str())),
+                // Any HTTP answer is Ok (its status decides); errors are transport failures.
+                Err(e) => (false, None, Some(e.as_str())),
             };
             run.checked += 1;
             if ok {
@@ -101,13 +102,6 @@ pub async fn check(
     run.rescored = ids.len();
     reg.assess_all(&ids).await;
     Ok(run)
-}
-
-fn status_of(e: &str) -> Option<i64> {
-    e.split("answered HTTP ")
-        .nth(1)
-        .and_then(|s| s.split_whitespace().next())
-        .and_then(|s| s.parse().ok())
 }
 
 /// Runs [`check`] periodically in the background.

@@ -334,10 +334,7 @@ pub fn authority_types(record: &[Triple]) -> Vec<Triple> {
             && KNOWN_TABLES.iter().any(|ns| o.as_str().starts_with(ns))
             && let Some(class) = authority_range(t.predicate.as_ref())
         {
-            let typed = TripleRef::new(o, rdf::TYPE, class).into_owned();
-            if !out.contains(&typed) {
-                out.push(typed);
-            }
+            out.push(TripleRef::new(o, rdf::TYPE, class).into_owned());
         }
         // Ranges the vocabularies themselves declare (RDFS), whatever the IRI: DCMI's
         // dct:license, dct:rights, dct:accessRights and dct:conformsTo, DCAT's dcat:mediaType;
@@ -358,13 +355,11 @@ pub fn authority_types(record: &[Triple]) -> Vec<Triple> {
                 None
             };
             if let Some(class) = class {
-                let typed = TripleRef::new(o, rdf::TYPE, class).into_owned();
-                if !out.contains(&typed) {
-                    out.push(typed);
-                }
+                out.push(TripleRef::new(o, rdf::TYPE, class).into_owned());
             }
         }
     }
+    crate::rdf::dedup_triples(&mut out);
     out
 }
 
