@@ -166,8 +166,25 @@ impl Server {
         let (ok, out, err) = s.cli(&["token", "create", "--role", "admin", "--label", "e2e"]);
         assert!(ok, "token create failed: {err}");
         s.admin = out.trim().to_owned();
-        s.spawn();
-        s
+        // The port was free when chosen; another test may have taken it since. Then this server
+        // exits or another one answers: pick a new port (nothing has been minted under the old
+        // base yet) and try again.
+        let own_base = base.is_none();
+        for _ in 0..10 {
+            match s.try_spawn() {
+                Ok(()) => return s,
+                Err(why) => {
+                    eprintln!("port {} unusable ({why}); retrying on another", s.port);
+                    s.kill();
+                    s.port = free_port();
+                    s.url = format!("http://127.0.0.1:{}", s.port);
+                    if own_base {
+                        s.base = s.url.clone();
+                    }
+                }
+            }
+        }
+        panic!("no usable port for danhmuc serve");
     }
 
     /// `--data`, `--database-url` and `--base-iri` for CLI commands on this server's data.
@@ -192,6 +209,14 @@ impl Server {
     }
 
     fn spawn(&mut self) {
+        if let Err(why) = self.try_spawn() {
+            panic!("danhmuc serve: {why}");
+        }
+    }
+
+    /// Starts the server; fails when it exits early or when what answers on its port is not
+    /// this server (the admin token is unknown there).
+    fn try_spawn(&mut self) -> Result<(), String> {
         let mut args = self.store_args(&["serve"]);
         args.push("--bind".into());
         args.push(format!("127.0.0.1:{}", self.port));
@@ -225,20 +250,31 @@ impl Server {
                 && r.status().is_success()
                 && r.text().is_ok_and(|t| t.contains("log_position"))
             {
+                let ours = client
+                    .get(format!("{}/api/v1/tokens", self.url))
+                    .bearer_auth(&self.admin)
+                    .send()
+                    .is_ok_and(|r| r.status().is_success());
+                if !ours {
+                    return Err("another server answers on the port".into());
+                }
                 break;
             }
             if let Some(c) = self.child.as_mut()
                 && let Ok(Some(status)) = c.try_wait()
             {
-                panic!("danhmuc serve exited early: {status}");
+                return Err(format!("exited early: {status}"));
             }
-            assert!(Instant::now() < deadline, "server did not become ready");
+            if Instant::now() >= deadline {
+                return Err("did not become ready".into());
+            }
             std::thread::sleep(Duration::from_millis(100));
         }
         std::thread::sleep(Duration::from_millis(100));
         while let Ok(l) = rx.try_recv() {
             self.stdout.push(l);
         }
+        Ok(())
     }
 
     /// SIGKILLs the server (no chance to flush anything).
