@@ -17,7 +17,7 @@ use oxrdf::{NamedNodeRef, Quad, Term, Triple};
 use std::collections::HashSet;
 use tokio::sync::mpsc::Sender;
 use url::Url;
-use vocab::ns::{dcat, hydra, hydra_legacy};
+use vocab::ns::{dcat, hydra, hydra_legacy, rdf};
 
 /// The DCAT connector.
 #[derive(Debug, Clone, Copy)]
@@ -105,7 +105,11 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         if first && let Some(t) = total {
             send(out, Event::Total(t)).await?;
         }
-        let triples: Vec<Triple> = quads.into_iter().map(Triple::from).collect();
+        let triples: Vec<Triple> = quads
+            .into_iter()
+            .map(Triple::from)
+            .filter(|t| !is_paging(t))
+            .collect();
         for rec in split(triples) {
             let mut triples = rec.triples;
             if rec.kind == RecordKind::Catalog {
@@ -133,6 +137,14 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
         first = false;
     }
     Ok(summary)
+}
+
+/// Statements about the paging itself (Hydra), which belong to this page, not to any record.
+fn is_paging(t: &Triple) -> bool {
+    let hydra_term = |iri: &str| iri.starts_with(hydra::NS) || iri.starts_with(hydra_legacy::NS);
+    hydra_term(t.predicate.as_str())
+        || (t.predicate.as_ref() == rdf::TYPE
+            && matches!(&t.object, Term::NamedNode(c) if hydra_term(c.as_str())))
 }
 
 fn is_membership(t: &Triple, catalogue: &str) -> bool {

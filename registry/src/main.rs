@@ -579,6 +579,52 @@ fn tally(
     }
 }
 
+/// JSON-LD exports copy each record's prepared fragment (made when its version was written)
+/// into one `@graph`; a record without one (written before fragments existed) is serialised
+/// on the spot.
+async fn export_jsonld(
+    reg: &danhmuc::store::Registry,
+    audience: &Audience,
+    out: Box<dyn Write>,
+) -> Result<()> {
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, out);
+    write!(
+        w,
+        "{{\"@context\":{},\"@graph\":[",
+        danhmuc::rdf::jsonld_context()
+    )?;
+    let mut first = true;
+    let mut after = String::new();
+    loop {
+        let page = reg.log.export_page_jsonld(audience, &after, 1000).await?;
+        let Some(last) = page.last().map(|(id, ..)| id.clone()) else {
+            break;
+        };
+        for (_, canonical, fragment) in &page {
+            let made;
+            let f = match fragment {
+                Some(f) => f.as_str(),
+                None => {
+                    made = danhmuc::rdf::jsonld_fragment(canonical)?;
+                    made.as_str()
+                }
+            };
+            if f.is_empty() {
+                continue;
+            }
+            if !first {
+                w.write_all(b",")?;
+            }
+            w.write_all(f.as_bytes())?;
+            first = false;
+        }
+        after = last;
+    }
+    w.write_all(b"]}\n")?;
+    w.flush()?;
+    Ok(())
+}
+
 async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()> {
     let reg = open(&args.store, file, false).await?;
     let format = match args.format {
@@ -600,6 +646,9 @@ async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()>
         ),
         None => Box::new(std::io::stdout().lock()),
     };
+    if matches!(format, RdfFormat::JsonLd { .. }) {
+        return export_jsonld(&reg, &audience, out).await;
+    }
     let mut ser = RdfSerializer::from_format(format);
     if !matches!(format, RdfFormat::NTriples) {
         for (p, ns) in vocab::PREFIXES {

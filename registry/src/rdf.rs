@@ -220,6 +220,44 @@ pub fn serialize_triples<'a>(
     w.finish()
 }
 
+/// A record's JSON-LD node objects (expanded IRIs, no context), comma-separated, ready to be
+/// placed in a document's `@graph` array beside other records' fragments. Prepared once when a
+/// version is written, so that full JSON-LD exports copy bytes instead of re-serialising
+/// (`fragments` table). Made by Oxigraph's JSON-LD serialiser; serde_json cuts out the nodes.
+pub fn jsonld_fragment(canonical: &str) -> std::io::Result<String> {
+    let mut w = RdfSerializer::from_format(RdfFormat::JsonLd {
+        profile: Default::default(),
+    })
+    .for_writer(Vec::new());
+    for q in RdfParser::from_format(RdfFormat::NTriples).for_slice(canonical.as_bytes()) {
+        w.serialize_quad(&q.map_err(std::io::Error::other)?)?;
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&w.finish()?)?;
+    // Without a context the serialiser writes the node objects as a top-level array.
+    let nodes = match &doc {
+        serde_json::Value::Array(nodes) => nodes,
+        _ => match doc.get("@graph") {
+            Some(serde_json::Value::Array(nodes)) => nodes,
+            _ => return Err(std::io::Error::other("no node objects in the JSON-LD")),
+        },
+    };
+    let nodes: Vec<String> = nodes
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()?;
+    Ok(nodes.join(","))
+}
+
+/// The `@context` of JSON-LD documents put together from [`jsonld_fragment`]s: the registry's
+/// prefixes (the fragments use full IRIs, so it only declares them).
+pub fn jsonld_context() -> String {
+    let map: serde_json::Map<String, serde_json::Value> = vocab::PREFIXES
+        .iter()
+        .map(|(p, ns)| ((*p).to_owned(), serde_json::Value::String((*ns).to_owned())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
 /// Serialises a graph, sorted so that output is stable.
 pub fn serialize_graph(graph: &Graph, format: RdfFormat) -> std::io::Result<Vec<u8>> {
     let mut triples: Vec<TripleRef<'_>> = graph.iter().collect();
@@ -236,6 +274,39 @@ pub fn serialize_graph(graph: &Graph, format: RdfFormat) -> std::io::Result<Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn jsonld_fragments_put_together_give_back_every_records_triples() {
+        let a = "<http://x/d/1> <http://purl.org/dc/terms/title> \"Dân số tỉnh Tây Ninh\"@vi .\n\
+                 <http://x/d/1> <http://purl.org/dc/terms/publisher> <http://x/agencies/so-ct> .\n\
+                 <http://x/agencies/so-ct> <http://xmlns.com/foaf/0.1/name> \"Sở Công Thương\"@vi .\n\
+                 <http://x/d/1> <http://www.w3.org/ns/dcat#byteSize> \"12\"^^<http://www.w3.org/2001/XMLSchema#nonNegativeInteger> .\n";
+        let b = "<http://x/d/2> <http://purl.org/dc/terms/title> \"Giá \\\"cả\\\"\\nthị trường\" .\n\
+                 <http://x/d/2> <http://purl.org/dc/terms/publisher> <http://x/agencies/so-ct> .\n\
+                 <http://x/agencies/so-ct> <http://xmlns.com/foaf/0.1/name> \"Sở Công Thương\"@vi .\n";
+        let doc = format!(
+            "{{\"@context\":{},\"@graph\":[{},{}]}}",
+            jsonld_context(),
+            jsonld_fragment(a).unwrap(),
+            jsonld_fragment(b).unwrap()
+        );
+        let set = |format: RdfFormat, body: &str| -> std::collections::BTreeSet<String> {
+            RdfParser::from_format(format)
+                .for_slice(body.as_bytes())
+                .map(|q| q.unwrap().to_string())
+                .collect()
+        };
+        let got = set(
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+            &doc,
+        );
+        let want = set(RdfFormat::NTriples, &format!("{a}{b}"));
+        assert_eq!(want.len(), 6);
+        assert_eq!(got, want);
+        assert_eq!(jsonld_fragment("").unwrap(), "");
+    }
 
     #[test]
     fn negotiation_respects_q_and_wildcards() {

@@ -603,6 +603,9 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
         memo.insert(b.clone(), h.clone());
         h
     }
+    // A record IRI with a fragment of its own (a harvested `…/catalog#ds1`) cannot take a
+    // second one: its nodes are named `…#ds1-genid-…` instead.
+    let sep = if record_iri.contains('#') { '-' } else { '#' };
     let mut memo = HashMap::new();
     let mut names: HashMap<BlankNode, NamedNode> = HashMap::new();
     let mut used: HashMap<String, usize> = HashMap::new();
@@ -629,7 +632,7 @@ pub fn skolemise(triples: Vec<Triple>, record_iri: &str) -> Vec<Triple> {
         let local = if *n == 1 { h } else { format!("{h}-{n}") };
         names.insert(
             b,
-            NamedNode::new_unchecked(format!("{record_iri}#genid-{local}")),
+            NamedNode::new_unchecked(format!("{record_iri}{sep}genid-{local}")),
         );
     }
     triples
@@ -721,6 +724,28 @@ mod tests {
         assert_ne!(DS, nfd);
         assert_eq!(a.hash, b.hash);
         assert_eq!(a.title_vi.as_deref(), Some("Danh sách trường học"));
+    }
+
+    #[test]
+    fn a_record_iri_with_a_fragment_names_its_nodes_without_a_second_one() {
+        let t = parse(
+            "<http://x/cat#ds1> a <http://www.w3.org/ns/dcat#Dataset> ; <http://www.w3.org/ns/dcat#distribution> [ <http://www.w3.org/ns/dcat#accessURL> <http://x/f.csv> ] .",
+        );
+        let out = skolemise(t, "http://x/cat#ds1");
+        let node = out
+            .iter()
+            .find(|t| t.predicate == dcat::DISTRIBUTION_PROP)
+            .map(|t| t.object.to_string())
+            .expect("distribution");
+        let iri = node.trim_matches(|c| c == '<' || c == '>');
+        assert!(iri.starts_with("http://x/cat#ds1-genid-"), "{iri}");
+        assert!(NamedNode::new(iri).is_ok(), "a valid IRI: {iri}");
+        let nt: String = out.iter().map(|t| format!("{t} .\n")).collect();
+        assert_eq!(
+            parse_canonical(&nt).len(),
+            out.len(),
+            "N-Triples parsers accept it"
+        );
     }
 
     #[test]

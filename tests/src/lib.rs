@@ -381,6 +381,30 @@ impl Server {
             .collect()
     }
 
+    /// (IRI, canonical hash) of the published records of a collection anonymous readers see,
+    /// sorted by IRI: what two registries holding the same records share exactly.
+    pub fn public_hashes(&self, collection: &str) -> Vec<(String, String)> {
+        let r = self.get(
+            &format!("/api/v1/{collection}?status=published&limit=1000"),
+            None,
+        );
+        assert_eq!(r.status().as_u16(), 200);
+        let v: serde_json::Value = r.json().expect("json");
+        let mut out: Vec<(String, String)> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| {
+                (
+                    i["iri"].as_str().expect("iri").to_owned(),
+                    i["contentHash"].as_str().expect("contentHash").to_owned(),
+                )
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     /// Registers a harvest source (as admin) and returns its id.
     pub fn source(&self, kind: &str, url: &str, agency: &str, config: serde_json::Value) -> String {
         let r = self.post(

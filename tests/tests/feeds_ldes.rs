@@ -104,6 +104,22 @@ fn scenario(backend: Backend) {
         .expect("DELETE");
     assert_eq!(del.status().as_u16(), 204);
     let secret2 = create(&a, ds(8, "Hồ sơ thuế nội bộ", "RESTRICTED"));
+    let api = a.post(
+        "/api/v1/dataservices?agency=so-ct",
+        "text/turtle",
+        format!(
+            "{P}<http://src.example/api> a dcat:DataService ; dct:title \"API giá cả thị trường\"@vi, \"Market price API\"@en ;\n\
+             dcat:endpointURL <https://api.example.vn/gia-ca> ; dct:accessRights ar:PUBLIC ;\n\
+             dcat:theme <http://publications.europa.eu/resource/authority/data-theme/ECON> ."
+        ),
+        Some(&a.admin),
+    );
+    assert_eq!(
+        api.status().as_u16(),
+        201,
+        "{}",
+        api.text().unwrap_or_default()
+    );
 
     // The entry: stream, view, two relations per page.
     let r = a.get("/feed", None);
@@ -240,6 +256,12 @@ fn scenario(backend: Backend) {
         want,
         "the stream's deletions were applied: {job}"
     );
+    // The same records: same IRIs, same canonical hashes.
+    for collection in ["datasets", "dataservices"] {
+        let mine = a.public_hashes(collection);
+        assert_eq!(mine.len(), if collection == "datasets" { 2 } else { 1 });
+        assert_eq!(b.public_hashes(collection), mine, "{collection}: {job}");
+    }
     // An incremental re-run reads nothing new; a later change arrives.
     put(&a, &d[3], ds(3, "Giá cả thị trường 3 (tháng 12)", "PUBLIC"));
     let job = b.harvest(&src);
@@ -249,6 +271,47 @@ fn scenario(backend: Backend) {
         b.dataset_titles()
             .contains(&"Giá cả thị trường 3 (tháng 12)".to_owned())
     );
+    assert_eq!(b.public_hashes("datasets"), a.public_hashes("datasets"));
+
+    // Records carry their publisher's name: a rename gives each a new version (an Update in
+    // the stream), and the harvester follows.
+    let before = a.public_hashes("datasets");
+    let r = a
+        .client()
+        .put(format!("{}/api/v1/agencies/so-ct", a.url))
+        .bearer_auth(&a.admin)
+        .json(&serde_json::json!({"name": {"vi": "Sở Công Thương tỉnh Tây Ninh", "en": "Department of Industry and Trade"}}))
+        .send()
+        .expect("PUT agency");
+    assert_eq!(r.status().as_u16(), 200, "{}", r.text().unwrap_or_default());
+    let after = a.public_hashes("datasets");
+    assert_eq!(after.len(), before.len());
+    assert!(
+        after
+            .iter()
+            .zip(&before)
+            .all(|(x, y)| x.0 == y.0 && x.1 != y.1),
+        "every record of the agency has a new version"
+    );
+    let job = b.harvest(&src);
+    assert_eq!(job["status"], "succeeded", "{job}");
+    assert_eq!(job["updated"], 3, "two datasets and the service: {job}");
+    assert_eq!(b.public_hashes("datasets"), after);
+    assert_eq!(
+        b.public_hashes("dataservices"),
+        a.public_hashes("dataservices")
+    );
+    let names = b.sparql(
+        "PREFIX dct: <http://purl.org/dc/terms/> PREFIX foaf: <http://xmlns.com/foaf/0.1/> SELECT DISTINCT ?n WHERE { ?d dct:publisher ?p . ?p foaf:name ?n FILTER(lang(?n) = 'vi') }",
+        None,
+    );
+    let names: Vec<&str> = names["results"]["bindings"]
+        .as_array()
+        .expect("bindings")
+        .iter()
+        .map(|b| b["n"]["value"].as_str().expect("n"))
+        .collect();
+    assert_eq!(names, vec!["Sở Công Thương tỉnh Tây Ninh"]);
 
     // And through the DCAT harvester reading /catalog (Hydra paging).
     let c = Server::start(backend, &["--allow-private-harvest"]);
@@ -262,6 +325,13 @@ fn scenario(backend: Backend) {
     let job = c.harvest(&src);
     assert_eq!(job["status"], "succeeded", "{job}");
     assert_eq!(c.dataset_titles(), a.dataset_titles(), "{job}");
+    for collection in ["datasets", "dataservices"] {
+        assert_eq!(
+            c.public_hashes(collection),
+            a.public_hashes(collection),
+            "{collection}: {job}"
+        );
+    }
 }
 
 #[test]

@@ -210,7 +210,9 @@ pub struct Rename {
 }
 
 /// Rename an agency (admins): a new version of its record; the old name stays in its
-/// history, and reports for past periods show the name it had then.
+/// history, and reports for past periods show the name it had then. Records naming the agency
+/// as publisher or creator carry its name, so each gets a new version with the new name in
+/// the same transaction (feeds announce them as updates).
 #[utoipa::path(tag = "agencies", request_body = Rename, params(("code" = String, Path, description = "agency code")), responses(
     (status = 200, description = "renamed", body = Agency),
     (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),

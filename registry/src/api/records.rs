@@ -310,6 +310,25 @@ pub async fn readable(
     Ok(rec)
 }
 
+/// What the JSON view shows: what the record says, without what the registry adds to every
+/// record it keeps (classes of known terms, theme labels, its agencies' names): the publisher
+/// stays an IRI, as it was written. RDF representations (JSON-LD included) carry the whole
+/// canonical form.
+fn json_view_triples(state: &AppState, rec: &RecordRow, triples: Vec<Triple>) -> Vec<Triple> {
+    if rec.kind == Kind::Agency.as_str() {
+        return triples;
+    }
+    let derived: std::collections::HashSet<Triple> =
+        state.registry.known_terms(&triples).into_iter().collect();
+    triples
+        .into_iter()
+        .filter(|t| {
+            !derived.contains(t)
+                && !matches!(&t.subject, oxigraph::model::NamedOrBlankNode::NamedNode(s) if state.registry.is_agency_iri(s.as_str()))
+        })
+        .collect()
+}
+
 /// Writes the record representation the client asked for.
 pub async fn represent(
     state: &AppState,
@@ -344,8 +363,13 @@ pub async fn represent(
     resp.insert_header((ETAG, etag))
         .insert_header(("Vary", "Accept"));
     if chosen == "application/json" || chosen == "application/ld+json" {
+        let shown = if chosen == "application/json" {
+            json_view_triples(state, rec, triples)
+        } else {
+            triples
+        };
         let mut json =
-            crate::jsonview::to_json(&state.context, &triples, &rec.iri, &state.context_url());
+            crate::jsonview::to_json(&state.context, &shown, &rec.iri, &state.context_url());
         if chosen == "application/json"
             && let Some(o) = json.as_object_mut()
         {

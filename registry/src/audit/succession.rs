@@ -375,6 +375,11 @@ impl Registry {
                 lenient_access: true,
             },
         )?;
+        // The old agency's description leaves with it; the successor's comes in.
+        let mut n = self
+            .enrich(n, kind, &mut std::collections::HashMap::new())
+            .await?;
+        n.access_defaulted = cur.access_defaulted;
         let status = Status::parse(&cur.status).unwrap_or(Status::Published);
         let shared = cur.shared_with.clone();
         Ok(self.new_version(

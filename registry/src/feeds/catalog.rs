@@ -353,9 +353,9 @@ pub async fn catalog(
         t.push(Triple::new(cat.clone(), p, member));
         records.extend(parse_canonical(&r.canonical));
     }
-    let extra = state.registry.enrichment(&records).await?;
+    // Records are kept enriched (Registry::enrich): their canonical forms are published as
+    // they are; what several share (an agency's description) appears once.
     t.extend(records);
-    t.extend(extra);
     crate::rdf::dedup_triples(&mut t);
     let format = crate::rdf::format_from_media_type(chosen)
         .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;

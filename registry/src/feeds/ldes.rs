@@ -21,7 +21,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Triple};
 use sqlx::Row;
-use std::collections::HashMap;
 use vocab::ns::{activity, dct, ldes, rdf, tree, xsd};
 
 /// One page member.
@@ -276,7 +275,6 @@ async fn page(
     ];
     let members = log.feed_members(from, to).await?;
     // Agency descriptions are read once per page, not once per activity.
-    let mut agencies = HashMap::new();
     for m in &members {
         let act = NamedNode::new_unchecked(format!("{base}/feed/{n}#{}", m.seq));
         let class = match m.kind {
@@ -301,14 +299,9 @@ async fn page(
             time(m.at),
         )));
         if let Some(c) = &m.canonical {
-            let mut payload = parse_canonical(c);
-            let extra = state
-                .registry
-                .enrichment_cached(&payload, &mut agencies)
-                .await?;
-            payload.extend(extra);
-            crate::rdf::dedup_triples(&mut payload);
-            for t in payload {
+            // The canonical form as the log holds it (kept enriched): a frozen page never
+            // changes, and a harvester ends with the same canonical hash.
+            for t in parse_canonical(c) {
                 q.push(Quad::new(
                     t.subject,
                     t.predicate,

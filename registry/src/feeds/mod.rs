@@ -7,9 +7,9 @@ pub mod ldes;
 pub mod schema_org;
 
 use crate::quality::shacl::authority_types;
-use crate::record::parse_canonical;
+use crate::record::{Kind, Normalised, canonicalise, parse_canonical};
 use crate::store::{Registry, StoreError};
-use oxigraph::model::{Literal, Term, Triple};
+use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::collections::{HashMap, HashSet};
 use vocab::ns::{dcat, dct, foaf, rdf, skos};
 
@@ -49,19 +49,20 @@ const DATA_THEMES: &[(&str, &str, &str)] = &[
 ];
 
 impl Registry {
-    /// What a published description carries beside the records themselves, where the
-    /// registry knows the answer: the classes of EU authority and dcat-vn terms, and the
-    /// descriptions of its agencies named as publisher or creator (a `foaf:Agent` with a name).
+    /// What a description carries beside its own statements, where the registry knows the
+    /// answer: the classes of EU authority and dcat-vn terms, the labels of EU data themes, the
+    /// kinds of catalogue members that are records here, and its agencies named as publisher
+    /// or creator (a `foaf:Agent` with its names and code, never its links to other agencies,
+    /// so that a record cut out of a feed by following links holds exactly this).
     pub async fn enrichment(&self, records: &[Triple]) -> Result<Vec<Triple>, StoreError> {
         self.enrichment_cached(records, &mut HashMap::new()).await
     }
 
-    /// [`Registry::enrichment`] reusing agency descriptions already read (by IRI) across calls.
-    pub async fn enrichment_cached(
-        &self,
-        records: &[Triple],
-        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
-    ) -> Result<Vec<Triple>, StoreError> {
+    /// What the registry knows of the terms a description uses, without reading the store:
+    /// the classes of EU authority, IANA and dcat-vn terms, the labels of EU data themes, the
+    /// kinds of catalogue members that are records here. Part of [`Registry::enrichment`]; the
+    /// JSON view leaves it out (it shows what the record says, not what the registry adds).
+    pub fn known_terms(&self, records: &[Triple]) -> Vec<Triple> {
         let mut out = authority_types(records);
         for t in records {
             if t.predicate == dcat::THEME
@@ -100,21 +101,30 @@ impl Registry {
                 }
             }
         }
-        let prefix = format!("{}/agencies/", self.base);
+        crate::rdf::dedup_triples(&mut out);
+        out
+    }
+
+    /// [`Registry::enrichment`] reusing agency descriptions already read (by IRI) across calls;
+    /// a caller may put a description in the map beforehand (an agency being renamed).
+    pub async fn enrichment_cached(
+        &self,
+        records: &[Triple],
+        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
+    ) -> Result<Vec<Triple>, StoreError> {
+        let mut out = self.known_terms(records);
         let mut seen = HashSet::new();
         for t in records {
             if (t.predicate == dct::PUBLISHER || t.predicate == dct::CREATOR)
                 && let Term::NamedNode(n) = &t.object
-                && n.as_str().starts_with(&prefix)
+                && self.is_agency_iri(n.as_str())
                 && seen.insert(n.as_str().to_owned())
             {
                 if !agencies.contains_key(n.as_str()) {
                     let description = match self.log.record_by_iri(n.as_str()).await? {
                         Some(a) if a.status == "published" => {
                             let v = self.log.current_version(&a).await?;
-                            let mut d = parse_canonical(&v.canonical);
-                            d.push(Triple::new(n.clone(), rdf::TYPE, foaf::AGENT));
-                            Some(d)
+                            Some(agent_description(n, &parse_canonical(&v.canonical)))
                         }
                         _ => None,
                     };
@@ -127,5 +137,65 @@ impl Registry {
         }
         crate::rdf::dedup_triples(&mut out);
         Ok(out)
+    }
+}
+
+/// What a record says about one of the registry's agencies: its classes and its literal
+/// properties (names in each language, code), from the agency's own description.
+pub fn agent_description(agency: &NamedNode, description: &[Triple]) -> Vec<Triple> {
+    let subject = NamedOrBlankNode::NamedNode(agency.clone());
+    let mut out: Vec<Triple> = description
+        .iter()
+        .filter(|t| {
+            t.subject == subject
+                && (t.predicate == rdf::TYPE || matches!(t.object, Term::Literal(_)))
+        })
+        .cloned()
+        .collect();
+    out.push(Triple::new(agency.clone(), rdf::TYPE, foaf::AGENT));
+    crate::rdf::dedup_triples(&mut out);
+    out
+}
+
+impl Registry {
+    /// Whether `iri` names one of this registry's agencies (`{base}/agencies/{code}`).
+    pub fn is_agency_iri(&self, iri: &str) -> bool {
+        let prefix = format!("{}/agencies/", self.base);
+        iri.strip_prefix(&prefix)
+            .is_some_and(|code| !code.is_empty() && !code.contains(['/', '#', '?']))
+    }
+
+    /// The form a record is kept and published in: what the description says, with what the
+    /// registry says about its agencies replaced by the registry's own current word, and the
+    /// [`Registry::enrichment`] added. Done on the write path, so the canonical form in the
+    /// log is exactly what the feeds publish (a harvester of `/catalog` or `/feed` ends with
+    /// the same canonical hash) and a feed page never changes after it is written. Agency
+    /// records are their own description and are left as they are.
+    pub async fn enrich(
+        &self,
+        n: Normalised,
+        kind: Kind,
+        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
+    ) -> Result<Normalised, StoreError> {
+        if kind == Kind::Agency {
+            return Ok(n);
+        }
+        let mut triples: Vec<Triple> = n
+            .triples
+            .into_iter()
+            .filter(|t| match &t.subject {
+                NamedOrBlankNode::NamedNode(s) => !self.is_agency_iri(s.as_str()),
+                NamedOrBlankNode::BlankNode(_) => true,
+            })
+            .collect();
+        let extra = self.enrichment_cached(&triples, agencies).await?;
+        triples.extend(extra);
+        let (triples, canonical, hash) = canonicalise(triples);
+        Ok(Normalised {
+            triples,
+            canonical,
+            hash,
+            ..n
+        })
     }
 }

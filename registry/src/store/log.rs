@@ -407,6 +407,38 @@ impl Log {
         Ok(r.as_ref().map(record_row).transpose()?)
     }
 
+    /// Current, not withdrawn records (agencies aside) whose description names `iri`, with
+    /// their canonical form: those that carry an agency's description when it is renamed.
+    pub async fn records_naming(&self, iri: &str) -> Result<Vec<(RecordRow, String)>, StoreError> {
+        let needle = format!("<{iri}>");
+        let pattern = format!(
+            "%{}%",
+            needle
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let cols = RECORD_COLS
+            .split(", ")
+            .map(|c| format!("r.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {cols}, v.canonical FROM records r JOIN versions v ON v.seq = r.seq WHERE r.kind <> 'agency' AND r.status <> 'withdrawn' AND v.canonical LIKE $1 ESCAPE '\\' ORDER BY r.id"
+        ))
+        .bind(pattern)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut out = Vec::new();
+        for r in &rows {
+            let canonical: String = r.try_get(17)?;
+            if canonical.contains(&needle) {
+                out.push((record_row(r)?, canonical));
+            }
+        }
+        Ok(out)
+    }
+
     /// A record by its source and the identifier it has there.
     pub async fn record_by_source(
         &self,
@@ -509,7 +541,34 @@ impl Log {
     /// Appends versions atomically: each version row, its record state and, for a new
     /// agency, the agency row, in one transaction. Returns the assigned log positions.
     pub async fn append(&self, items: &mut [NewVersion]) -> Result<(), StoreError> {
+        // Prepared JSON-LD of what exports will read (not of withdrawals), before the lock.
+        let mut fragments: Vec<(&str, String)> = Vec::new();
+        for item in items.iter() {
+            let v = &item.version;
+            if v.status != "withdrawn"
+                && !fragments.iter().any(|(h, _)| *h == v.content_hash.as_str())
+            {
+                // Derived data: without it an export serialises the record on the spot.
+                match crate::rdf::jsonld_fragment(&v.canonical) {
+                    Ok(f) => fragments.push((v.content_hash.as_str(), f)),
+                    Err(e) => tracing::warn!(record = %v.record_id, "no JSON-LD fragment: {e}"),
+                }
+            }
+        }
+        let fragments: Vec<(String, String)> = fragments
+            .into_iter()
+            .map(|(h, f)| (h.to_owned(), f))
+            .collect();
         let mut tx = self.pool.begin().await?;
+        for (hash, jsonld) in &fragments {
+            sqlx::query(
+                "INSERT INTO fragments (content_hash, jsonld) VALUES ($1, $2) ON CONFLICT (content_hash) DO NOTHING",
+            )
+            .bind(hash)
+            .bind(jsonld)
+            .execute(&mut *tx)
+            .await?;
+        }
         if self.backend == Backend::Postgres {
             // Keep log positions in commit order across processes sharing the database.
             sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
@@ -722,6 +781,28 @@ impl Log {
         }
     }
 
+    /// Like [`Log::export_page`], with each record's prepared JSON-LD fragment when there is
+    /// one: (id, canonical, fragment).
+    pub async fn export_page_jsonld(
+        &self,
+        audience: &Audience,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT r.id, CASE WHEN f.jsonld IS NULL THEN v.canonical ELSE '' END, f.jsonld FROM records r JOIN versions v ON v.seq = r.seq LEFT JOIN fragments f ON f.content_hash = r.content_hash WHERE {} AND r.id > $1 ORDER BY r.id LIMIT $2",
+            export_filter(audience)
+        ))
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<_, sqlx::Error>>()?)
+    }
+
     /// Current published records visible to an audience, in id order, for exports.
     pub async fn export_page(
         &self,
@@ -729,15 +810,9 @@ impl Log {
         after: &str,
         limit: i64,
     ) -> Result<Vec<(String, String)>, StoreError> {
-        let filter = match audience {
-            Audience::Public => "r.status = 'published' AND r.visibility = 'PUBLIC'",
-            Audience::Agency(_) => {
-                "r.status = 'published' AND r.visibility IN ('PUBLIC','RESTRICTED')"
-            }
-            Audience::Admin => "r.status = 'published'",
-        };
         let rows = sqlx::query(&format!(
-            "SELECT r.id, v.canonical FROM records r JOIN versions v ON v.seq = r.seq WHERE {filter} AND r.id > $1 ORDER BY r.id LIMIT $2"
+            "SELECT r.id, v.canonical FROM records r JOIN versions v ON v.seq = r.seq WHERE {} AND r.id > $1 ORDER BY r.id LIMIT $2",
+            export_filter(audience)
         ))
         .bind(after)
         .bind(limit)
@@ -747,5 +822,14 @@ impl Log {
             .iter()
             .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
             .collect::<Result<_, sqlx::Error>>()?)
+    }
+}
+
+/// Which records an export for `audience` holds.
+fn export_filter(audience: &Audience) -> &'static str {
+    match audience {
+        Audience::Public => "r.status = 'published' AND r.visibility = 'PUBLIC'",
+        Audience::Agency(_) => "r.status = 'published' AND r.visibility IN ('PUBLIC','RESTRICTED')",
+        Audience::Admin => "r.status = 'published'",
     }
 }

@@ -11,6 +11,7 @@ use crate::record::{self, Kind, NormaliseContext, Normalised, Status, Visibility
 use graph::Projections;
 use log::{AgencyRow, Log, NewVersion, RecordRow, VersionRow, now_micros};
 use oxigraph::model::{Literal, NamedNode, Triple};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use vocab::ns::{dcatvn, dct, foaf, org, rdf};
@@ -256,8 +257,12 @@ impl Registry {
         let mut pending: Vec<NewVersion> = Vec::new();
         let mut results: Vec<Result<Prepared, StoreError>> = Vec::new();
         let now = now_micros();
+        let mut agencies = HashMap::new();
         for item in items {
-            match self.prepare(item, prov, now, &mut pending).await {
+            match self
+                .prepare(item, prov, now, &mut pending, &mut agencies)
+                .await
+            {
                 Ok(r) => results.push(Ok(r)),
                 Err(e) if all_or_nothing => return Err(e),
                 Err(e @ (StoreError::Sql(_) | StoreError::Graph(_) | StoreError::Migrate(_))) => {
@@ -293,6 +298,7 @@ impl Registry {
         prov: &Provenance,
         now: i64,
         pending: &mut Vec<NewVersion>,
+        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
     ) -> Result<Prepared, StoreError> {
         let existing = match (&item.id, &item.source_id) {
             (Some(id), _) => Some(
@@ -354,10 +360,13 @@ impl Registry {
             .as_ref()
             .map(|r| r.id.clone())
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
-        let iri = existing
-            .as_ref()
-            .map(|r| r.iri.clone())
-            .unwrap_or_else(|| self.iri(item.kind, &id));
+        let iri = match &existing {
+            Some(r) => r.iri.clone(),
+            None => match self.adoptable_iri(&item, prov, pending).await? {
+                Some(iri) => iri,
+                None => self.iri(item.kind, &id),
+            },
+        };
         let triples = if created_here(prov) {
             record::complete_dcat_ap(item.triples)
         } else {
@@ -373,6 +382,7 @@ impl Registry {
                 lenient_access: prov.source.starts_with("harvest:"),
             },
         )?;
+        let n = self.enrich(n, item.kind, agencies).await?;
         let shared = self.shared_codes(&n).await?;
         let status = item.status.unwrap_or_else(|| {
             existing
@@ -415,11 +425,49 @@ impl Registry {
         Ok((outcome, Err(at), n.access_defaulted))
     }
 
-    /// Refuses a description that, with what the registry adds when publishing it (agency,
+    /// The IRI a harvested or imported record keeps: its own, when it is an absolute http(s)
+    /// IRI outside this registry's base that no other record holds (as ckanext-dcat keeps a
+    /// harvested dataset's URI). A second registry harvesting this one's feeds then holds the
+    /// same records under the same IRIs, with the same canonical hashes. Anything else (a
+    /// blank node, an IRI under our base, one already taken) gets a minted IRI, and the
+    /// source's identifier is kept as `dct:identifier`.
+    async fn adoptable_iri(
+        &self,
+        item: &WriteRecord,
+        prov: &Provenance,
+        pending: &[NewVersion],
+    ) -> Result<Option<String>, StoreError> {
+        if created_here(prov) || prov.source.starts_with("system") {
+            return Ok(None);
+        }
+        let Some(sid) = item.source_id.as_deref() else {
+            return Ok(None);
+        };
+        let own = sid == self.base || sid.starts_with(&format!("{}/", self.base));
+        let well_formed = sid.len() <= 2000
+            && (sid.starts_with("https://") || sid.starts_with("http://"))
+            && NamedNode::new(sid).is_ok();
+        if own || !well_formed {
+            return Ok(None);
+        }
+        let main = match record::main_subject(&item.triples, item.kind) {
+            Ok(oxigraph::model::NamedOrBlankNode::NamedNode(n)) => n,
+            _ => return Ok(None),
+        };
+        if main.as_str() != sid
+            || pending.iter().any(|p| p.record.iri == sid)
+            || self.log.record_by_iri(sid).await?.is_some()
+        {
+            return Ok(None);
+        }
+        Ok(Some(sid.to_owned()))
+    }
+
+    /// Refuses a description that, enriched as it will be kept and published (agency,
     /// classes of EU terms), would not conform to DCAT-AP 3.0.1: what is missing is named.
     async fn require_dcat_ap(&self, triples: &[Triple], iri: &str) -> Result<(), StoreError> {
-        let mut data = triples.to_vec();
-        data.extend(self.enrichment(triples).await?);
+        // The triples are enriched already (Registry::enrich).
+        let data = triples.to_vec();
         let iri = iri.to_owned();
         let findings = tokio::task::spawn_blocking(move || {
             crate::quality::shacl::shapes()
@@ -696,10 +744,11 @@ impl Registry {
             name_en: name_en.map(|s| s.trim().to_owned()),
             ..row
         };
+        let agency_iri = agency.iri.clone();
         let mut items = vec![self.new_version(
             code,
             Kind::Agency,
-            &agency.iri.clone(),
+            &agency_iri,
             code,
             Status::Published,
             &n,
@@ -711,10 +760,77 @@ impl Registry {
             now,
             Some(agency),
         )];
+        // Records carry their agency's description (Registry::enrich): those naming it get a
+        // new version with the new name, in the same transaction, so that feeds announce the
+        // change and no published record keeps the old name.
+        let mut cache = HashMap::new();
+        let subject = NamedNode::new_unchecked(&agency_iri);
+        cache.insert(
+            agency_iri.clone(),
+            Some(crate::feeds::agent_description(&subject, &n.triples)),
+        );
+        for (rec, canonical) in self.log.records_naming(&agency_iri).await? {
+            if let Some(v) = self
+                .refreshed(&rec, &canonical, &mut cache, prov, now)
+                .await?
+            {
+                items.push(v);
+            }
+        }
         self.log.append(&mut items).await?;
         drop(_guard);
         self.catch_up().await?;
+        let refreshed: Vec<String> = items[1..].iter().map(|i| i.record.id.clone()).collect();
+        self.assess_all(&refreshed).await;
         Ok(items.remove(0).record)
+    }
+
+    /// A new version of `rec` (current form `canonical`) enriched anew, or `None` when the
+    /// enrichment changes nothing.
+    async fn refreshed(
+        &self,
+        rec: &RecordRow,
+        canonical: &str,
+        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
+        prov: &Provenance,
+        now: i64,
+    ) -> Result<Option<NewVersion>, StoreError> {
+        let kind = Kind::parse(&rec.kind).ok_or_else(|| {
+            StoreError::Invalid(format!("record {} has kind {}", rec.id, rec.kind))
+        })?;
+        let n = record::normalise(
+            record::parse_canonical(canonical),
+            kind,
+            &NormaliseContext {
+                record_iri: &rec.iri,
+                agency_iri: &self.agency_iri(&rec.agency),
+                default_access: self.default_access,
+                lenient_access: true,
+            },
+        )?;
+        let mut n = self.enrich(n, kind, agencies).await?;
+        // The canonical form states its access rights; whether they were defaulted is the
+        // record's own fact.
+        n.access_defaulted = rec.access_defaulted;
+        if n.hash == rec.content_hash {
+            return Ok(None);
+        }
+        let status = Status::parse(&rec.status).unwrap_or(Status::Published);
+        Ok(Some(self.new_version(
+            &rec.id,
+            kind,
+            &rec.iri,
+            &rec.agency,
+            status,
+            &n,
+            &rec.shared_with,
+            rec.version + 1,
+            Some(rec),
+            rec.source_id.clone(),
+            prov,
+            now,
+            None,
+        )))
     }
 
     async fn shared_codes(&self, n: &Normalised) -> Result<String, StoreError> {
