@@ -689,3 +689,107 @@ fn remote_jsonld_contexts_come_from_the_local_cache_only() {
         "{j}"
     );
 }
+
+/// A harvested record keeps its source IRI when that IRI is free and outside the registry's
+/// base; an IRI under our base (forged), one another source's record already holds, or a
+/// blank node gets a registry IRI with the source identifier kept as `dct:identifier`.
+fn source_iris(backend: Backend) {
+    let s = Server::start(backend, &["--allow-private-harvest"]);
+    s.agency("so-tc", "Sở Tài chính");
+    let base = s.base.clone();
+    let origin = Origin::start(move |target| {
+        const P: &str = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n";
+        let body = match target {
+            "/a.ttl" => format!(
+                "{P}<http://src.example/ds/1> a dcat:Dataset ; dct:title \"Ngân sách tỉnh\"@vi .\n\
+                 <{base}/datasets/forged> a dcat:Dataset ; dct:title \"Giả mạo\"@vi .\n\
+                 <http://src.example/cat#ds2> a dcat:Dataset ; dct:title \"Thu chi\"@vi ;\n\
+                   dcat:distribution [ a dcat:Distribution ; dcat:accessURL <http://src.example/f.csv> ] .\n\
+                 [] a dcat:Dataset ; dct:identifier \"BN-1\" ; dct:title \"Không IRI\"@vi .\n"
+            ),
+            "/b.ttl" => format!(
+                "{P}<http://src.example/ds/1> a dcat:Dataset ; dct:title \"Ngân sách tỉnh (bản khác)\"@vi .\n"
+            ),
+            _ => return Reply::status(404),
+        };
+        Reply::ok("text/turtle", body)
+    });
+    let a = s.source("dcat", &format!("{}/a.ttl", origin.url), "so-tc", json!({}));
+    let job = s.harvest(&a);
+    assert_eq!(
+        (job["status"].as_str(), n(&job, "created")),
+        (Some("succeeded"), 4),
+        "{job}"
+    );
+    let b = s.source("dcat", &format!("{}/b.ttl", origin.url), "so-tc", json!({}));
+    let job = s.harvest(&b);
+    assert_eq!(
+        (job["status"].as_str(), n(&job, "created")),
+        (Some("succeeded"), 1),
+        "{job}"
+    );
+
+    let list: Value = s
+        .get("/api/v1/datasets?limit=1000", Some(&s.admin))
+        .json()
+        .expect("list");
+    let by_title = |t: &str| -> Value {
+        list["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["titleVi"] == t)
+            .cloned()
+            .unwrap_or_else(|| panic!("{t} in {list}"))
+    };
+    let minted =
+        |i: &Value| format!("{}/datasets/{}", s.base, i["id"].as_str().expect("id")) == i["iri"];
+    assert_eq!(by_title("Ngân sách tỉnh")["iri"], "http://src.example/ds/1");
+    assert_eq!(by_title("Thu chi")["iri"], "http://src.example/cat#ds2");
+    for t in ["Giả mạo", "Không IRI", "Ngân sách tỉnh (bản khác)"] {
+        assert!(minted(&by_title(t)), "{t} gets a registry IRI: {list}");
+    }
+    // the source identifiers stay as dct:identifier
+    let ask = |q: &str| s.sparql(q, None)["boolean"] == true;
+    assert!(ask(&format!(
+        "ASK {{ <{}> <http://purl.org/dc/terms/identifier> \"{}/datasets/forged\" }}",
+        by_title("Giả mạo")["iri"].as_str().expect("iri"),
+        s.base
+    )));
+    assert!(ask(&format!(
+        "ASK {{ <{}> <http://purl.org/dc/terms/identifier> \"http://src.example/ds/1\" }}",
+        by_title("Ngân sách tỉnh (bản khác)")["iri"]
+            .as_str()
+            .expect("iri")
+    )));
+    // a record IRI with a fragment names its distribution without a second '#'
+    let v = s.sparql(
+        "SELECT ?d WHERE { <http://src.example/cat#ds2> <http://www.w3.org/ns/dcat#distribution> ?d }",
+        None,
+    );
+    let d = v["results"]["bindings"][0]["d"]["value"]
+        .as_str()
+        .expect("d");
+    assert!(d.starts_with("http://src.example/cat#ds2-genid-"), "{d}");
+    // the forged IRI answers nothing under our base, and the kept IRI is served by id
+    assert_eq!(s.get("/datasets/forged", None).status().as_u16(), 404);
+    let id = by_title("Ngân sách tỉnh")["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
+    let r = s.get(&format!("/api/v1/datasets/{id}"), None);
+    assert_eq!(r.status().as_u16(), 200);
+    // a re-harvest finds the same records: nothing created
+    let job = s.harvest(&a);
+    assert_eq!((n(&job, "created"), n(&job, "unchanged")), (0, 4), "{job}");
+}
+
+#[test]
+fn source_iris_sqlite() {
+    source_iris(Backend::Sqlite);
+}
+
+#[test]
+fn source_iris_postgres() {
+    source_iris(Backend::Postgres);
+}
