@@ -367,6 +367,29 @@ impl Server {
 }
 
 impl Server {
+    /// Runs one SQL statement on the server's database (SQLite file or PostgreSQL), as an
+    /// operator would by hand; returns the rows affected.
+    pub fn sql(&self, sql: &str) -> u64 {
+        let url = match &self.database_url {
+            Some(u) => u.clone(),
+            None => format!("sqlite://{}", self.data.join("danhmuc.sqlite").display()),
+        };
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            sqlx::any::install_default_drivers();
+            use sqlx::Connection;
+            let mut c = sqlx::AnyConnection::connect(&url).await.expect("connect");
+            sqlx::query(sql)
+                .execute(&mut c)
+                .await
+                .expect("SQL")
+                .rows_affected()
+        })
+    }
+
     /// Titles of the datasets anonymous SPARQL sees, sorted.
     pub fn dataset_titles(&self) -> Vec<String> {
         let v = self.sparql(

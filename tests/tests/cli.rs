@@ -68,6 +68,10 @@ fn import_export_rebuild_and_tokens() {
             .collect()
     };
     let reference = set(RdfFormat::NTriples, &nt);
+    // JSON-LD copies prepared per-record fragments; a record without one (written before they
+    // existed) is serialised on the spot: take half of them away.
+    let gone = s.sql("DELETE FROM fragments WHERE rowid % 2 = 0");
+    assert!(gone > 2, "{gone}");
     for (fmt, format) in [
         ("ttl", RdfFormat::Turtle),
         ("nt", RdfFormat::NTriples),

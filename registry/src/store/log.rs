@@ -790,17 +790,28 @@ impl Log {
         limit: i64,
     ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
         let rows = sqlx::query(&format!(
-            "SELECT r.id, CASE WHEN f.jsonld IS NULL THEN v.canonical ELSE '' END, f.jsonld FROM records r JOIN versions v ON v.seq = r.seq LEFT JOIN fragments f ON f.content_hash = r.content_hash WHERE {} AND r.id > $1 ORDER BY r.id LIMIT $2",
+            "SELECT r.id, r.seq, f.jsonld FROM records r LEFT JOIN fragments f ON f.content_hash = r.content_hash WHERE {} AND r.id > $1 ORDER BY r.id LIMIT $2",
             export_filter(audience)
         ))
         .bind(after)
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect::<Result<_, sqlx::Error>>()?)
+        let mut out = Vec::with_capacity(rows.len());
+        for r in &rows {
+            let fragment: Option<String> = r.try_get(2)?;
+            // Only a record without a fragment needs its canonical form read.
+            let canonical = match &fragment {
+                Some(_) => String::new(),
+                None => sqlx::query("SELECT canonical FROM versions WHERE seq = $1")
+                    .bind(r.try_get::<i64, _>(1)?)
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?,
+            };
+            out.push((r.try_get(0)?, canonical, fragment));
+        }
+        Ok(out)
     }
 
     /// Current published records visible to an audience, in id order, for exports.
