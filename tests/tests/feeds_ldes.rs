@@ -312,6 +312,19 @@ fn scenario(backend: Backend) {
         .map(|b| b["n"]["value"].as_str().expect("n"))
         .collect();
     assert_eq!(names, vec!["Sở Công Thương tỉnh Tây Ninh"]);
+    // The source's SPARQL holds the agency's name once (its own graph), not a copy per record.
+    let v = a.sparql(
+        &format!(
+            "SELECT ?n WHERE {{ <{}/agencies/so-ct> <http://xmlns.com/foaf/0.1/name> ?n FILTER(lang(?n) = 'vi') }}",
+            a.base
+        ),
+        None,
+    );
+    assert_eq!(
+        v["results"]["bindings"].as_array().map(Vec::len),
+        Some(1),
+        "{v}"
+    );
 
     // And through the DCAT harvester reading /catalog (Hydra paging).
     let c = Server::start(backend, &["--allow-private-harvest"]);

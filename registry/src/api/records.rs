@@ -318,15 +318,7 @@ fn json_view_triples(state: &AppState, rec: &RecordRow, triples: Vec<Triple>) ->
     if rec.kind == Kind::Agency.as_str() {
         return triples;
     }
-    let derived: std::collections::HashSet<Triple> =
-        state.registry.known_terms(&triples).into_iter().collect();
-    triples
-        .into_iter()
-        .filter(|t| {
-            !derived.contains(t)
-                && !matches!(&t.subject, oxigraph::model::NamedOrBlankNode::NamedNode(s) if state.registry.is_agency_iri(s.as_str()))
-        })
-        .collect()
+    state.registry.as_said(triples)
 }
 
 /// Writes the record representation the client asked for.

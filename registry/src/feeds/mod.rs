@@ -158,6 +158,20 @@ pub fn agent_description(agency: &NamedNode, description: &[Triple]) -> Vec<Trip
 }
 
 impl Registry {
+    /// What a record (not an agency) says, without what [`Registry::enrich`] added to it:
+    /// shown by the JSON view and projected for SPARQL, where agencies and vocabularies have
+    /// their own graphs.
+    pub fn as_said(&self, triples: Vec<Triple>) -> Vec<Triple> {
+        let derived: HashSet<Triple> = self.known_terms(&triples).into_iter().collect();
+        triples
+            .into_iter()
+            .filter(|t| {
+                !derived.contains(t)
+                    && !matches!(&t.subject, NamedOrBlankNode::NamedNode(s) if self.is_agency_iri(s.as_str()))
+            })
+            .collect()
+    }
+
     /// Whether `iri` names one of this registry's agencies (`{base}/agencies/{code}`).
     pub fn is_agency_iri(&self, iri: &str) -> bool {
         let prefix = format!("{}/agencies/", self.base);

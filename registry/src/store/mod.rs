@@ -188,6 +188,18 @@ impl Registry {
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
+            // SPARQL sees what each record says; the agencies' names and the vocabularies'
+            // labels are in their own graphs once, not copied into every record's graph.
+            let batch: Vec<VersionRow> = batch
+                .into_iter()
+                .map(|mut v| {
+                    if v.kind != Kind::Agency.as_str() && v.status != "withdrawn" {
+                        let said = self.as_said(record::parse_canonical(&v.canonical));
+                        v.canonical = said.iter().map(|t| format!("{t} .\n")).collect();
+                    }
+                    v
+                })
+                .collect();
             let g = graphs.clone();
             tokio::task::spawn_blocking(move || g.apply(&batch))
                 .await
