@@ -489,7 +489,13 @@ print(json.dumps({"parse": t1 - t0, "serialize": t2 - t1, "triples": len(g)}))
 
 /// Full-catalogue export (Turtle, JSON-LD) by danhmuc's streaming export, side by side with
 /// rdflib serialising the same graph; then the rate at which `/feed` pages are served.
-fn bench_export(n: usize, work: &Path, python: &str, with_rdflib: bool) -> Result<()> {
+fn bench_export(
+    n: usize,
+    work: &Path,
+    python: &str,
+    with_rdflib: bool,
+    formats: &str,
+) -> Result<()> {
     let data = work.join("danhmuc-data");
     let bin = danhmuc_bin()?;
     let with_store = |c: &mut Command| {
@@ -529,7 +535,10 @@ fn bench_export(n: usize, work: &Path, python: &str, with_rdflib: bool) -> Resul
         "export {n} datasets ({} MB of N-Triples):",
         std::fs::metadata(&nt)?.len() / 1_000_000
     );
-    for (ours, theirs, ext) in [("ttl", "turtle", "ttl"), ("jsonld", "json-ld", "jsonld")] {
+    for (ours, theirs, ext) in [("ttl", "turtle", "ttl"), ("jsonld", "json-ld", "jsonld")]
+        .into_iter()
+        .filter(|(ours, ..)| formats.split(',').any(|f| f.trim() == *ours))
+    {
         let mut c = Command::new(&bin);
         c.args([
             "export",
@@ -777,7 +786,14 @@ fn main() -> Result<()> {
         Some("export") => {
             std::fs::create_dir_all(&work)?;
             let python = get("--python").unwrap_or_else(|| "python3".into());
-            bench_export(n, &work, &python, !args.iter().any(|a| a == "--no-rdflib"))?;
+            let formats = get("--formats").unwrap_or_else(|| "ttl,jsonld".into());
+            bench_export(
+                n,
+                &work,
+                &python,
+                !args.iter().any(|a| a == "--no-rdflib"),
+                &formats,
+            )?;
         }
         Some("harvest-bare") => {
             let url = get("--url").ok_or_else(|| anyhow!("--url URL"))?;
@@ -787,7 +803,7 @@ fn main() -> Result<()> {
             bare_load(&url, &store)?;
         }
         _ => bail!(
-            "usage: danhmuc-bench corpus|import|sparql|harvest|export --datasets N [--no-rdflib] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
+            "usage: danhmuc-bench corpus|import|sparql|harvest|export --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
         ),
     }
     Ok(())
