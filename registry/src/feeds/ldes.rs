@@ -2,8 +2,8 @@
 //! Every version of a dataset or data service becomes an activity: `as:Create` when the record
 //! becomes public, `as:Update` while it stays public, `as:Delete` when it is withdrawn or stops
 //! being PUBLIC — with no content, so nothing restricted is ever in the feed. A public
-//! activity's payload (the record as published, with what the registry knows of its
-//! publisher) is in a named graph named after the activity.
+//! activity's payload (the version's canonical form as the log holds it, enriched on the write
+//! path) is in a named graph named after the activity.
 //!
 //! Pages are fixed windows of the log (`--feed-page-size` entries): a window the log has grown
 //! past never changes and is served `immutable`; the latest is served with an ETag. The entry
