@@ -248,6 +248,11 @@ pub fn jsonld_fragment(canonical: &str) -> std::io::Result<String> {
     Ok(nodes.join(","))
 }
 
+/// Triples as N-Triples lines (the input [`jsonld_fragment`] takes).
+pub fn ntriples(triples: &[Triple]) -> String {
+    triples.iter().map(|t| format!("{t} .\n")).collect()
+}
+
 /// The `@context` of JSON-LD documents put together from [`jsonld_fragment`]s: the registry's
 /// prefixes (the fragments use full IRIs, so it only declares them).
 pub fn jsonld_context() -> String {

@@ -272,8 +272,29 @@ fn scenario(backend: Backend) {
             .expect("ct")
             .starts_with("application/ld+json")
     );
-    let j: Value = r.json().expect("json-ld");
-    assert!(j.to_string().contains("PartialCollectionView"));
+    let jsonld = r.text().expect("json-ld");
+    assert!(jsonld.contains("PartialCollectionView"));
+    // The same page as Turtle and as JSON-LD (put together from prepared per-record
+    // fragments) carries the same triples.
+    let ttl = s
+        .client()
+        .get(format!("{}/catalog?limit=3", s.url))
+        .header("accept", "text/turtle")
+        .send()
+        .expect("GET")
+        .text()
+        .expect("ttl");
+    let set = |body: &str, fmt: RdfFormat| -> std::collections::BTreeSet<String> {
+        parse(body, fmt).iter().map(|t| t.to_string()).collect()
+    };
+    let from_jsonld = set(
+        &jsonld,
+        RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
+    );
+    assert!(from_jsonld.len() > 30, "{jsonld}");
+    assert_eq!(from_jsonld, set(&ttl, RdfFormat::Turtle));
 
     // One agency's catalogue; unknown agencies and bad parameters are named.
     let (st, _, gd) = get(&s, &format!("{}/catalog/so-gd.ttl", s.url));

@@ -80,6 +80,8 @@ pub struct FeedRow {
     pub iri: String,
     /// Canonical N-Triples.
     pub canonical: String,
+    /// Prepared JSON-LD node objects, when stored (see `crate::rdf::jsonld_fragment`).
+    pub fragment: Option<String>,
 }
 
 const FEED_FILTER: &str = "r.status = 'published' AND r.visibility = 'PUBLIC' AND r.kind IN ('dataset', 'dataservice') AND ($1 = '' OR r.agency = $1) AND r.modified_at >= $2";
@@ -113,7 +115,7 @@ impl Log {
             Cursor::Last => ("", true, None),
         };
         let sql = format!(
-            "SELECT r.id, r.kind, r.iri, v.canonical FROM records r JOIN versions v ON v.seq = r.seq WHERE {FEED_FILTER}{cond} ORDER BY r.id {} LIMIT {}",
+            "SELECT r.id, r.kind, r.iri, v.canonical, f.jsonld FROM records r JOIN versions v ON v.seq = r.seq LEFT JOIN fragments f ON f.content_hash = r.content_hash WHERE {FEED_FILTER}{cond} ORDER BY r.id {} LIMIT {}",
             if desc { "DESC" } else { "ASC" },
             limit + 1
         );
@@ -130,6 +132,7 @@ impl Log {
                     kind: r.try_get(1)?,
                     iri: r.try_get(2)?,
                     canonical: r.try_get(3)?,
+                    fragment: r.try_get(4)?,
                 })
             })
             .collect::<Result<_, sqlx::Error>>()?;
@@ -342,7 +345,6 @@ pub async fn catalog(
             NamedNode::new_unchecked(link(Some(format!("b:{}", first.id)))),
         ));
     }
-    let mut records = Vec::new();
     for r in &rows {
         let member = NamedNode::new_unchecked(&r.iri);
         let p = if r.kind == "dataservice" {
@@ -351,22 +353,55 @@ pub async fn catalog(
             dcat::DATASET_PROP
         };
         t.push(Triple::new(cat.clone(), p, member));
-        records.extend(parse_canonical(&r.canonical));
     }
-    // Records are kept enriched (Registry::enrich): their canonical forms are published as
-    // they are; what several share (an agency's description) appears once.
-    t.extend(records);
-    crate::rdf::dedup_triples(&mut t);
     let format = crate::rdf::format_from_media_type(chosen)
         .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
-    let body = crate::rdf::serialize_triples(t.iter().map(Into::into), format)
-        .map_err(ApiError::internal)?;
+    // Records are kept enriched (Registry::enrich): their canonical forms are published as
+    // they are. JSON-LD pages copy each record's prepared fragment after the page's own nodes.
+    let body = if matches!(format, oxigraph::io::RdfFormat::JsonLd { .. }) {
+        jsonld_page(&t, &rows).map_err(ApiError::internal)?
+    } else {
+        for r in &rows {
+            t.extend(parse_canonical(&r.canonical));
+        }
+        // What several records share (an agency's description) appears once.
+        crate::rdf::dedup_triples(&mut t);
+        crate::rdf::serialize_triples(t.iter().map(Into::into), format)
+            .map_err(ApiError::internal)?
+    };
     Ok(HttpResponse::Ok()
         .insert_header((ETAG, etag))
         .insert_header(("Vary", "Accept"))
         .insert_header(("Cache-Control", "public, max-age=60"))
         .content_type(format!("{chosen}; charset=utf-8"))
         .body(body))
+}
+
+/// A JSON-LD page: the page's own statements (catalogue, Hydra view) serialised, then every
+/// record's prepared fragment (made on the spot for a record written before fragments).
+fn jsonld_page(own: &[Triple], rows: &[FeedRow]) -> std::io::Result<Vec<u8>> {
+    let mut nodes = crate::rdf::jsonld_fragment(&crate::rdf::ntriples(own))?;
+    for r in rows {
+        let made;
+        let f = match &r.fragment {
+            Some(f) => f.as_str(),
+            None => {
+                made = crate::rdf::jsonld_fragment(&r.canonical)?;
+                made.as_str()
+            }
+        };
+        if !f.is_empty() {
+            if !nodes.is_empty() {
+                nodes.push(',');
+            }
+            nodes.push_str(f);
+        }
+    }
+    Ok(format!(
+        "{{\"@context\":{},\"@graph\":[{nodes}]}}",
+        crate::rdf::jsonld_context()
+    )
+    .into_bytes())
 }
 
 /// Mounts the catalogue routes (outside the OpenAPI document, like the record IRIs).
