@@ -90,11 +90,12 @@ impl Log {
     /// Seals a log written before the chain existed (every entry unsealed). A log where only
     /// some entries lack hashes is left alone: that is for `verify` to report, not to repair.
     pub async fn seal_legacy(&self) -> Result<u64, StoreError> {
-        let sealed: i64 = sqlx::query("SELECT COUNT(*) FROM versions WHERE entry_hash IS NOT NULL")
-            .fetch_one(&self.pool)
-            .await?
-            .try_get(0)?;
-        if sealed > 0 {
+        // One sealed entry is enough to know (a COUNT would read every version, canonical
+        // forms included, at every start).
+        let sealed = sqlx::query("SELECT seq FROM versions WHERE entry_hash IS NOT NULL LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?;
+        if sealed.is_some() {
             return Ok(0);
         }
         let mut prev = GENESIS.to_owned();
