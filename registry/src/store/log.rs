@@ -27,6 +27,15 @@ pub struct Log {
     pub pool: AnyPool,
     /// Which engine.
     pub backend: Backend,
+    /// `/feed` windows the log has grown past (they never change), by page size.
+    pub(crate) frozen_windows: std::sync::Arc<std::sync::Mutex<FrozenWindows>>,
+}
+
+/// Time bounds of `/feed` windows that can no longer change: (page size, windows).
+#[derive(Debug, Default)]
+pub(crate) struct FrozenWindows {
+    pub(crate) size: i64,
+    pub(crate) windows: Vec<(i64, i64, i64)>,
 }
 
 /// One version in the log.
@@ -332,7 +341,11 @@ impl Log {
         } else {
             POSTGRES_MIGRATIONS.run(&pool).await?;
         }
-        let log = Log { pool, backend };
+        let log = Log {
+            pool,
+            backend,
+            frozen_windows: Default::default(),
+        };
         let sealed = log.seal_legacy().await?;
         if sealed > 0 {
             tracing::info!(
