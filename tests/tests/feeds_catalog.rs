@@ -295,6 +295,30 @@ fn scenario(backend: Backend) {
     );
     assert!(from_jsonld.len() > 30, "{jsonld}");
     assert_eq!(from_jsonld, set(&ttl, RdfFormat::Turtle));
+    // The full public export: JSON-LD (fragments concatenated by the database, in chunks)
+    // carries the same triples as N-Triples, on either database.
+    let (ok, nt, err) = s.cli(&["export", "--format", "nt", "--audience", "public"]);
+    assert!(ok, "{err}");
+    let (ok, jl, err) = s.cli(&["export", "--format", "jsonld", "--audience", "public"]);
+    assert!(ok, "{err}");
+    let exported = set(
+        &jl,
+        RdfFormat::JsonLd {
+            profile: Default::default(),
+        },
+    );
+    assert!(exported.len() > from_jsonld.len() / 2, "{jl}");
+    assert_eq!(exported, set(&nt, RdfFormat::NTriples));
+    for text in [&jl, &nt] {
+        assert!(
+            !text.contains("Hồ sơ bệnh án mật")
+                && !text.contains("Dữ liệu ngành hạn chế")
+                && !text.contains(&secret)
+                && !text.contains(&restricted),
+            "the public export holds no restricted record"
+        );
+    }
+    assert!(jl.contains("dct:title"), "compact IRIs");
 
     // One agency's catalogue; unknown agencies and bad parameters are named.
     let (st, _, gd) = get(&s, &format!("{}/catalog/so-gd.ttl", s.url));

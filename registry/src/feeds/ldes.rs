@@ -80,7 +80,10 @@ impl Log {
     /// read (a scan of every version took 2 s per request at 100k entries).
     async fn feed_windows(&self, size: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
         let mut known = {
-            let cache = self.frozen_windows.lock().unwrap_or_else(|e| e.into_inner());
+            let cache = self
+                .frozen_windows
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             if cache.size == size {
                 cache.windows.clone()
             } else {
@@ -100,7 +103,10 @@ impl Log {
             .collect::<Result<_, sqlx::Error>>()?;
         // All but the latest window are frozen.
         if fresh.len() > 1 {
-            let mut cache = self.frozen_windows.lock().unwrap_or_else(|e| e.into_inner());
+            let mut cache = self
+                .frozen_windows
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
             if cache.size != size {
                 cache.size = size;
                 cache.windows.clear();
