@@ -449,7 +449,7 @@ impl Registry {
         prov: &Provenance,
         pending: &[NewVersion],
     ) -> Result<Option<String>, StoreError> {
-        if created_here(prov) || prov.source.starts_with("system") {
+        if created_here(prov) {
             return Ok(None);
         }
         let Some(sid) = item.source_id.as_deref() else {
