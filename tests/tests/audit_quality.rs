@@ -122,6 +122,24 @@ fn scenario(backend: Backend) {
             .contains("description"),
         "{p}"
     );
+    // A distribution with an IRI of its own (not a blank node) is the record's too: one
+    // without any URL is refused as well.
+    let r = s.post(
+        "/api/v1/datasets?agency=so-tc",
+        "text/turtle",
+        format!(
+            "{PREFIXES}<http://src.example/y> a dcat:Dataset ; dct:title \"Phân phối thiếu URL\"@vi ;\n\
+             dct:description \"Mô tả\"@vi ; dcat:distribution <http://src.example/y/csv> .\n\
+             <http://src.example/y/csv> a dcat:Distribution ; dct:title \"CSV\"@vi ."
+        ),
+        Some(&s.admin),
+    );
+    assert_eq!(r.status().as_u16(), 422);
+    let p: Value = r.json().expect("json");
+    assert!(
+        p["detail"].as_str().expect("detail").contains("accessURL"),
+        "{p}"
+    );
 
     // Reports exist from the write on; URLs are not checked yet.
     let (st, r) = quality(&s, &rich, None);

@@ -172,6 +172,18 @@ impl Registry {
             .collect()
     }
 
+    /// The nodes a record describes itself (subjects of [`Registry::as_said`]): whose SHACL
+    /// findings count in its quality report and its DCAT-AP check on the write path.
+    pub fn own_nodes(&self, triples: &[Triple]) -> HashSet<String> {
+        self.as_said(triples.to_vec())
+            .into_iter()
+            .filter_map(|t| match t.subject {
+                NamedOrBlankNode::NamedNode(n) => Some(n.into_string()),
+                NamedOrBlankNode::BlankNode(_) => None,
+            })
+            .collect()
+    }
+
     /// Whether `iri` names one of this registry's agencies (`{base}/agencies/{code}`).
     pub fn is_agency_iri(&self, iri: &str) -> bool {
         let prefix = format!("{}/agencies/", self.base);

@@ -70,10 +70,11 @@ impl Registry {
         let checks = self.log.link_checks(&urls).await?;
         let status: HashMap<String, bool> = checks.iter().map(|c| (c.url.clone(), c.ok)).collect();
         let iri = row.iri.clone();
+        let nodes = self.own_nodes(&triples);
         let (findings, dimensions, score) = tokio::task::spawn_blocking(move || {
             let mut data = triples.clone();
             data.extend(context);
-            let findings = shacl::own(shacl::shapes()?.validate(&data)?, &iri);
+            let findings = shacl::own(shacl::shapes()?.validate(&data)?, &nodes);
             let dcat_ap_ok = !findings
                 .iter()
                 .any(|f| f.severity == "violation" && f.profile == shacl::PROFILE_DCAT_AP);

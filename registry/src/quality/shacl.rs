@@ -203,14 +203,14 @@ impl Shapes {
     }
 }
 
-/// The findings about a record's own nodes: its IRI and the IRIs its blank nodes were given
-/// (`IRI#genid-…`). Findings on what it refers to (its catalogue's members, agencies) belong to
-/// those records' own reports.
-pub fn own(findings: Vec<Finding>, record_iri: &str) -> Vec<Finding> {
-    let sub = format!("{record_iri}#");
+/// The findings about a record's own nodes: the subjects of what the record itself says (its
+/// IRI, its distributions and contact points, named or skolemised — see
+/// `Registry::own_nodes`). Findings on what it only refers to (its catalogue's members,
+/// agencies, EU terms the registry typed) belong to those records' own reports, or to nobody.
+pub fn own(findings: Vec<Finding>, nodes: &std::collections::HashSet<String>) -> Vec<Finding> {
     findings
         .into_iter()
-        .filter(|f| f.focus == record_iri || f.focus.starts_with(&sub))
+        .filter(|f| nodes.contains(&f.focus))
         .collect()
 }
 

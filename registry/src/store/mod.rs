@@ -480,11 +480,12 @@ impl Registry {
     async fn require_dcat_ap(&self, triples: &[Triple], iri: &str) -> Result<(), StoreError> {
         // The triples are enriched already (Registry::enrich).
         let data = triples.to_vec();
-        let iri = iri.to_owned();
+        let mut nodes = self.own_nodes(triples);
+        nodes.insert(iri.to_owned());
         let findings = tokio::task::spawn_blocking(move || {
             crate::quality::shacl::shapes()
                 .and_then(|s| s.validate(&data))
-                .map(|f| crate::quality::shacl::own(f, &iri))
+                .map(|f| crate::quality::shacl::own(f, &nodes))
         })
         .await
         .map_err(|e| StoreError::Graph(e.to_string()))?
