@@ -10,7 +10,7 @@ use danhmuc::config::{
 };
 use danhmuc::i18n;
 use danhmuc::record::{Status, Visibility};
-use danhmuc::store::log::Audience;
+use danhmuc::store::log::{Audience, ExportItem};
 use danhmuc::store::{Provenance, Registry, WriteRecord};
 use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::Triple;
@@ -580,8 +580,9 @@ fn tally(
 }
 
 /// JSON-LD exports copy each record's prepared fragment (made when its version was written)
-/// into one `@graph`, in chunks the database concatenates; a record without one (written
-/// before fragments existed) is serialised on the spot.
+/// into one `@graph`: embedded logs read straight from SQLite, PostgreSQL in chunks the
+/// database concatenates; a record without one (written before fragments existed) is
+/// serialised on the spot.
 async fn export_jsonld(
     reg: &danhmuc::store::Registry,
     audience: &Audience,
@@ -594,6 +595,26 @@ async fn export_jsonld(
         danhmuc::rdf::jsonld_context()
     )?;
     let mut first = true;
+    let mut put = |w: &mut std::io::BufWriter<Box<dyn Write>>, f: &str| -> std::io::Result<()> {
+        if !f.is_empty() {
+            if !first {
+                w.write_all(b",")?;
+            }
+            w.write_all(f.as_bytes())?;
+            first = false;
+        }
+        Ok(())
+    };
+    // Embedded: stepped straight out of SQLite on this thread.
+    if let Some(done) = reg.log.export_jsonld_sqlite(audience, |item| match item {
+        ExportItem::Fragment(f) => put(&mut w, f),
+        ExportItem::Canonical(c) => put(&mut w, &danhmuc::rdf::jsonld_fragment(c)?),
+    }) {
+        done?;
+        w.write_all(b"]}\n")?;
+        w.flush()?;
+        return Ok(());
+    }
     let mut after = String::new();
     // 200 records per chunk: fewer hand-offs from the database than one row per record,
     // and a chunk of about 0.8 MB keeps memory flat.
@@ -605,14 +626,7 @@ async fn export_jsonld(
             .map(|c| danhmuc::rdf::jsonld_fragment(c))
             .collect::<std::io::Result<Vec<String>>>()?;
         for f in std::iter::once(&joined).chain(&made) {
-            if f.is_empty() {
-                continue;
-            }
-            if !first {
-                w.write_all(b",")?;
-            }
-            w.write_all(f.as_bytes())?;
-            first = false;
+            put(&mut w, f)?;
         }
         after = last;
     }
