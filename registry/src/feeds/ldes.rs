@@ -305,7 +305,6 @@ async fn page(
         triple(Triple::new(node.clone(), dct::IS_PART_OF, stream.clone())),
     ];
     let members = log.feed_members(from, to).await?;
-    // Agency descriptions are read once per page, not once per activity.
     for m in &members {
         let act = NamedNode::new_unchecked(format!("{base}/feed/{n}#{}", m.seq));
         let class = match m.kind {
