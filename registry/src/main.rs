@@ -611,24 +611,22 @@ async fn export_jsonld(
         ExportItem::Canonical(c) => put(&mut w, &danhmuc::rdf::jsonld_fragment(c)?),
     }) {
         done?;
-        w.write_all(b"]}\n")?;
-        w.flush()?;
-        return Ok(());
-    }
-    let mut after = String::new();
-    // 200 records per chunk: fewer hand-offs from the database than one row per record,
-    // and a chunk of about 0.8 MB keeps memory flat.
-    while let Some((last, joined, lacking)) =
-        reg.log.export_chunk_jsonld(audience, &after, 200).await?
-    {
-        let made = lacking
-            .iter()
-            .map(|c| danhmuc::rdf::jsonld_fragment(c))
-            .collect::<std::io::Result<Vec<String>>>()?;
-        for f in std::iter::once(&joined).chain(&made) {
-            put(&mut w, f)?;
+    } else {
+        let mut after = String::new();
+        // 200 records per chunk: fewer hand-offs from the database than one row per record,
+        // and a chunk of about 0.8 MB keeps memory flat.
+        while let Some((last, joined, lacking)) =
+            reg.log.export_chunk_jsonld(audience, &after, 200).await?
+        {
+            let made = lacking
+                .iter()
+                .map(|c| danhmuc::rdf::jsonld_fragment(c))
+                .collect::<std::io::Result<Vec<String>>>()?;
+            for f in std::iter::once(&joined).chain(&made) {
+                put(&mut w, f)?;
+            }
+            after = last;
         }
-        after = last;
     }
     w.write_all(b"]}\n")?;
     w.flush()?;
