@@ -103,6 +103,8 @@ pub fn parse(
             e.column()
         ));
     }
+    crate::guard::check_rdf(body, format, &crate::guard::limits())
+        .map_err(|e| format!("{}: {e}", name(format)))?;
     let mut parser = RdfParser::from_format(format);
     if let Ok(p) = parser.clone().with_base_iri(base) {
         parser = p;

@@ -9,6 +9,7 @@ pub mod ckan;
 pub mod dcat;
 pub mod fetch;
 pub mod format;
+pub mod guard;
 pub mod ldes;
 pub mod sheet;
 pub mod split;

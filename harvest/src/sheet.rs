@@ -231,24 +231,79 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
     })
 }
 
+/// Most rows a sheet may have (a province's records fit many times over).
+pub const MAX_ROWS: usize = 100_000;
+/// Most columns a sheet may use.
+pub const MAX_COLUMNS: usize = 256;
+
+/// Rows of the first worksheet, read cell by cell. calamine's `worksheet_range` would allocate
+/// the whole rectangle the cells span first: one cell at A1 and one at XFD1048576 make a
+/// 17-billion-cell range and abort the process, so cells are streamed and bounded instead.
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
+    let first = wb
+        .sheet_names()
+        .first()
+        .cloned()
+        .ok_or("the workbook has no sheet")?;
+    let mut cells = wb
+        .worksheet_cells_reader(&first)
+        .map_err(|e| format!("the first sheet cannot be read: {e}"))?;
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    while let Some(cell) = cells
+        .next_cell()
+        .map_err(|e| format!("the first sheet cannot be read: {e}"))?
+    {
+        let (r, c) = cell.get_position();
+        let (r, c) = (r as usize, c as usize);
+        let text = cell_text(&calamine::Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        if r >= MAX_ROWS {
+            return Err(format!(
+                "the sheet has a value in row {}, past the limit of {MAX_ROWS} rows",
+                r + 1
+            ));
+        }
+        if c >= MAX_COLUMNS {
+            return Err(format!(
+                "the sheet has a value in column {}, past the limit of {MAX_COLUMNS} columns",
+                c + 1
+            ));
+        }
+        if rows.len() <= r {
+            rows.resize_with(r + 1, Vec::new);
+        }
+        let row = &mut rows[r];
+        if row.len() <= c {
+            row.resize(c + 1, String::new());
+        }
+        row[c] = text;
+    }
+    // As calamine's ranges do, start at the first row and column that hold a value.
+    let first_row = rows.iter().position(|r| !r.is_empty()).unwrap_or(0);
+    let first_col = rows
+        .iter()
+        .filter_map(|r| r.iter().position(|v| !v.is_empty()))
+        .min()
+        .unwrap_or(0);
+    Ok(rows
+        .into_iter()
+        .skip(first_row)
+        .map(|r| r.into_iter().skip(first_col).collect())
+        .collect())
+}
+
 /// Rows of the first sheet (XLSX) or of the CSV file.
 pub fn read_rows(bytes: &[u8], name: &str, media: &str) -> Result<Vec<Vec<String>>, String> {
     let xlsx = bytes.starts_with(b"PK\x03\x04")
         || name.to_ascii_lowercase().ends_with(".xlsx")
         || media.contains("spreadsheetml");
     if xlsx {
-        use calamine::Reader;
-        let mut wb: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec()))
-                .map_err(|e| format!("not a readable XLSX workbook: {e}"))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or("the workbook has no sheet")?
-            .map_err(|e| format!("the first sheet cannot be read: {e}"))?;
-        return Ok(range
-            .rows()
-            .map(|r| r.iter().map(cell_text).collect())
-            .collect());
+        return read_xlsx(bytes);
     }
     let text = std::str::from_utf8(bytes)
         .map_err(|e| format!("the CSV file is not UTF-8 ({e}); save it as “CSV UTF-8”"))?;
@@ -267,6 +322,16 @@ pub fn read_rows(bytes: &[u8], name: &str, media: &str) -> Result<Vec<Vec<String
     let mut rows = Vec::new();
     for (i, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| format!("CSV error at row {}: {e}", i + 1))?;
+        if i >= MAX_ROWS {
+            return Err(format!("the CSV file has more than {MAX_ROWS} rows"));
+        }
+        if rec.len() > MAX_COLUMNS {
+            return Err(format!(
+                "row {} has {} columns, over the limit of {MAX_COLUMNS}",
+                i + 1,
+                rec.len()
+            ));
+        }
         rows.push(rec.iter().map(str::to_owned).collect());
     }
     Ok(rows)

@@ -13,6 +13,22 @@ pub struct Cli {
     /// Optional TOML configuration file; flags and DANHMUC_* variables override it.
     #[arg(long, global = true, env = "DANHMUC_CONFIG")]
     pub config: Option<PathBuf>,
+    /// Deepest nesting accepted in RDF bodies, harvested documents, imported files and SPARQL
+    /// queries (brackets, collections, blank nodes, groups, XML elements).
+    #[arg(long, global = true, env = "DANHMUC_MAX_DEPTH", default_value_t = harvest::guard::DEFAULT_MAX_DEPTH)]
+    pub max_depth: usize,
+    /// Bytes that RDF/XML internal entity references may expand to in one document.
+    #[arg(long, global = true, env = "DANHMUC_MAX_ENTITY_BYTES", default_value_t = harvest::guard::DEFAULT_MAX_ENTITY_BYTES)]
+    pub max_entity_bytes: usize,
+    /// Most operators, groups and UNION/OPTIONAL/MINUS one SPARQL query may chain.
+    #[arg(long, global = true, env = "DANHMUC_MAX_QUERY_OPERATORS", default_value_t = harvest::guard::DEFAULT_MAX_QUERY_OPERATORS)]
+    pub max_query_operators: usize,
+    /// Most triples one record's description may have.
+    #[arg(long, global = true, env = "DANHMUC_MAX_RECORD_TRIPLES", default_value_t = harvest::guard::DEFAULT_MAX_RECORD_TRIPLES)]
+    pub max_record_triples: usize,
+    /// Largest literal (title, description, …) in a record, in bytes.
+    #[arg(long, global = true, env = "DANHMUC_MAX_LITERAL_BYTES", default_value_t = harvest::guard::DEFAULT_MAX_LITERAL_BYTES)]
+    pub max_literal_bytes: usize,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -250,6 +266,9 @@ pub struct ServeArgs {
     /// SPARQL query timeout in seconds; longer queries are cancelled.
     #[arg(long, env = "DANHMUC_QUERY_TIMEOUT", default_value_t = 30.0)]
     pub query_timeout: f64,
+    /// SPARQL limits: slots, queue, sizes.
+    #[command(flatten)]
+    pub queries: QueryArgs,
     /// Visibility of records without dct:accessRights.
     #[arg(
         long,
@@ -265,6 +284,30 @@ pub struct ServeArgs {
     /// (files under profiles/, each rule citing its legal basis).
     #[arg(long, env = "DANHMUC_PROFILE", default_value = "tay-ninh")]
     pub profile: String,
+}
+
+/// How much of the machine SPARQL may take (docs/LIMITS.md).
+#[derive(Debug, Clone, Args)]
+pub struct QueryArgs {
+    /// SPARQL queries evaluated at once, all callers together (default: twice the cores).
+    #[arg(long, env = "DANHMUC_QUERY_SLOTS")]
+    pub query_slots: Option<usize>,
+    /// Of those, how many anonymous callers may hold at once (default: half, at least one).
+    #[arg(long, env = "DANHMUC_ANONYMOUS_QUERY_SLOTS")]
+    pub anonymous_query_slots: Option<usize>,
+    /// Queries waiting for a slot at most; past it a query is answered 503 with Retry-After.
+    #[arg(long, env = "DANHMUC_QUERY_QUEUE", default_value_t = 32)]
+    pub query_queue: usize,
+    /// Seconds a query waits for a slot before it is answered 503 with Retry-After.
+    #[arg(long, env = "DANHMUC_QUERY_QUEUE_WAIT", default_value_t = 10.0)]
+    pub query_queue_wait: f64,
+    /// Largest SPARQL query text, in bytes.
+    #[arg(long, env = "DANHMUC_MAX_QUERY_BYTES", default_value_t = 64 * 1024)]
+    pub max_query_bytes: usize,
+    /// Largest SPARQL result, in bytes as serialised; larger results are refused (422) and
+    /// the evaluation stopped.
+    #[arg(long, env = "DANHMUC_MAX_RESULT_BYTES", default_value_t = 32 * 1024 * 1024)]
+    pub max_result_bytes: usize,
 }
 
 /// `token` subcommands.

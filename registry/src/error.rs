@@ -58,6 +58,14 @@ pub enum Code {
     MethodNotAllowed,
     /// The projections have not caught up with the log yet.
     NotReady,
+    /// Input or a result exceeds one of the limits in `docs/LIMITS.md` (nesting depth,
+    /// entity expansion, triples per record, result size).
+    LimitExceeded,
+    /// Every query slot this caller may use is taken and the wait for one ran out; retry
+    /// after `Retry-After` seconds.
+    Overloaded,
+    /// The database stayed busy with other writes past the wait; retry after `Retry-After`.
+    DatabaseBusy,
     /// Something failed on our side.
     Internal,
 }
@@ -81,7 +89,8 @@ impl Code {
             Conflict | RequestRequired => StatusCode::CONFLICT,
             QueryTimeout => StatusCode::SERVICE_UNAVAILABLE,
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            NotReady | Overloaded | DatabaseBusy => StatusCode::SERVICE_UNAVAILABLE,
+            LimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -104,6 +113,8 @@ pub struct ApiError {
     pub detail: String,
     /// Where in the body, when known: (line, column), both from 1.
     pub position: Option<(u64, u64)>,
+    /// Seconds for a `Retry-After` header (503 answers that a retry may fix).
+    pub retry_after: Option<u64>,
 }
 
 /// The RFC 9457 body.
@@ -137,7 +148,20 @@ impl ApiError {
             code,
             detail: detail.into(),
             position: None,
+            retry_after: None,
         }
+    }
+
+    /// The same error, answered with `Retry-After: secs`.
+    pub fn retry_after(mut self, secs: u64) -> Self {
+        self.retry_after = Some(secs.max(1));
+        self
+    }
+
+    /// An error located in the request body.
+    pub fn at(mut self, position: Option<(u64, u64)>) -> Self {
+        self.position = position;
+        self
     }
 
     /// An internal failure: logged in full, answered without details.
@@ -177,9 +201,12 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code())
-            .content_type("application/problem+json")
-            .json(self.problem())
+        let mut resp = HttpResponse::build(self.status_code());
+        resp.content_type("application/problem+json");
+        if let Some(secs) = self.retry_after {
+            resp.insert_header((actix_web::http::header::RETRY_AFTER, secs.to_string()));
+        }
+        resp.json(self.problem())
     }
 }
 
@@ -202,6 +229,11 @@ impl From<crate::store::StoreError> for ApiError {
             ),
             E::Invalid(msg) => ApiError::new(Code::InvalidRecord, msg),
             E::RequestRequired(msg) => ApiError::new(Code::RequestRequired, msg),
+            E::Sql(e) if crate::store::is_busy(&e) => ApiError::new(
+                Code::DatabaseBusy,
+                "the database is busy with other writes; retry shortly",
+            )
+            .retry_after(2),
             other => ApiError::internal(other),
         }
     }
@@ -209,22 +241,23 @@ impl From<crate::store::StoreError> for ApiError {
 
 impl From<crate::record::RecordError> for ApiError {
     fn from(e: crate::record::RecordError) -> Self {
+        if let crate::record::RecordError::TooLarge(why) = e {
+            return ApiError::new(Code::LimitExceeded, why);
+        }
         ApiError::new(Code::InvalidRecord, e.to_string())
     }
 }
 
 impl From<crate::rdf::ParseError> for ApiError {
     fn from(e: crate::rdf::ParseError) -> Self {
-        let code = if e.json {
+        let code = if e.limit {
+            Code::LimitExceeded
+        } else if e.json {
             Code::InvalidJson
         } else {
             Code::InvalidRdf
         };
-        ApiError {
-            code,
-            detail: e.message,
-            position: e.position,
-        }
+        ApiError::new(code, e.message).at(e.position)
     }
 }
 

@@ -106,6 +106,76 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Method not allowed",
     ),
     ("not_ready", "Hệ thống chưa sẵn sàng", "Not ready"),
+    (
+        "limit_exceeded",
+        "Vượt quá giới hạn cho phép",
+        "A limit was exceeded",
+    ),
+    (
+        "overloaded",
+        "Hệ thống đang bận, vui lòng thử lại sau",
+        "Busy: retry later",
+    ),
+    (
+        "database_busy",
+        "Cơ sở dữ liệu đang bận, vui lòng thử lại sau",
+        "Database busy: retry later",
+    ),
+    ("home_title", "Danh mục dữ liệu mở", "Open data catalogue"),
+    (
+        "home_lead",
+        "Danh mục các tập dữ liệu, dịch vụ dữ liệu và cơ sở dữ liệu của các cơ quan nhà nước tỉnh",
+        "Datasets, data services and databases published by the state agencies of",
+    ),
+    ("home_switch", "English", "Tiếng Việt"),
+    ("home_datasets", "tập dữ liệu", "datasets"),
+    ("home_services", "dịch vụ dữ liệu", "data services"),
+    ("home_agencies", "cơ quan", "agencies"),
+    ("home_newest", "Cập nhật gần đây", "Recently updated"),
+    (
+        "home_empty",
+        "Chưa có tập dữ liệu công khai nào.",
+        "No public datasets yet.",
+    ),
+    (
+        "home_channels",
+        "Truy cập cho máy và nhà phát triển",
+        "For machines and developers",
+    ),
+    ("home_api", "API REST (OpenAPI)", "REST API (OpenAPI)"),
+    (
+        "home_api_what",
+        "Đọc và cập nhật bản ghi; tài liệu tương tác, không cần Internet.",
+        "Read and update records; interactive docs, offline.",
+    ),
+    ("home_catalog", "Danh mục DCAT-AP", "DCAT-AP catalogue"),
+    (
+        "home_catalog_what",
+        "Cho cổng dữ liệu quốc gia và các trình thu thập DCAT (Turtle, RDF/XML, JSON-LD; phân trang Hydra).",
+        "For the national portal and DCAT harvesters (Turtle, RDF/XML, JSON-LD; Hydra paging).",
+    ),
+    ("home_feed", "Luồng thay đổi LDES", "LDES change stream"),
+    (
+        "home_feed_what",
+        "Mọi thay đổi theo thứ tự, theo DCAT-AP Feeds.",
+        "Every change in order, as DCAT-AP Feeds.",
+    ),
+    ("home_ckan", "API tương thích CKAN", "CKAN-compatible API"),
+    (
+        "home_ckan_what",
+        "Cho các công cụ và trình thu thập viết cho CKAN.",
+        "For tools and harvesters written for CKAN.",
+    ),
+    (
+        "home_sparql_what",
+        "Truy vấn SPARQL 1.1 trên đồ thị công khai.",
+        "SPARQL 1.1 queries over the public graph.",
+    ),
+    (
+        "home_footer",
+        "danhmuc — sổ đăng ký siêu dữ liệu dữ liệu mở",
+        "danhmuc — an open-data metadata registry",
+    ),
     ("internal", "Lỗi hệ thống", "Internal error"),
     (
         "cli_token_created",
@@ -149,6 +219,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
 
 /// The message for `key` in `lang`; the key itself when unknown (a bug, but never a crash).
 pub fn msg(key: &str, lang: Lang) -> &str {
+    MESSAGES
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, vi, en)| if lang == Lang::Vi { *vi } else { *en })
+        .unwrap_or(key)
+}
+
+/// The message for a key written in a page template (keys there are literals, so an unknown
+/// one shows itself on the page instead of failing the render).
+pub fn page(key: &'static str, lang: Lang) -> &'static str {
     MESSAGES
         .iter()
         .find(|(k, _, _)| *k == key)

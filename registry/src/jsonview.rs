@@ -231,12 +231,14 @@ pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::r
         ),
         position: Some((e.line() as u64, e.column() as u64)),
         json: true,
+        limit: false,
     })?;
     let Some(obj) = v.as_object_mut() else {
         return Err(crate::rdf::ParseError {
             message: "the JSON body must be an object describing one resource".into(),
             position: None,
             json: true,
+            limit: false,
         });
     };
     obj.remove("registry");
@@ -247,6 +249,7 @@ pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::r
         message: e.to_string(),
         position: None,
         json: true,
+        limit: false,
     })
 }
 

@@ -86,6 +86,13 @@ async fn open(store: &StoreArgs, file: &FileConfig, with_graphs: bool) -> Result
 }
 
 async fn run(cli: Cli) -> Result<()> {
+    harvest::guard::configure(harvest::guard::Limits {
+        max_depth: cli.max_depth.max(1),
+        max_entity_bytes: cli.max_entity_bytes,
+        max_record_triples: cli.max_record_triples.max(1),
+        max_literal_bytes: cli.max_literal_bytes.max(1),
+        max_query_operators: cli.max_query_operators.max(1),
+    });
     let file = match &cli.config {
         Some(p) => FileConfig::load(p)?,
         None => FileConfig::default(),
@@ -254,6 +261,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
                     .unwrap_or(args.query_timeout)
                     .max(0.001),
             ),
+            queries: danhmuc::config::QueryLimits::from_args(&args.queries),
         },
         records: RecordConfig { default_access },
     };
@@ -312,7 +320,9 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
             }
         });
     }
+    let queries = danhmuc::query_gate::QueryGate::new(config.http.queries.clone());
     let state = actix_web::web::Data::new(danhmuc::server::AppState {
+        queries,
         registry,
         config,
         context: vocab::context::Context::builtin(),
@@ -442,6 +452,8 @@ fn read_rdf(path: &Path) -> Result<Vec<Triple>> {
         "file://{}",
         path.canonicalize().unwrap_or(path.to_owned()).display()
     );
+    harvest::guard::check_rdf(&bytes, format, &harvest::guard::limits())
+        .map_err(|e| anyhow!("{}: {e}", path.display()))?;
     let mut parser = RdfParser::from_format(format);
     if let Ok(p) = parser.clone().with_base_iri(&base) {
         parser = p;

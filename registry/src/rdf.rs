@@ -32,6 +32,20 @@ pub struct ParseError {
     pub position: Option<(u64, u64)>,
     /// Whether the body was JSON (so the error is `invalid_json`).
     pub json: bool,
+    /// Whether the body exceeded a limit (nesting, entities) rather than broke the syntax
+    /// (so the error is `limit_exceeded`).
+    pub limit: bool,
+}
+
+impl From<harvest::guard::LimitError> for ParseError {
+    fn from(e: harvest::guard::LimitError) -> Self {
+        ParseError {
+            message: e.message,
+            position: e.position,
+            json: false,
+            limit: e.kind != harvest::guard::LimitKind::Malformed,
+        }
+    }
 }
 
 /// The format for a media type (parameters ignored).
@@ -148,9 +162,11 @@ pub fn parse_triples(
                 ),
                 position: Some((e.line() as u64, e.column() as u64)),
                 json: true,
+                limit: false,
             });
         }
     }
+    harvest::guard::check_rdf(body, format, &harvest::guard::limits())?;
     let mut parser = RdfParser::from_format(format);
     if let Ok(p) = parser.clone().with_base_iri(format!("{base}/")) {
         parser = p;
@@ -179,6 +195,7 @@ pub fn parse_triples(
                         message: "a record is one graph; named graphs are not accepted here".into(),
                         position: None,
                         json,
+                        limit: false,
                     });
                 }
                 out.push(Triple::new(q.subject, q.predicate, q.object));
@@ -199,6 +216,7 @@ fn parse_error(s: oxigraph::io::RdfSyntaxError, json: bool) -> ParseError {
         message,
         position,
         json,
+        limit: false,
     }
 }
 

@@ -199,6 +199,9 @@ pub enum RecordError {
     /// The body is empty.
     #[error("the body holds no triples")]
     Empty,
+    /// The description exceeds a limit (triples per record, literal size).
+    #[error("{0}")]
+    TooLarge(String),
 }
 
 /// What normalisation needs to know about the write.
@@ -319,6 +322,22 @@ pub fn normalise(
 ) -> Result<Normalised, RecordError> {
     if triples.is_empty() {
         return Err(RecordError::Empty);
+    }
+    let limits = harvest::guard::limits();
+    if triples.len() > limits.max_record_triples {
+        return Err(RecordError::TooLarge(format!(
+            "the description has {} triples, over the limit of {} per record (--max-record-triples)",
+            triples.len(),
+            limits.max_record_triples
+        )));
+    }
+    if let Some(t) = triples.iter().find(
+        |t| matches!(&t.object, Term::Literal(l) if l.value().len() > limits.max_literal_bytes),
+    ) {
+        return Err(RecordError::TooLarge(format!(
+            "a literal of {} is over the limit of {} bytes (--max-literal-bytes)",
+            t.predicate, limits.max_literal_bytes
+        )));
     }
     let main = main_subject(&triples, kind)?;
     let record = NamedNode::new_unchecked(ctx.record_iri);

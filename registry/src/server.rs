@@ -27,6 +27,8 @@ pub struct AppState {
     pub link_fetcher: harvest::fetch::Fetcher,
     /// Log entries per `/feed` page.
     pub feed_page_size: i64,
+    /// Slots for SPARQL evaluation.
+    pub queries: crate::query_gate::QueryGate,
 }
 
 impl AppState {
@@ -83,15 +85,15 @@ fn json_error(err: actix_web::error::JsonPayloadError, _: &HttpRequest) -> actix
             "send Content-Type: application/json",
         )
         .into(),
-        E::Deserialize(e) => ApiError {
-            code: Code::InvalidJson,
-            detail: format!(
+        E::Deserialize(e) => ApiError::new(
+            Code::InvalidJson,
+            format!(
                 "invalid JSON at line {}, column {}: {e}",
                 e.line(),
                 e.column()
             ),
-            position: Some((e.line() as u64, e.column() as u64)),
-        }
+        )
+        .at(Some((e.line() as u64, e.column() as u64)))
         .into(),
         other => ApiError::new(Code::InvalidJson, other.to_string()).into(),
     }
@@ -101,25 +103,105 @@ fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_
     ApiError::new(Code::BadRequest, format!("invalid form body: {err}")).into()
 }
 
-/// The methods a known path accepts, so that a wrong method answers 405, not 404.
-fn allowed_methods(path: &str) -> Option<&'static str> {
-    let segs: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
-    let collection = |s: &str| matches!(s, "datasets" | "dataservices" | "catalogs");
-    match segs.as_slice() {
-        ["sparql"] => Some("GET, POST"),
-        ["api", "v1", c] if collection(c) || *c == "agencies" => Some("GET, POST"),
-        ["api", "v1", "tokens"] => Some("GET, POST"),
-        ["api", "v1", c, _] if collection(c) => Some("GET, PUT, DELETE"),
-        ["api", "v1", "agencies", _] => Some("GET"),
-        ["api", "v1", "tokens", _] => Some("DELETE"),
-        ["api", "v1", c, _, "history"] if collection(c) => Some("GET"),
-        _ => None,
-    }
+/// Routes outside the OpenAPI document (IRIs, feeds, CKAN API, pages), as (template, methods).
+const OTHER_ROUTES: &[(&str, &[&str])] = &[
+    ("/", &["GET"]),
+    ("/assets/site.css", &["GET"]),
+    ("/catalog", &["GET"]),
+    ("/feed", &["GET"]),
+    ("/feed/{page}", &["GET"]),
+    ("/api/3/action/{action}", &["GET", "POST"]),
+    ("/api/action/{action}", &["GET", "POST"]),
+    ("/api/v1/docs", &["GET"]),
+    ("/api/v1/openapi.json", &["GET"]),
+    ("/datasets/{id}", &["GET"]),
+    ("/dataservices/{id}", &["GET"]),
+    ("/catalogs/{id}", &["GET"]),
+];
+
+/// Every route's path template and methods: the OpenAPI document's operations and the routes
+/// outside it, so that 405 and `Allow` always agree with what the server serves.
+fn route_table() -> &'static [(Vec<String>, Vec<&'static str>)] {
+    static TABLE: std::sync::OnceLock<Vec<(Vec<String>, Vec<&'static str>)>> =
+        std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let segs = |t: &str| -> Vec<String> {
+            t.trim_end_matches('/')
+                .split('/')
+                .skip(1)
+                .map(str::to_owned)
+                .collect()
+        };
+        let mut out: Vec<(Vec<String>, Vec<&'static str>)> = Vec::new();
+        for (path, item) in openapi().paths.paths {
+            let mut methods = Vec::new();
+            for (m, present) in [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ] {
+                if present {
+                    methods.push(m);
+                }
+            }
+            out.push((segs(&path), methods));
+        }
+        for (path, methods) in OTHER_ROUTES {
+            out.push((segs(path), methods.to_vec()));
+        }
+        out
+    })
 }
 
-/// Answers paths no route took: 405 with `Allow` for known paths, else 404.
+/// The methods a known path accepts (with HEAD beside GET, and OPTIONS), so that a wrong
+/// method answers 405 with the right `Allow`, not 404. Literal segments win over parameters,
+/// as in the router.
+fn allowed_methods(path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.trim_end_matches('/').split('/').skip(1).collect();
+    // `/catalog.ttl`, `/feed.jsonld`: suffixes select a syntax.
+    let first = segs.first().map(|s| s.split('.').next().unwrap_or(s));
+    let mut best: Option<(usize, &Vec<&'static str>)> = None;
+    for (template, methods) in route_table() {
+        if template.len() != segs.len() {
+            continue;
+        }
+        let mut literal = 0;
+        let matches = template.iter().zip(&segs).enumerate().all(|(i, (t, s))| {
+            if t.starts_with('{') {
+                !s.is_empty()
+            } else if t == s || (i == 0 && segs.len() == 1 && Some(t.as_str()) == first) {
+                literal += 1;
+                true
+            } else {
+                false
+            }
+        });
+        if matches && best.is_none_or(|(l, _)| literal > l) {
+            best = Some((literal, methods));
+        }
+    }
+    let (_, methods) = best?;
+    let mut allow: Vec<&str> = methods.clone();
+    if allow.contains(&"GET") {
+        allow.insert(1, "HEAD");
+    }
+    allow.push("OPTIONS");
+    Some(allow.join(", "))
+}
+
+/// Answers paths no route took: `OPTIONS` with 204 and `Allow`, another method on a known
+/// path with 405 and `Allow`, else 404.
 pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError> {
     if let Some(allow) = allowed_methods(req.path()) {
+        let value =
+            actix_web::http::header::HeaderValue::from_str(&allow).map_err(ApiError::internal)?;
+        if req.method() == actix_web::http::Method::OPTIONS {
+            return Ok(HttpResponse::NoContent()
+                .insert_header((actix_web::http::header::ALLOW, value))
+                .finish());
+        }
         let e = ApiError::new(
             Code::MethodNotAllowed,
             format!(
@@ -129,10 +211,8 @@ pub(crate) async fn not_found(req: HttpRequest) -> Result<HttpResponse, ApiError
             ),
         );
         let mut resp = actix_web::ResponseError::error_response(&e);
-        resp.headers_mut().insert(
-            actix_web::http::header::ALLOW,
-            actix_web::http::header::HeaderValue::from_static(allow),
-        );
+        resp.headers_mut()
+            .insert(actix_web::http::header::ALLOW, value);
         return Ok(resp);
     }
     Err(ApiError::new(
@@ -172,12 +252,18 @@ pub async fn run(
                 )
                 .app_data(web::PayloadConfig::new(limit))
                 .wrap(actix_web::middleware::Compress::default())
+                .wrap_fn(|mut req, srv| {
+                    use actix_web::dev::Service as _;
+                    head_as_get(&mut req);
+                    srv.call(req)
+                })
                 .wrap(tracing_actix())
                 .into_utoipa_app(),
         );
         app.configure(crate::feeds::catalog::routes)
             .configure(crate::feeds::ldes::routes)
             .configure(crate::feeds::ckan::routes)
+            .configure(crate::pages::routes)
             .configure(crate::api::deref::routes)
             .default_service(web::to(not_found))
     })
@@ -201,6 +287,14 @@ pub async fn run(
         let _ = g.flush();
     }
     r.map_err(Into::into)
+}
+
+/// HEAD answers as GET would, headers included: the request is routed as GET, and the HTTP
+/// layer, which saw HEAD, sends the head of the answer without its body.
+fn head_as_get(req: &mut actix_web::dev::ServiceRequest) {
+    if req.method() == actix_web::http::Method::HEAD {
+        req.head_mut().method = actix_web::http::Method::GET;
+    }
 }
 
 fn tracing_actix() -> actix_web::middleware::Logger {

@@ -5,6 +5,7 @@
 
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, Code};
+use crate::query_gate::CallerClass;
 use crate::server::AppState;
 use crate::store::graph::{Tier, VOCAB_GRAPH_PREFIX};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -90,7 +91,10 @@ fn decode_form(bytes: &[u8]) -> ApiResult<Vec<(String, String)>> {
         (status = 200, description = "results (JSON, XML, CSV, TSV) or a graph (Turtle, N-Triples, RDF/XML, JSON-LD)"),
         (status = 400, description = "invalid query", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "updates are refused: read-only", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 503, description = "timed out and cancelled", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 406, description = "no result syntax matches Accept", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the query is over --max-query-bytes", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "nesting, operator chain or result size over its limit (docs/LIMITS.md)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "timed out and cancelled, or every query slot busy (Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/sparql")]
 pub async fn get_sparql(
     state: web::Data<AppState>,
@@ -115,7 +119,11 @@ pub async fn get_sparql(
         (status = 200, description = "results or a graph"),
         (status = 400, description = "invalid query", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "updates are refused: read-only", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "unsupported Content-Type", body = crate::error::Problem, content_type = "application/problem+json")))]
+        (status = 406, description = "no result syntax matches Accept", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "the body or query is over its size limit", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "unsupported Content-Type", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "nesting, operator chain or result size over its limit (docs/LIMITS.md)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "timed out and cancelled, or every query slot busy (Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/sparql")]
 pub async fn post_sparql(
     state: web::Data<AppState>,
@@ -203,6 +211,18 @@ fn iri(s: &str) -> ApiResult<NamedNode> {
         .map_err(|e| ApiError::new(Code::BadRequest, format!("'{s}' is not an IRI: {e}")))
 }
 
+/// Stack for query threads: the parser and evaluator recurse over the query's syntax tree, and
+/// long operator chains (`1+1+…`, `UNION` after `UNION`, `:p/:p/…`) are deep trees even where
+/// brackets are not. Only touched pages are committed, so this costs address space, not memory.
+const QUERY_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Queries chaining more operators than this are evaluated without Oxigraph's optimiser:
+/// its planning time grows with the cube of a property-path or OPTIONAL chain (400 steps:
+/// 3 s in a release build; 2,000: minutes) and cannot be cancelled, while the unoptimised plan
+/// is prepared in linear time and its evaluation stops on cancellation. Hand-written queries
+/// stay far below.
+const OPTIMISE_UP_TO_OPERATORS: usize = 128;
+
 async fn execute(
     state: &AppState,
     caller: &Caller,
@@ -213,19 +233,110 @@ async fn execute(
         .query
         .clone()
         .ok_or_else(|| ApiError::new(Code::BadRequest, "no 'query' parameter"))?;
+    let limits = state.config.http.queries.clone();
+    if query_text.len() > limits.max_query_bytes {
+        return Err(ApiError::new(
+            Code::PayloadTooLarge,
+            format!(
+                "the query is {} bytes, over the limit of {} bytes (--max-query-bytes)",
+                query_text.len(),
+                limits.max_query_bytes
+            ),
+        ));
+    }
+    harvest::guard::check_sparql(&query_text, &harvest::guard::limits()).map_err(|e| {
+        let flag = if e.position.is_some() {
+            "--max-depth"
+        } else {
+            "--max-query-operators"
+        };
+        ApiError::new(Code::LimitExceeded, format!("{e} ({flag})")).at(e.position)
+    })?;
     let graphs = state
         .registry
         .graphs
         .clone()
         .ok_or_else(|| ApiError::new(Code::NotReady, "the graph store is not open"))?;
+    let base = format!("{}/sparql", state.registry.base);
+    let optimise = harvest::guard::sparql_operators(&query_text) <= OPTIMISE_UP_TO_OPERATORS;
+    let (tier, allowed) = scope(state, caller).await?;
+    let class = if caller.role.is_some() {
+        CallerClass::Authenticated
+    } else {
+        CallerClass::Anonymous
+    };
+    let slot = state.queries.enter(class).await?;
     let token = CancellationToken::new();
+    let accept = crate::api::header(req, "accept").map(str::to_owned);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let thread_token = token.clone();
+    let max_bytes = limits.max_result_bytes;
+    std::thread::Builder::new()
+        .name("sparql".into())
+        .stack_size(QUERY_STACK_BYTES)
+        .spawn(move || {
+            // Held until the evaluation has stopped, whatever the caller was answered.
+            let _slot = slot;
+            let result = evaluate(
+                &graphs,
+                tier,
+                allowed,
+                &query_text,
+                &base,
+                optimise,
+                p,
+                thread_token,
+                accept.as_deref(),
+                max_bytes,
+            );
+            let _ = tx.send(result);
+        })
+        .map_err(ApiError::internal)?;
+    let timeout = state.config.http.query_timeout;
+    let (media, body) = match tokio::time::timeout(timeout, rx).await {
+        Ok(joined) => joined.map_err(ApiError::internal)??,
+        Err(_) => {
+            // Stop the evaluation itself, not just our wait for it.
+            token.cancel();
+            return Err(ApiError::new(
+                Code::QueryTimeout,
+                format!(
+                    "the query ran longer than {} s and was cancelled",
+                    timeout.as_secs_f32()
+                ),
+            ));
+        }
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(media)
+        .insert_header(("Vary", "Accept"))
+        .body(body))
+}
+
+/// Parses, scopes and evaluates a query on the calling (large-stack) thread.
+#[allow(clippy::too_many_arguments)]
+fn evaluate(
+    graphs: &crate::store::graph::Projections,
+    tier: Tier,
+    allowed: Option<Vec<String>>,
+    query_text: &str,
+    base: &str,
+    optimise: bool,
+    p: ProtocolRequest,
+    token: CancellationToken,
+    accept: Option<&str>,
+    max_bytes: usize,
+) -> ApiResult<(String, Vec<u8>)> {
     // Relative IRIs in a query resolve against the endpoint's own IRI.
-    let evaluator = SparqlEvaluator::new()
-        .with_base_iri(format!("{}/sparql", state.registry.base))
+    let mut evaluator = SparqlEvaluator::new()
+        .with_base_iri(base)
         .map_err(|e| ApiError::internal(format!("base IRI: {e}")))?;
+    if !optimise {
+        evaluator = evaluator.without_optimizations();
+    }
     let mut prepared = evaluator
         .with_cancellation_token(token.clone())
-        .parse_query(&query_text)
+        .parse_query(query_text)
         .map_err(|e| ApiError::new(Code::InvalidQuery, e.to_string()))?;
     // Protocol parameters override the query's own FROM / FROM NAMED.
     if !p.default_graphs.is_empty() || !p.named_graphs.is_empty() {
@@ -245,7 +356,6 @@ async fn execute(
     } else if prepared.dataset().is_default_dataset() {
         prepared.dataset_mut().set_default_graph_as_union();
     }
-    let (tier, allowed) = scope(state, caller).await?;
     if let Some(allowed) = allowed {
         let allowed_set: HashSet<&str> = allowed.iter().map(String::as_str).collect();
         let ds = prepared.dataset_mut();
@@ -269,31 +379,59 @@ async fn execute(
         ds.set_default_graph(default);
         ds.set_available_named_graphs(named);
     }
-    let accept = crate::api::header(req, "accept").map(str::to_owned);
-    let job = tokio::task::spawn_blocking(move || -> ApiResult<(String, Vec<u8>)> {
-        let store = graphs.store(tier);
-        let results = prepared.on_store(store).execute().map_err(eval_error)?;
-        serialize(results, accept.as_deref())
-    });
-    let timeout = state.config.http.query_timeout;
-    let (media, body) = match tokio::time::timeout(timeout, job).await {
-        Ok(joined) => joined.map_err(ApiError::internal)??,
-        Err(_) => {
-            // Stop the evaluation itself, not just our wait for it.
-            token.cancel();
-            return Err(ApiError::new(
-                Code::QueryTimeout,
-                format!(
-                    "the query ran longer than {} s and was cancelled",
-                    timeout.as_secs_f32()
-                ),
-            ));
-        }
+    let store = graphs.store(tier);
+    let results = prepared.on_store(store).execute().map_err(eval_error)?;
+    let out = Budget {
+        buf: Vec::new(),
+        max: max_bytes,
+        token,
     };
-    Ok(HttpResponse::Ok()
-        .content_type(media)
-        .insert_header(("Vary", "Accept"))
-        .body(body))
+    serialize(results, accept, out)
+}
+
+/// The result buffer: refuses to grow past the result limit, and stops writing once the
+/// query is cancelled (so a timed-out query stops at its next row even where the evaluator
+/// does not look at its token).
+struct Budget {
+    buf: Vec<u8>,
+    max: usize,
+    token: CancellationToken,
+}
+
+const OVER_BUDGET: &str = "result over the size limit";
+
+impl std::io::Write for Budget {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        if self.token.is_cancelled() {
+            return Err(std::io::Error::other("cancelled"));
+        }
+        if self.buf.len() + data.len() > self.max {
+            return Err(std::io::Error::other(OVER_BUDGET));
+        }
+        self.buf.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// What a failed write of the results means for the caller.
+fn write_error(e: std::io::Error, max: usize) -> ApiError {
+    match e.to_string().as_str() {
+        OVER_BUDGET => ApiError::new(
+            Code::LimitExceeded,
+            format!(
+                "the results exceed {max} bytes (--max-result-bytes) and were not sent; add LIMIT, or page with ORDER BY, LIMIT and OFFSET"
+            ),
+        ),
+        "cancelled" => ApiError::new(
+            Code::QueryTimeout,
+            "the query ran past the timeout and was cancelled",
+        ),
+        _ => ApiError::internal(e),
+    }
 }
 
 fn eval_error(e: QueryEvaluationError) -> ApiError {
@@ -316,7 +454,13 @@ fn eval_error(e: QueryEvaluationError) -> ApiError {
     }
 }
 
-fn serialize(results: QueryResults<'_>, accept: Option<&str>) -> ApiResult<(String, Vec<u8>)> {
+fn serialize(
+    results: QueryResults<'_>,
+    accept: Option<&str>,
+    out: Budget,
+) -> ApiResult<(String, Vec<u8>)> {
+    let max = out.max;
+    let werr = |e: std::io::Error| write_error(e, max);
     match results {
         QueryResults::Graph(triples) => {
             let media = crate::rdf::negotiate(accept, GRAPH_TYPES).ok_or_else(|| {
@@ -336,33 +480,33 @@ fn serialize(results: QueryResults<'_>, accept: Option<&str>) -> ApiResult<(Stri
                     ser = ser.with_prefix(*p, *ns).map_err(ApiError::internal)?;
                 }
             }
-            let mut w = ser.for_writer(Vec::new());
+            let mut w = ser.for_writer(out);
             for t in triples {
                 let t = t.map_err(eval_error)?;
-                w.serialize_triple(&t).map_err(ApiError::internal)?;
+                w.serialize_triple(&t).map_err(werr)?;
             }
             Ok((
                 format!("{media}; charset=utf-8"),
-                w.finish().map_err(ApiError::internal)?,
+                w.finish().map_err(werr)?.buf,
             ))
         }
         QueryResults::Boolean(b) => {
             let (media, format) = results_format(accept)?;
             let out = QueryResultsSerializer::from_format(format)
-                .serialize_boolean_to_writer(Vec::new(), b)
-                .map_err(ApiError::internal)?;
-            Ok((media, out))
+                .serialize_boolean_to_writer(out, b)
+                .map_err(werr)?;
+            Ok((media, out.buf))
         }
         QueryResults::Solutions(solutions) => {
             let (media, format) = results_format(accept)?;
             let mut w = QueryResultsSerializer::from_format(format)
-                .serialize_solutions_to_writer(Vec::new(), solutions.variables().to_vec())
-                .map_err(ApiError::internal)?;
+                .serialize_solutions_to_writer(out, solutions.variables().to_vec())
+                .map_err(werr)?;
             for s in solutions {
                 let s = s.map_err(eval_error)?;
-                w.serialize(s.iter()).map_err(ApiError::internal)?;
+                w.serialize(s.iter()).map_err(werr)?;
             }
-            Ok((media, w.finish().map_err(ApiError::internal)?))
+            Ok((media, w.finish().map_err(werr)?.buf))
         }
     }
 }

@@ -283,8 +283,35 @@ fn lifecycle(backend: Backend) {
         .patch(format!("{}/api/v1/datasets", s.url))
         .send()
         .expect("PATCH");
-    assert_eq!(r.headers()["allow"], "GET, POST");
+    assert_eq!(r.headers()["allow"], "GET, HEAD, POST, OPTIONS");
     problem(r, 405, "method_not_allowed");
+    // Allow names every method the path has (it once said only GET here).
+    let r = s
+        .client()
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/v1/agencies/so-x", s.url),
+        )
+        .send()
+        .expect("OPTIONS");
+    assert_eq!(r.status().as_u16(), 204);
+    let allow = r.headers()["allow"].to_str().expect("allow").to_owned();
+    for m in ["GET", "HEAD", "PUT", "OPTIONS"] {
+        assert!(allow.contains(m), "{allow}");
+    }
+    // HEAD answers as GET, without the body.
+    let get = s.get("/api/v1/datasets?limit=1", None);
+    let head = s
+        .client()
+        .head(format!("{}/api/v1/datasets?limit=1", s.url))
+        .send()
+        .expect("HEAD");
+    assert_eq!(head.status().as_u16(), 200);
+    assert_eq!(
+        head.headers().get("content-type"),
+        get.headers().get("content-type")
+    );
+    assert!(head.text().expect("empty").is_empty());
     problem(
         s.client()
             .delete(format!("{}/sparql", s.url))

@@ -549,6 +549,21 @@ async fn list(
     {
         return Err(ApiError::new(Code::BadRequest, "invalid cursor"));
     }
+    // A cursor is the id of the last record of a page this API gave out; anything else would
+    // silently answer an empty or arbitrary page.
+    if let Some(c) = &q.cursor
+        && state
+            .registry
+            .log
+            .record(c)
+            .await?
+            .is_none_or(|r| r.kind != kind.as_str())
+    {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!("invalid cursor '{c}': use the `next` value of a previous page"),
+        ));
+    }
     let filter = ListFilter {
         kind: kind.as_str().into(),
         agency: q.agency.clone(),

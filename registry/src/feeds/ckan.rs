@@ -422,22 +422,42 @@ async fn orgs(state: &AppState) -> Result<BTreeMap<String, Org>, crate::store::S
         .collect())
 }
 
-/// Merges query-string and body parameters (JSON object or form).
-fn params(req: &HttpRequest, body: &[u8]) -> Map<String, Value> {
+/// Merges query-string and body parameters (JSON object or form). A body that is meant as
+/// JSON (by its Content-Type or its first byte) and does not parse is refused as CKAN refuses
+/// it (400, "JSON Error"), rather than read as an empty form.
+fn params(req: &HttpRequest, body: &[u8]) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     for (k, v) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
         m.insert(k.into_owned(), json!(v.into_owned()));
     }
     if !body.is_empty() {
-        if let Ok(Value::Object(o)) = serde_json::from_slice::<Value>(body) {
-            m.extend(o);
+        let json_type = crate::api::header(req, "content-type")
+            .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
+        let looks_json = body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'{' | b'['));
+        if json_type || looks_json {
+            match serde_json::from_slice::<Value>(body) {
+                Ok(Value::Object(o)) => m.extend(o),
+                Ok(_) => {
+                    return Err("JSON Error: the request body must be a JSON object".into());
+                }
+                Err(e) => {
+                    return Err(format!(
+                        "JSON Error: could not parse the request body as JSON at line {}, column {}: {e}",
+                        e.line(),
+                        e.column()
+                    ));
+                }
+            }
         } else {
             for (k, v) in url::form_urlencoded::parse(body) {
                 m.insert(k.into_owned(), json!(v.into_owned()));
             }
         }
     }
-    m
+    Ok(m)
 }
 
 fn int(p: &Map<String, Value>, k: &str) -> Result<Option<i64>, String> {
@@ -571,7 +591,10 @@ pub async fn action(
     body: web::Bytes,
 ) -> HttpResponse {
     let action = path.into_inner();
-    let p = params(&req, &body);
+    let p = match params(&req, &body) {
+        Ok(p) => p,
+        Err(why) => return error(&action, 400, "Bad request", &format!("Bad request - {why}")),
+    };
     match run(&state, &action, &p).await {
         Ok(r) => r,
         Err(e) => internal(&action, e),

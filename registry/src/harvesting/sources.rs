@@ -54,6 +54,13 @@ async fn validate(
             return Err(invalid(format!("a {} source needs a url", input.kind)));
         }
     } else {
+        // The URL standard reads `http:///x` as `http://x/`; a source URL must name its host.
+        let authority = url.split_once("://").map(|(_, rest)| rest);
+        if authority.is_none_or(|a| a.is_empty() || a.starts_with(['/', '?', '#'])) {
+            return Err(invalid(format!(
+                "url '{url}' has no host: write it as scheme://host/path"
+            )));
+        }
         let u =
             url::Url::parse(url).map_err(|e| invalid(format!("url '{url}' is not a URL: {e}")))?;
         harvest::fetch::check_url(&u, allow_private).map_err(|e| invalid(e.to_string()))?;

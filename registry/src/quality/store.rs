@@ -242,13 +242,15 @@ impl Log {
         error: Option<&str>,
         at: i64,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        // Read before the transaction: in SQLite a transaction that reads and then writes
+        // cannot wait for another writer (SQLITE_BUSY at once); one that only writes waits.
         let before: Option<i64> = sqlx::query("SELECT ok FROM link_checks WHERE url = $1")
             .bind(url)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&self.pool)
             .await?
             .map(|r| r.try_get(0))
             .transpose()?;
+        let mut tx = self.pool.begin().await?;
         sqlx::query("DELETE FROM link_checks WHERE url = $1")
             .bind(url)
             .execute(&mut *tx)

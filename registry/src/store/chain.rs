@@ -190,11 +190,98 @@ impl Log {
                 }),
             });
         }
+        // The current-state table is what every read path serves: each row must be exactly
+        // its record's newest entry, or a hand edit (a visibility widened in the database, say)
+        // would go unnoticed by the chain.
+        if let Some(b) = self.current_state_break().await? {
+            return Ok(Verification {
+                entries,
+                head: Some(prev),
+                broken: Some(b),
+            });
+        }
         Ok(Verification {
             entries,
             head: (entries > 0).then_some(prev),
             broken: None,
         })
+    }
+
+    /// The first record whose current state differs from its newest log entry, or whose
+    /// entries have no current state.
+    async fn current_state_break(&self) -> Result<Option<Break>, StoreError> {
+        const FIELDS: [&str; 8] = [
+            "kind",
+            "iri",
+            "agency",
+            "status",
+            "visibility",
+            "shared_with",
+            "version",
+            "content_hash",
+        ];
+        let differs = FIELDS
+            .iter()
+            .map(|f| format!("r.{f} <> v.{f}"))
+            .collect::<Vec<_>>()
+            .join(" OR ");
+        let select = FIELDS
+            .iter()
+            .map(|f| format!("CAST(r.{f} AS TEXT), CAST(v.{f} AS TEXT)"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "SELECT r.id, r.seq, (SELECT MAX(v2.seq) FROM versions v2 WHERE v2.record_id = r.id), {select} \
+             FROM records r JOIN versions v ON v.seq = r.seq \
+             WHERE v.record_id <> r.id OR {differs} \
+                OR r.seq <> (SELECT MAX(v2.seq) FROM versions v2 WHERE v2.record_id = r.id) \
+             ORDER BY r.seq LIMIT 1"
+        );
+        if let Some(row) = sqlx::query(&sql).fetch_optional(&self.pool).await? {
+            let id: String = row.try_get(0)?;
+            let seq: i64 = row.try_get(1)?;
+            let newest: Option<i64> = row.try_get(2)?;
+            let mut changed = Vec::new();
+            for (i, f) in FIELDS.iter().enumerate() {
+                let a: String = row.try_get(3 + 2 * i)?;
+                let b: String = row.try_get(4 + 2 * i)?;
+                if a != b {
+                    changed.push(format!("{f} is '{a}' but the log says '{b}'"));
+                }
+            }
+            let reason = if newest.is_some_and(|n| n != seq) {
+                format!(
+                    "the record's current state points at entry {seq}, not at its newest entry {}",
+                    newest.unwrap_or_default()
+                )
+            } else if changed.is_empty() {
+                "the record's current state points at another record's entry".to_owned()
+            } else {
+                format!(
+                    "the record's current state was changed outside the log: {}",
+                    changed.join("; ")
+                )
+            };
+            return Ok(Some(Break {
+                seq,
+                record_id: id,
+                reason,
+            }));
+        }
+        let orphan = sqlx::query(
+            "SELECT v.record_id, MIN(v.seq) FROM versions v LEFT JOIN records r ON r.id = v.record_id \
+             WHERE r.id IS NULL GROUP BY v.record_id ORDER BY MIN(v.seq) LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = orphan {
+            return Ok(Some(Break {
+                seq: row.try_get(1)?,
+                record_id: row.try_get(0)?,
+                reason: "the log holds this record but its current state was deleted".into(),
+            }));
+        }
+        Ok(None)
     }
 }
 

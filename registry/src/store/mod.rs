@@ -62,6 +62,25 @@ pub enum StoreError {
     RequestRequired(String),
 }
 
+/// Whether a database error means "busy with another writer" (SQLite `SQLITE_BUSY` /
+/// "database is locked", PostgreSQL lock and serialization timeouts): a retry may succeed,
+/// so callers answer 503 with `Retry-After`, never 500.
+pub fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            let code = d.code().unwrap_or_default();
+            // SQLite: 5 SQLITE_BUSY, 6 SQLITE_LOCKED and their extended codes (517 BUSY_SNAPSHOT, …).
+            let sqlite_busy = code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
+            // PostgreSQL: 55P03 lock_not_available, 40001 serialization_failure, 40P01 deadlock.
+            sqlite_busy
+                || matches!(code.as_ref(), "55P03" | "40001" | "40P01")
+                || d.message().contains("database is locked")
+        }
+        sqlx::Error::PoolTimedOut => true,
+        _ => false,
+    }
+}
+
 impl From<record::RecordError> for StoreError {
     fn from(e: record::RecordError) -> Self {
         StoreError::Invalid(e.to_string())
