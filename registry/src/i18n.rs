@@ -226,16 +226,6 @@ pub fn msg(key: &str, lang: Lang) -> &str {
         .unwrap_or(key)
 }
 
-/// The message for a key written in a page template (keys there are literals, so an unknown
-/// one shows itself on the page instead of failing the render).
-pub fn page(key: &'static str, lang: Lang) -> &'static str {
-    MESSAGES
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map(|(_, vi, en)| if lang == Lang::Vi { *vi } else { *en })
-        .unwrap_or(key)
-}
-
 /// Both languages, Vietnamese first, as the CLI prints them.
 pub fn both(key: &str) -> String {
     format!("{} / {}", msg(key, Lang::Vi), msg(key, Lang::En))

@@ -32,7 +32,7 @@ struct HomePage {
 
 impl HomePage {
     fn t(&self, key: &'static str) -> &'static str {
-        i18n::page(key, self.lang)
+        i18n::msg(key, self.lang)
     }
     fn lang_tag(&self) -> &'static str {
         super::lang_tag(self.lang)
