@@ -151,6 +151,60 @@ mod tests {
     use super::*;
     use oxrdfio::{RdfFormat, RdfParser};
 
+    /// A national catalogue's size: one catalogue node linking 18,000 datasets, each with a
+    /// distribution and a shared publisher, passes every guard, parses, and splits into
+    /// 18,001 records, none of which carries another record's description (the catalogue
+    /// record keeps its links, not the datasets; the shared publisher is copied, not chained).
+    #[test]
+    fn a_national_catalogue_passes_the_guards_and_splits_record_by_record() {
+        const N: usize = 18_000;
+        let mut ttl = String::from(
+            "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n\
+             <http://x/org> a <http://xmlns.com/foaf/0.1/Agent> ; <http://xmlns.com/foaf/0.1/name> \"Bộ Tài chính\"@vi .\n\
+             <http://x/cat> a dcat:Catalog ; dct:title \"Cổng dữ liệu quốc gia\"@vi ; dct:publisher <http://x/org> ;\n  dcat:dataset ",
+        );
+        let links: Vec<String> = (0..N).map(|i| format!("<http://x/d{i}>")).collect();
+        ttl.push_str(&links.join(", "));
+        ttl.push_str(" .\n");
+        for i in 0..N {
+            ttl.push_str(&format!(
+                "<http://x/d{i}> a dcat:Dataset ; dct:title \"Tập dữ liệu số {i}\"@vi ; \
+                 dct:description \"Mô tả tập dữ liệu {i}, cập nhật hằng năm.\"@vi ; \
+                 dct:publisher <http://x/org> ; dcat:keyword \"ngân sách\"@vi ; \
+                 dcat:distribution [ a dcat:Distribution ; dcat:accessURL <http://x/f/{i}.csv> ; \
+                 dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> ] .\n"
+            ));
+        }
+        let quads = crate::format::parse(
+            ttl.as_bytes(),
+            RdfFormat::Turtle,
+            "http://x/",
+            &Default::default(),
+        )
+        .expect("a national catalogue is within the limits");
+        let triples: Vec<Triple> = quads.into_iter().map(Triple::from).collect();
+        let records = split(triples);
+        assert_eq!(records.len(), N + 1);
+        let limits = crate::guard::limits();
+        let catalogue = records
+            .iter()
+            .find(|r| r.kind == RecordKind::Catalog)
+            .expect("the catalogue");
+        assert!(
+            catalogue.triples.len() < N + 10,
+            "{}",
+            catalogue.triples.len()
+        );
+        assert!(catalogue.triples.len() < limits.max_record_triples);
+        let largest = records
+            .iter()
+            .filter(|r| r.kind == RecordKind::Dataset)
+            .map(|r| r.triples.len())
+            .max()
+            .expect("datasets");
+        assert!(largest < 20, "a dataset record holds {largest} triples");
+    }
+
     #[test]
     fn a_catalogue_file_splits_into_records_with_their_distributions() {
         let ttl = r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .

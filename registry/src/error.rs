@@ -66,6 +66,11 @@ pub enum Code {
     Overloaded,
     /// The database stayed busy with other writes past the wait; retry after `Retry-After`.
     DatabaseBusy,
+    /// The request line and headers together exceed what the server reads (a very long
+    /// query string or cookie).
+    HeadersTooLarge,
+    /// The request head did not arrive in time.
+    RequestTimeout,
     /// Something failed on our side.
     Internal,
 }
@@ -91,6 +96,8 @@ impl Code {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             NotReady | Overloaded | DatabaseBusy => StatusCode::SERVICE_UNAVAILABLE,
             LimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
+            HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -187,6 +194,37 @@ impl ApiError {
             column: self.position.map(|p| p.1),
         }
     }
+}
+
+/// The body of an answer the HTTP/1 layer writes before any handler sees the request (an
+/// unparsable request, a head too large, a slow head): the same problem+json as every other
+/// answer. Registered with the patched actix-http in `serve` (vendor/README.md).
+pub fn render_dispatcher_error(
+    status: StatusCode,
+) -> Option<(actix_web::http::header::HeaderValue, actix_web::web::Bytes)> {
+    let err = match status.as_u16() {
+        400 => ApiError::new(
+            Code::BadRequest,
+            "the request is not valid HTTP/1.1: a malformed request line, or a header with a \
+             character headers may not hold",
+        ),
+        431 => ApiError::new(
+            Code::HeadersTooLarge,
+            "the request line and headers exceed the server's limit; send long queries in a \
+             POST body",
+        ),
+        408 => ApiError::new(
+            Code::RequestTimeout,
+            "the request head did not arrive in time",
+        ),
+        500 => ApiError::new(Code::Internal, "the request could not be processed"),
+        _ => return None,
+    };
+    let body = serde_json::to_vec(&err.problem()).ok()?;
+    Some((
+        actix_web::http::header::HeaderValue::from_static("application/problem+json"),
+        body.into(),
+    ))
 }
 
 impl fmt::Display for ApiError {

@@ -121,6 +121,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Cơ sở dữ liệu đang bận, vui lòng thử lại sau",
         "Database busy: retry later",
     ),
+    (
+        "headers_too_large",
+        "Dòng yêu cầu và tiêu đề quá dài",
+        "Request line and headers too large",
+    ),
+    (
+        "request_timeout",
+        "Yêu cầu đến quá chậm",
+        "Request timed out",
+    ),
     ("home_title", "Danh mục dữ liệu mở", "Open data catalogue"),
     (
         "home_lead",

@@ -9,8 +9,28 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use vocab::context::{Context, TermKind};
 use vocab::ns::{dct, rdf, xsd};
 
-/// Writes `triples` as a JSON object for the resource `main`.
+const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+
+/// Writes `triples` as the REST JSON object for the resource `main`. Dates of `dct:issued` and
+/// `dct:modified` are plain strings there (the REST reader re-types them); everything else is
+/// as [`to_jsonld`] writes it.
 pub fn to_json(ctx: &Context, triples: &[Triple], main: &str, context_url: &str) -> Value {
+    write(ctx, triples, main, context_url, false)
+}
+
+/// Writes `triples` as JSON-LD that any JSON-LD 1.1 processor reads back to the same graph,
+/// datatypes included (`application/ld+json`).
+pub fn to_jsonld(ctx: &Context, triples: &[Triple], main: &str, context_url: &str) -> Value {
+    write(ctx, triples, main, context_url, true)
+}
+
+fn write(
+    ctx: &Context,
+    triples: &[Triple],
+    main: &str,
+    context_url: &str,
+    lossless: bool,
+) -> Value {
     let mut by_subject: HashMap<String, Vec<&Triple>> = HashMap::new();
     let mut refcount: HashMap<String, usize> = HashMap::new();
     for t in triples {
@@ -23,7 +43,7 @@ pub fn to_json(ctx: &Context, triples: &[Triple], main: &str, context_url: &str)
     }
     let mut seen = HashSet::new();
     seen.insert(main.to_owned());
-    let mut obj = node(ctx, main, &by_subject, &refcount, &mut seen);
+    let mut obj = node(ctx, main, &by_subject, &refcount, &mut seen, lossless);
     let mut out = Map::new();
     out.insert("@context".into(), Value::String(context_url.to_owned()));
     out.append(&mut obj);
@@ -50,6 +70,7 @@ pub fn to_json(ctx: &Context, triples: &[Triple], main: &str, context_url: &str)
                 &by_subject,
                 &refcount,
                 &mut seen,
+                lossless,
             )));
         }
         out.insert("@included".into(), Value::Array(others));
@@ -63,6 +84,7 @@ fn node(
     by_subject: &HashMap<String, Vec<&Triple>>,
     refcount: &HashMap<String, usize>,
     seen: &mut HashSet<String>,
+    lossless: bool,
 ) -> Map<String, Value> {
     let mut out = Map::new();
     out.insert("id".into(), Value::String(subject.to_owned()));
@@ -126,7 +148,7 @@ fn node(
                                 && !seen.contains(iri);
                             if embeddable {
                                 seen.insert(iri.to_owned());
-                                Value::Object(node(ctx, iri, by_subject, refcount, seen))
+                                Value::Object(node(ctx, iri, by_subject, refcount, seen, lossless))
                             } else if term.kind == TermKind::Vocab {
                                 Value::String(ctx.shorten(iri).unwrap_or(iri).to_owned())
                             } else {
@@ -155,6 +177,10 @@ fn node(
                         .map(|o| match o {
                             // A language-tagged value under an untyped term stays a value object.
                             Term::Literal(l) if l.language().is_some() => expanded(o),
+                            // So is a typed one where any JSON-LD reader must see its type.
+                            Term::Literal(l) if lossless && l.datatype().as_str() != XSD_STRING => {
+                                expanded(o)
+                            }
                             Term::Literal(l) => Value::String(l.value().to_owned()),
                             _ => Value::Null,
                         })
@@ -186,7 +212,8 @@ fn fits(ctx: &Context, kind: TermKind, datatype: Option<&str>, predicate: &str, 
         (TermKind::Plain, Term::Literal(l)) => {
             l.language().is_some()
                 || (l.datatype().as_str() == "http://www.w3.org/2001/XMLSchema#string"
-                    // dates of dct:issued/modified are re-typed on reading, so a string suffices
+                    // dates of dct:issued/modified keep the short term: a plain string in the
+                    // REST JSON (its reader re-types them), a typed value object in JSON-LD
                     || ((predicate == dct::ISSUED.as_str() || predicate == dct::MODIFIED.as_str())
                         && (l.datatype() == xsd::DATE || l.datatype() == xsd::DATE_TIME)))
         }

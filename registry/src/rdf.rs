@@ -131,6 +131,13 @@ pub fn negotiate<'a>(accept: Option<&str>, offered: &[&'a str]) -> Option<&'a st
         if let Some(m) = offered.iter().find(|m| **m == range) {
             return Some(m);
         }
+        // N-Triples was registered as text/plain before application/n-triples existed, and
+        // clients (rdflib) still ask for it so.
+        if range == "text/plain"
+            && let Some(m) = offered.iter().find(|m| **m == "application/n-triples")
+        {
+            return Some(m);
+        }
     }
     None
 }
@@ -398,6 +405,15 @@ mod tests {
             Some("application/ld+json")
         );
         assert_eq!(negotiate(Some("image/png"), &offered), None);
+        assert_eq!(negotiate(Some("text/plain"), &offered), None);
+        assert_eq!(
+            negotiate(
+                Some("text/plain"),
+                &["text/turtle", "application/n-triples"]
+            ),
+            Some("application/n-triples"),
+            "text/plain is N-Triples"
+        );
         assert_eq!(negotiate(None, &offered), Some("text/turtle"));
         assert_eq!(negotiate(Some("*/*"), &offered), Some("text/turtle"));
     }

@@ -61,7 +61,9 @@ where
 
 /// The OpenAPI document, as served and as committed in `api-spec/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    configure(App::new().into_utoipa_app()).1
+    let mut doc = configure(App::new().into_utoipa_app()).1;
+    crate::api::complete_responses(&mut doc);
+    doc
 }
 
 fn query_error(err: actix_web::error::QueryPayloadError, _: &HttpRequest) -> actix_web::Error {
@@ -226,6 +228,8 @@ pub async fn run(
     state: web::Data<AppState>,
     on_bound: impl FnOnce(&[std::net::SocketAddr]),
 ) -> anyhow::Result<()> {
+    // The HTTP layer's own answers (400 unparsable, 431, 408) as problem+json too.
+    actix_http::h1::set_error_renderer(crate::error::render_dispatcher_error);
     let limit = state.config.http.body_limit;
     let st = state.clone();
     let api = openapi();

@@ -83,8 +83,23 @@ fn decode_form(bytes: &[u8]) -> ApiResult<Vec<(String, String)>> {
 }
 
 /// SPARQL query by GET.
+/// The form a SPARQL query is POSTed in (SPARQL 1.1 Protocol 2.1.2).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+struct SparqlForm {
+    /// SPARQL 1.1 query.
+    #[schema(min_length = 1)]
+    query: String,
+    /// Default graph(s).
+    #[schema(rename = "default-graph-uri")]
+    default_graph_uri: Option<Vec<String>>,
+    /// Named graph(s).
+    #[schema(rename = "named-graph-uri")]
+    named_graph_uri: Option<Vec<String>>,
+}
+
 #[utoipa::path(get, path = "/sparql", tag = "sparql", params(
-    ("query" = String, Query, description = "SPARQL 1.1 query"),
+    ("query" = Option<String>, Query, description = "SPARQL 1.1 query; without one (and without dataset parameters) the answer is the endpoint's SPARQL 1.1 Service Description", min_length = 1),
     ("default-graph-uri" = Option<Vec<String>>, Query, description = "default graph(s)"),
     ("named-graph-uri" = Option<Vec<String>>, Query, description = "named graph(s)")),
     responses(
@@ -109,12 +124,95 @@ pub async fn get_sparql(
             "SPARQL Update is not accepted: this endpoint is read-only (and updates are never sent by GET)",
         ));
     }
+    if p.query.is_none() && p.default_graphs.is_empty() && p.named_graphs.is_empty() {
+        return service_description(&state, &req);
+    }
     execute(&state, &caller, &req, p).await
+}
+
+/// `GET /sparql` without a query: the SPARQL 1.1 Service Description of the endpoint
+/// (languages, result syntaxes, the dataset's layout), in the RDF syntax `Accept` asks for.
+fn service_description(state: &AppState, req: &HttpRequest) -> ApiResult<HttpResponse> {
+    use oxigraph::model::{Literal, NamedNode, Triple};
+    use vocab::ns::{dct, rdf, sd};
+    let accept = crate::api::header(req, "accept");
+    let media = crate::rdf::negotiate(accept, &GRAPH_TYPES[..4]).ok_or_else(|| {
+        ApiError::new(
+            Code::NotAcceptable,
+            format!(
+                "the service description is available as {}",
+                GRAPH_TYPES[..4].join(", ")
+            ),
+        )
+    })?;
+    let base = &state.registry.base;
+    let service = NamedNode::new_unchecked(format!("{base}/sparql"));
+    let dataset = NamedNode::new_unchecked(format!("{base}/sparql#dataset"));
+    let graph = NamedNode::new_unchecked(format!("{base}/sparql#default-graph"));
+    let formats = "http://www.w3.org/ns/formats/";
+    let mut t = vec![
+        Triple::new(service.clone(), rdf::TYPE, sd::SERVICE),
+        Triple::new(service.clone(), sd::ENDPOINT, service.clone()),
+        Triple::new(service.clone(), sd::SUPPORTED_LANGUAGE, sd::SPARQL11_QUERY),
+        Triple::new(service.clone(), sd::FEATURE, sd::UNION_DEFAULT_GRAPH),
+        Triple::new(service.clone(), sd::DEFAULT_DATASET, dataset.clone()),
+        Triple::new(dataset.clone(), rdf::TYPE, sd::DATASET),
+        Triple::new(dataset.clone(), sd::DEFAULT_GRAPH, graph.clone()),
+        Triple::new(graph.clone(), rdf::TYPE, sd::GRAPH),
+        Triple::new(
+            dataset.clone(),
+            dct::DESCRIPTION,
+            Literal::new_language_tagged_literal_unchecked(
+                "Mỗi bản ghi (tập dữ liệu, dịch vụ dữ liệu, danh mục, cơ quan) là một đồ thị có tên \
+                 trùng với IRI của bản ghi; đồ thị mặc định là hợp của các đồ thị đó. Người gọi \
+                 không có mã truy cập chỉ thấy bản ghi công khai (PUBLIC); cơ quan thấy thêm bản ghi \
+                 RESTRICTED và bản ghi NON_PUBLIC được chia sẻ với mình.",
+                "vi",
+            ),
+        ),
+        Triple::new(
+            dataset,
+            dct::DESCRIPTION,
+            Literal::new_language_tagged_literal_unchecked(
+                "Each record (dataset, data service, catalogue, agency) is a named graph named by \
+                 the record's IRI; the default graph is their union. Anonymous callers see PUBLIC \
+                 records only; agencies also see RESTRICTED records and the NON_PUBLIC ones shared \
+                 with them.",
+                "en",
+            ),
+        ),
+    ];
+    for f in [
+        "SPARQL_Results_JSON",
+        "SPARQL_Results_XML",
+        "SPARQL_Results_CSV",
+        "SPARQL_Results_TSV",
+        "Turtle",
+        "N-Triples",
+        "RDF_XML",
+        "JSON-LD",
+        "N-Quads",
+        "TriG",
+    ] {
+        t.push(Triple::new(
+            service.clone(),
+            sd::RESULT_FORMAT,
+            NamedNode::new_unchecked(format!("{formats}{f}")),
+        ));
+    }
+    let format =
+        RdfFormat::from_media_type(media).ok_or_else(|| ApiError::internal("graph format"))?;
+    let body = crate::rdf::serialize_triples(t.iter().map(Triple::as_ref), format)
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header(("Vary", "Accept"))
+        .content_type(format!("{media}; charset=utf-8"))
+        .body(body))
 }
 
 /// SPARQL query by POST (URL-encoded form or `application/sparql-query`).
 #[utoipa::path(post, path = "/sparql", tag = "sparql",
-    request_body(content((String = "application/sparql-query"), (String = "application/x-www-form-urlencoded"))),
+    request_body(content((String = "application/sparql-query"), (SparqlForm = "application/x-www-form-urlencoded"))),
     responses(
         (status = 200, description = "results or a graph"),
         (status = 400, description = "invalid query", body = crate::error::Problem, content_type = "application/problem+json"),

@@ -447,3 +447,52 @@ fn current_state_edits_are_named_by_verify() {
         state_edits_are_named(b);
     }
 }
+
+/// Sends raw bytes and returns (status, headers and body text) of the answer.
+fn raw(s: &Server, request: &[u8]) -> (u16, String) {
+    use std::io::{Read, Write};
+    let addr = s.url.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    // The server may answer and close before it has read everything; that is its right.
+    let _ = conn.write_all(request);
+    let mut answer = Vec::new();
+    let _ = conn.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let status = text
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// The HTTP layer's own answers (a head too large, an unparsable header) are problem+json
+/// like every other answer, not empty bodies.
+#[test]
+fn the_http_layers_own_errors_are_problem_json() {
+    let s = Server::start(Backend::Sqlite, &[]);
+    let mut long = b"GET /api/v1/datasets?q=".to_vec();
+    long.extend(std::iter::repeat_n(b'a', 200_000));
+    long.extend_from_slice(b" HTTP/1.1\r\nHost: x\r\n\r\n");
+    let bad_header = b"GET / HTTP/1.1\r\nHost: x\r\nContent-Type: a\x01b\r\n\r\n".to_vec();
+    for (request, status, code) in [
+        (long, 431, "headers_too_large"),
+        (bad_header, 400, "bad_request"),
+    ] {
+        let (got, text) = raw(&s, &request);
+        assert_eq!(got, status, "{text}");
+        let lower = text.to_ascii_lowercase();
+        assert!(
+            lower.contains("content-type: application/problem+json"),
+            "{text}"
+        );
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+        let p: Value = serde_json::from_str(body).expect("a problem+json body");
+        assert_eq!(p["code"], code);
+        assert_eq!(p["status"], status);
+        assert!(!p["detail"].as_str().unwrap_or("").is_empty());
+    }
+    alive(&s);
+}

@@ -330,3 +330,59 @@ fn result_formats_and_refusals() {
         "the server still answers after a cancelled query"
     );
 }
+
+/// `GET /sparql` without a query describes the service (SPARQL 1.1 Service Description) in the
+/// RDF syntax asked for: its endpoint, language, result formats and dataset layout.
+#[test]
+fn the_endpoint_describes_itself() {
+    let s = Server::start(Backend::Sqlite, &[]);
+    for (accept, format) in [
+        ("text/turtle", RdfFormat::Turtle),
+        (
+            "application/ld+json",
+            RdfFormat::JsonLd {
+                profile: Default::default(),
+            },
+        ),
+        ("application/rdf+xml", RdfFormat::RdfXml),
+    ] {
+        let r = s
+            .client()
+            .get(format!("{}/sparql", s.url))
+            .header("Accept", accept)
+            .send()
+            .expect("GET /sparql");
+        assert_eq!(r.status().as_u16(), 200, "{accept}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .expect("ct")
+                .starts_with(accept)
+        );
+        let store = Store::new().expect("store");
+        store
+            .load_from_slice(format, &r.bytes().expect("body")[..])
+            .expect("an RDF description");
+        let sd = "http://www.w3.org/ns/sparql-service-description#";
+        let rows = select(
+            &store,
+            &format!(
+                "SELECT ?endpoint ?dataset (COUNT(DISTINCT ?f) AS ?formats) {{ \
+                 ?s a <{sd}Service> ; <{sd}endpoint> ?endpoint ; \
+                 <{sd}supportedLanguage> <{sd}SPARQL11Query> ; <{sd}feature> <{sd}UnionDefaultGraph> ; \
+                 <{sd}defaultDataset> ?dataset ; <{sd}resultFormat> ?f }} GROUP BY ?endpoint ?dataset"
+            ),
+        );
+        assert_eq!(rows.len(), 1, "{accept}");
+        assert_eq!(
+            rows[0][0],
+            Some(Term::NamedNode(oxigraph::model::NamedNode::new_unchecked(
+                format!("{}/sparql", s.base)
+            )))
+        );
+        assert!(matches!(&rows[0][2], Some(Term::Literal(l)) if l.value() == "10"));
+    }
+    // A query still runs.
+    let ask: Value = s.sparql("ASK {}", None);
+    assert_eq!(ask["boolean"], true);
+}

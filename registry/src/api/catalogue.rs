@@ -277,7 +277,7 @@ pub async fn issues(state: web::Data<AppState>, caller: Caller) -> ApiResult<Htt
 
 /// One issue (`latest` for the current catalogue): its entries and the version each pins.
 /// Entries the caller may not read are left out.
-#[utoipa::path(tag = "catalogue", params(("number" = String, Path, description = "issue number, or latest")), responses(
+#[utoipa::path(tag = "catalogue", params(("number" = String, Path, description = "issue number, or latest", pattern = "^([0-9]{1,18}|latest)$")), responses(
     (status = 200, description = "the issue", body = Issue),
     (status = 404, description = "no such issue", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/database-catalogue/issues/{number}")]

@@ -56,6 +56,85 @@ impl utoipa::Modify for Security {
     }
 }
 
+/// Whether a common status applies to an operation.
+type AppliesTo = fn(&utoipa::openapi::path::Operation) -> bool;
+
+/// Statuses any operation can answer whatever its own handler does, added where an operation
+/// does not document them itself: a caller relying on the document (a generated client,
+/// schemathesis) must find every status it can meet. (status, when, applies to the operation)
+const COMMON_STATUSES: &[(&str, &str, AppliesTo)] = &[
+    (
+        "400",
+        "a malformed query string, path or header (problem+json names it)",
+        |_| true,
+    ),
+    (
+        "401",
+        "a bearer token that is unknown, revoked or malformed; or none where one is needed",
+        |_| true,
+    ),
+    ("403", "the token's role or agency may not do this", |op| {
+        op.security.as_ref().is_some_and(|s| !s.is_empty())
+    }),
+    ("413", "the body exceeds --body-limit", |op| {
+        op.request_body.is_some()
+    }),
+    ("415", "a Content-Type this operation does not read", |op| {
+        op.request_body.is_some()
+    }),
+    (
+        "422",
+        "the body is well-formed but not acceptable (the problem names the field or rule)",
+        |op| op.request_body.is_some(),
+    ),
+    (
+        "500",
+        "a failure on the server's side; the body says nothing internal",
+        |_| true,
+    ),
+    (
+        "503",
+        "the database stayed busy past the wait (database_busy, with Retry-After), or the \
+         projections have not caught up yet (not_ready)",
+        |_| true,
+    ),
+];
+
+/// Adds [`COMMON_STATUSES`] to every operation that does not document them.
+pub fn complete_responses(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    for item in doc.paths.paths.values_mut() {
+        for op in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            for (status, when, applies) in COMMON_STATUSES {
+                if op.responses.responses.contains_key(*status) || !applies(op) {
+                    continue;
+                }
+                let response = ResponseBuilder::new()
+                    .description(*when)
+                    .content(
+                        "application/problem+json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build();
+                op.responses
+                    .responses
+                    .insert((*status).to_owned(), RefOr::T(response));
+            }
+        }
+    }
+}
+
 /// The OpenAPI skeleton the routes are added to.
 pub fn base_openapi() -> utoipa::openapi::OpenApi {
     BaseDoc::openapi()

@@ -27,6 +27,12 @@ pub struct WriteQuery {
     pub agency: Option<String>,
 }
 
+/// A record as JSON: an object whose keys are the terms of `/api/v1/context.jsonld` (`title`,
+/// `description`, `publisher`, `distribution`…); see the README's examples.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct RecordJson(std::collections::HashMap<String, serde_json::Value>);
+
 /// Query parameters of a listing.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -34,12 +40,18 @@ pub struct ListQuery {
     /// Only records of this agency (code).
     pub agency: Option<String>,
     /// Comma-separated statuses (`draft`, `published`, `withdrawn`); default `published,draft`.
+    #[param(pattern = "^((draft|published|withdrawn)(,(draft|published|withdrawn))*)?$")]
     pub status: Option<String>,
     /// Only records changed at or after this time (RFC 3339 or `YYYY-MM-DD`).
+    #[param(
+        pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?)?$"
+    )]
     pub modified_since: Option<String>,
     /// Page size, 1-1000 (default 100).
+    #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<i64>,
     /// The `next` value of the previous page.
+    #[param(pattern = "^[A-Za-z0-9_-]{0,64}$")]
     pub cursor: Option<String>,
 }
 
@@ -360,8 +372,12 @@ pub async fn represent(
         } else {
             triples
         };
-        let mut json =
-            crate::jsonview::to_json(&state.context, &shown, &rec.iri, &state.context_url());
+        let write = if chosen == "application/json" {
+            crate::jsonview::to_json
+        } else {
+            crate::jsonview::to_jsonld
+        };
+        let mut json = write(&state.context, &shown, &rec.iri, &state.context_url());
         if chosen == "application/json"
             && let Some(o) = json.as_object_mut()
         {
@@ -523,6 +539,15 @@ async fn list(
     caller: Caller,
     q: ListQuery,
 ) -> ApiResult<HttpResponse> {
+    // `?agency=&cursor=` (as HTML forms and generated clients send them) means no filter.
+    let blank = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
+    let q = ListQuery {
+        agency: blank(q.agency),
+        status: blank(q.status),
+        modified_since: blank(q.modified_since),
+        limit: q.limit,
+        cursor: blank(q.cursor),
+    };
     let statuses: Vec<String> = match &q.status {
         None => vec!["published".into(), "draft".into()],
         Some(s) => s
@@ -648,17 +673,17 @@ async fn history(
 }
 
 macro_rules! record_handlers {
-    ($module:ident, $kind:expr, $tag:literal, $collection:literal, $item:literal, $hist:literal) => {
+    ($module:ident, $kind:expr, $tag:literal, $one:literal, $collection:literal, $item:literal, $hist:literal) => {
         /// Handlers for one collection.
         pub mod $module {
             use super::*;
 
             /// Create a record from JSON (per the context) or RDF; published at once unless `?status=draft`.
             #[utoipa::path(post, path = $collection,
-                tag = $tag,
+                tag = $tag, operation_id = concat!("create_", $one),
                 params(WriteQuery),
                 request_body(description = "JSON per /api/v1/context.jsonld, or RDF describing one resource", content(
-                    (serde_json::Value = "application/json"), (String = "text/turtle"), (String = "application/ld+json"),
+                    (RecordJson = "application/json"), (String = "text/turtle"), (String = "application/ld+json"),
                     (String = "application/rdf+xml"), (String = "application/n-triples"))),
                 responses(
                     (status = 201, description = "created; Location and ETag headers", body = WriteResult),
@@ -676,7 +701,7 @@ macro_rules! record_handlers {
             }
 
             /// List records the caller may see, with cursor paging and filters.
-            #[utoipa::path(get, path = $collection, tag = $tag, params(ListQuery), responses(
+            #[utoipa::path(get, path = $collection, tag = $tag, operation_id = concat!("list_", $tag), params(ListQuery), responses(
                 (status = 200, description = "one page", body = Page),
                 (status = 400, description = "bad filter", body = crate::error::Problem, content_type = "application/problem+json")))]
             #[get($collection)]
@@ -685,7 +710,7 @@ macro_rules! record_handlers {
             }
 
             /// Read a record: JSON (default), JSON-LD, Turtle, N-Triples or RDF/XML by `Accept`.
-            #[utoipa::path(get, path = $item, tag = $tag, params(("id" = String, Path, description = "record id")), responses(
+            #[utoipa::path(get, path = $item, tag = $tag, operation_id = concat!("get_", $one), params(("id" = String, Path, description = "record id")), responses(
                 (status = 200, description = "the record; ETag header", content(
                     (serde_json::Value = "application/json"), (String = "text/turtle"), (String = "application/ld+json"),
                     (String = "application/rdf+xml"), (String = "application/n-triples"))),
@@ -700,10 +725,10 @@ macro_rules! record_handlers {
             }
 
             /// Replace a record's description; needs `If-Match` with the current ETag.
-            #[utoipa::path(put, path = $item, tag = $tag,
+            #[utoipa::path(put, path = $item, tag = $tag, operation_id = concat!("replace_", $one),
                 params(("id" = String, Path, description = "record id"), ("If-Match" = String, Header, description = "ETag of the version being replaced"), WriteQuery),
                 request_body(description = "JSON or RDF describing the resource", content(
-                    (serde_json::Value = "application/json"), (String = "text/turtle"), (String = "application/ld+json"),
+                    (RecordJson = "application/json"), (String = "text/turtle"), (String = "application/ld+json"),
                     (String = "application/rdf+xml"), (String = "application/n-triples"))),
                 responses(
                     (status = 200, description = "updated or unchanged", body = WriteResult),
@@ -717,7 +742,7 @@ macro_rules! record_handlers {
             }
 
             /// Withdraw a record: kept in history, gone from reads.
-            #[utoipa::path(delete, path = $item, tag = $tag, params(("id" = String, Path, description = "record id")), responses(
+            #[utoipa::path(delete, path = $item, tag = $tag, operation_id = concat!("withdraw_", $one), params(("id" = String, Path, description = "record id")), responses(
                 (status = 204, description = "withdrawn"),
                 (status = 404, description = "unknown id", body = crate::error::Problem, content_type = "application/problem+json"),
                 (status = 410, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json")),
@@ -728,7 +753,7 @@ macro_rules! record_handlers {
             }
 
             /// A record's versions with who, when, source, and the triples added and removed.
-            #[utoipa::path(get, path = $hist, tag = $tag, params(("id" = String, Path, description = "record id")), responses(
+            #[utoipa::path(get, path = $hist, tag = $tag, operation_id = concat!($one, "_history"), params(("id" = String, Path, description = "record id")), responses(
                 (status = 200, description = "history", body = History),
                 (status = 404, description = "unknown id", body = crate::error::Problem, content_type = "application/problem+json")))]
             #[get($hist)]
@@ -743,6 +768,7 @@ record_handlers!(
     datasets,
     Kind::Dataset,
     "datasets",
+    "dataset",
     "/datasets",
     "/datasets/{id}",
     "/datasets/{id}/history"
@@ -751,6 +777,7 @@ record_handlers!(
     dataservices,
     Kind::DataService,
     "dataservices",
+    "dataservice",
     "/dataservices",
     "/dataservices/{id}",
     "/dataservices/{id}/history"
@@ -759,6 +786,7 @@ record_handlers!(
     catalogs,
     Kind::Catalog,
     "catalogs",
+    "catalog",
     "/catalogs",
     "/catalogs/{id}",
     "/catalogs/{id}/history"

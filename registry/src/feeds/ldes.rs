@@ -21,7 +21,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Triple};
 use sqlx::Row;
-use vocab::ns::{activity, dct, ldes, rdf, tree, xsd};
+use vocab::ns::{activity, dct, ldes, rdf, sh, tree, xsd};
 
 /// One page member.
 struct Member {
@@ -191,6 +191,46 @@ fn triple(t: Triple) -> Quad {
     Quad::new(t.subject, t.predicate, t.object, GraphName::DefaultGraph)
 }
 
+/// The stream's own description, on the entry and on every page (DCAT-AP Feeds): activities
+/// ordered by `as:published`, each a version of the entity its `as:object` names (so a client
+/// asked for the latest versions keeps one per record), and the shape every member has.
+fn stream_description(base: &str) -> Vec<Quad> {
+    let stream = NamedNode::new_unchecked(format!("{base}/feed#stream"));
+    let shape = NamedNode::new_unchecked(format!("{base}/feed#shape"));
+    let mut q = vec![
+        triple(Triple::new(stream.clone(), rdf::TYPE, ldes::EVENT_STREAM)),
+        triple(Triple::new(
+            stream.clone(),
+            ldes::TIMESTAMP_PATH,
+            activity::PUBLISHED,
+        )),
+        triple(Triple::new(
+            stream.clone(),
+            ldes::VERSION_OF_PATH,
+            activity::OBJECT,
+        )),
+        triple(Triple::new(stream, tree::SHAPE, shape.clone())),
+        triple(Triple::new(shape.clone(), rdf::TYPE, sh::NODE_SHAPE)),
+    ];
+    let one = || Literal::new_typed_literal("1", xsd::INTEGER);
+    for (n, path, constraint) in [
+        (1, activity::OBJECT, (sh::NODE_KIND, sh::IRI)),
+        (2, activity::PUBLISHED, (sh::DATATYPE, xsd::DATE_TIME)),
+    ] {
+        let property = NamedNode::new_unchecked(format!("{base}/feed#shape-{n}"));
+        q.push(triple(Triple::new(
+            shape.clone(),
+            sh::PROPERTY,
+            property.clone(),
+        )));
+        q.push(triple(Triple::new(property.clone(), sh::PATH, path)));
+        q.push(triple(Triple::new(property.clone(), sh::MIN_COUNT, one())));
+        q.push(triple(Triple::new(property.clone(), sh::MAX_COUNT, one())));
+        q.push(triple(Triple::new(property, constraint.0, constraint.1)));
+    }
+    q
+}
+
 /// `GET /feed`: the stream, its view and the relations to every page.
 async fn entry(
     state: web::Data<AppState>,
@@ -210,17 +250,12 @@ async fn entry(
     let base = &state.registry.base;
     let stream = NamedNode::new_unchecked(format!("{base}/feed#stream"));
     let view = NamedNode::new_unchecked(format!("{base}/feed"));
-    let mut q = vec![
-        triple(Triple::new(stream.clone(), rdf::TYPE, ldes::EVENT_STREAM)),
-        triple(Triple::new(
-            stream.clone(),
-            ldes::TIMESTAMP_PATH,
-            activity::PUBLISHED,
-        )),
+    let mut q = stream_description(base);
+    q.extend([
         triple(Triple::new(stream.clone(), tree::VIEW, view.clone())),
         triple(Triple::new(view.clone(), rdf::TYPE, tree::NODE)),
         triple(Triple::new(view.clone(), dct::IS_PART_OF, stream.clone())),
-    ];
+    ]);
     for (w, first, last) in log.feed_windows(state.feed_page_size).await? {
         let page = NamedNode::new_unchecked(format!("{base}/feed/{w}"));
         for (class, value) in [
@@ -299,11 +334,11 @@ async fn page(
     let base = &state.registry.base;
     let stream = NamedNode::new_unchecked(format!("{base}/feed#stream"));
     let node = NamedNode::new_unchecked(format!("{base}/feed/{n}"));
-    let mut q = vec![
-        triple(Triple::new(stream.clone(), rdf::TYPE, ldes::EVENT_STREAM)),
+    let mut q = stream_description(base);
+    q.extend([
         triple(Triple::new(node.clone(), rdf::TYPE, tree::NODE)),
         triple(Triple::new(node.clone(), dct::IS_PART_OF, stream.clone())),
-    ];
+    ]);
     let members = log.feed_members(from, to).await?;
     for m in &members {
         let act = NamedNode::new_unchecked(format!("{base}/feed/{n}#{}", m.seq));

@@ -388,6 +388,56 @@ namespace!(
     LESS_THAN_OR_EQUAL_TO_RELATION = "LessThanOrEqualToRelation",
     /// `tree:Relation`
     RELATION_CLASS = "Relation",
+    /// `tree:shape`
+    SHAPE = "shape",
+});
+namespace!(
+    /// SPARQL 1.1 Service Description.
+    sd, "sd", "http://www.w3.org/ns/sparql-service-description#", {
+    /// `sd:Service`
+    SERVICE = "Service",
+    /// `sd:endpoint`
+    ENDPOINT = "endpoint",
+    /// `sd:supportedLanguage`
+    SUPPORTED_LANGUAGE = "supportedLanguage",
+    /// `sd:SPARQL11Query`
+    SPARQL11_QUERY = "SPARQL11Query",
+    /// `sd:resultFormat`
+    RESULT_FORMAT = "resultFormat",
+    /// `sd:feature`
+    FEATURE = "feature",
+    /// `sd:UnionDefaultGraph`
+    UNION_DEFAULT_GRAPH = "UnionDefaultGraph",
+    /// `sd:defaultDataset`
+    DEFAULT_DATASET = "defaultDataset",
+    /// `sd:Dataset`
+    DATASET = "Dataset",
+    /// `sd:defaultGraph`
+    DEFAULT_GRAPH = "defaultGraph",
+    /// `sd:Graph`
+    GRAPH = "Graph",
+});
+namespace!(
+    /// SHACL, for the shapes a stream declares its members to have.
+    sh, "sh", "http://www.w3.org/ns/shacl#", {
+    /// `sh:NodeShape`
+    NODE_SHAPE = "NodeShape",
+    /// `sh:targetClass`
+    TARGET_CLASS = "targetClass",
+    /// `sh:property`
+    PROPERTY = "property",
+    /// `sh:path`
+    PATH = "path",
+    /// `sh:minCount`
+    MIN_COUNT = "minCount",
+    /// `sh:maxCount`
+    MAX_COUNT = "maxCount",
+    /// `sh:nodeKind`
+    NODE_KIND = "nodeKind",
+    /// `sh:IRI`
+    IRI = "IRI",
+    /// `sh:datatype`
+    DATATYPE = "datatype",
 });
 namespace!(
     /// Linked Data Event Streams.
