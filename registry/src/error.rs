@@ -76,6 +76,44 @@ pub enum Code {
 }
 
 impl Code {
+    /// Every code, in the order the error pages list them.
+    pub const ALL: &[Code] = &[
+        Code::BadRequest,
+        Code::InvalidJson,
+        Code::InvalidRdf,
+        Code::InvalidRecord,
+        Code::InvalidSource,
+        Code::UnsupportedMediaType,
+        Code::NotAcceptable,
+        Code::PayloadTooLarge,
+        Code::Unauthorized,
+        Code::InvalidToken,
+        Code::Forbidden,
+        Code::NotFound,
+        Code::RecordWithdrawn,
+        Code::PreconditionRequired,
+        Code::PreconditionFailed,
+        Code::Conflict,
+        Code::UnknownAgency,
+        Code::RequestRequired,
+        Code::InvalidQuery,
+        Code::UpdateForbidden,
+        Code::QueryTimeout,
+        Code::MethodNotAllowed,
+        Code::NotReady,
+        Code::LimitExceeded,
+        Code::Overloaded,
+        Code::DatabaseBusy,
+        Code::HeadersTooLarge,
+        Code::RequestTimeout,
+        Code::Internal,
+    ];
+
+    /// The code named `name` (snake_case), if any.
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL.iter().copied().find(|c| c.as_str() == name)
+    }
+
     /// The HTTP status for this code.
     pub fn status(self) -> StatusCode {
         use Code::*;
@@ -184,7 +222,7 @@ impl ApiError {
     pub fn problem(&self) -> Problem {
         let key = self.code.as_str();
         Problem {
-            type_: format!("https://github.com/danhmuc/danhmuc/blob/main/docs/errors.md#{key}"),
+            type_: format!("{}/errors/{key}", problem_base()),
             title: i18n::msg(&key, Lang::Vi).to_owned(),
             title_en: i18n::msg(&key, Lang::En).to_owned(),
             status: self.code.status().as_u16(),
@@ -194,6 +232,18 @@ impl ApiError {
             column: self.position.map(|p| p.1),
         }
     }
+}
+
+static PROBLEM_BASE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the base IRI that problem `type`s are minted under (the registry's own `/errors/{code}`
+/// pages, so that a client following one gets the explanation); the first call wins.
+pub fn set_problem_base(base: &str) {
+    let _ = PROBLEM_BASE.set(base.trim_end_matches('/').to_owned());
+}
+
+fn problem_base() -> &'static str {
+    PROBLEM_BASE.get().map(String::as_str).unwrap_or("")
 }
 
 /// The body of an answer the HTTP/1 layer writes before any handler sees the request (an

@@ -35,7 +35,163 @@ impl Lang {
 
 /// `(key, Vietnamese, English)`.
 const MESSAGES: &[(&str, &str, &str)] = &[
+    // What each problem code means and what to do (the pages under /errors).
+    (
+        "bad_request_help",
+        "Một tham số, tiêu đề hoặc dòng yêu cầu không hợp lệ; phần detail nêu rõ tham số nào. Sửa yêu cầu rồi gửi lại.",
+        "A parameter, header or the request line is wrong; `detail` names which. Fix the request and send it again.",
+    ),
+    (
+        "invalid_json_help",
+        "Nội dung JSON không phân tích được; line và column chỉ vị trí lỗi.",
+        "The JSON body does not parse; `line` and `column` say where.",
+    ),
+    (
+        "invalid_rdf_help",
+        "Nội dung RDF (Turtle, RDF/XML, JSON-LD, N-Triples) không phân tích được; line và column chỉ vị trí lỗi.",
+        "The RDF body (Turtle, RDF/XML, JSON-LD, N-Triples) does not parse; `line` and `column` say where.",
+    ),
+    (
+        "invalid_record_help",
+        "Nội dung đọc được nhưng không mô tả đúng một bản ghi hợp lệ (thiếu trường bắt buộc, không đạt ràng buộc SHACL của hồ sơ áp dụng). Có thể lưu nháp bằng ?status=draft.",
+        "The body parses but does not describe one acceptable record (a required field missing, a SHACL shape of the active profile not met). Save it with ?status=draft to finish it later.",
+    ),
+    (
+        "invalid_source_help",
+        "Nguồn thu thập không đăng ký được: loại, URL, lịch chạy hoặc cấu hình không hợp lệ.",
+        "The harvest source cannot be registered: its kind, URL, schedule or configuration is wrong.",
+    ),
+    (
+        "unsupported_media_type_help",
+        "Content-Type của nội dung gửi lên không phải loại mà thao tác này đọc được.",
+        "The body's Content-Type is not one this operation reads.",
+    ),
+    (
+        "not_acceptable_help",
+        "Không có biểu diễn nào khớp tiêu đề Accept; detail liệt kê các định dạng có sẵn.",
+        "No representation matches `Accept`; `detail` lists those available.",
+    ),
+    (
+        "payload_too_large_help",
+        "Nội dung yêu cầu vượt quá giới hạn cấu hình (--body-limit hoặc --max-query-bytes).",
+        "The body exceeds the configured limit (--body-limit or --max-query-bytes).",
+    ),
+    (
+        "unauthorized_help",
+        "Thao tác cần mã truy cập: gửi tiêu đề Authorization: Bearer <mã>.",
+        "This needs a token: send `Authorization: Bearer <token>`.",
+    ),
+    (
+        "invalid_token_help",
+        "Mã truy cập không tồn tại, sai định dạng hoặc đã bị thu hồi.",
+        "The bearer token is unknown, malformed or revoked.",
+    ),
+    (
+        "forbidden_help",
+        "Vai trò hoặc cơ quan của mã truy cập không được thực hiện thao tác này.",
+        "The token's role or agency may not do this.",
+    ),
+    (
+        "not_found_help",
+        "Không có tài nguyên với định danh đó, hoặc người gọi không được biết nó tồn tại.",
+        "Nothing with that id, or the caller may not know it exists.",
+    ),
+    (
+        "record_withdrawn_help",
+        "Bản ghi đã tồn tại và đã bị rút; lịch sử của nó vẫn được giữ.",
+        "The record existed and was withdrawn; its history is kept.",
+    ),
+    (
+        "precondition_required_help",
+        "Lệnh PUT cần tiêu đề If-Match mang ETag của phiên bản đang thay thế.",
+        "A PUT needs `If-Match` with the ETag of the version it replaces.",
+    ),
+    (
+        "precondition_failed_help",
+        "If-Match không khớp phiên bản hiện tại: ai đó đã sửa bản ghi. Đọc lại rồi thử lại.",
+        "`If-Match` names an older version: someone changed the record. Read it again and retry.",
+    ),
+    (
+        "conflict_help",
+        "Thao tác xung đột với dữ liệu đã có (ví dụ mã cơ quan trùng).",
+        "The write conflicts with existing data (a duplicate agency code, say).",
+    ),
+    (
+        "unknown_agency_help",
+        "Cơ quan được nêu không tồn tại trong sổ đăng ký.",
+        "The agency named does not exist in the registry.",
+    ),
+    (
+        "request_required_help",
+        "Mục của danh mục cơ sở dữ liệu chỉ thay đổi qua một yêu cầu đã được phê duyệt.",
+        "An entry of the catalogue of databases changes only through an approved request.",
+    ),
+    (
+        "invalid_query_help",
+        "Truy vấn SPARQL không phân tích được; detail chỉ vị trí lỗi.",
+        "The SPARQL query does not parse; `detail` says where.",
+    ),
+    (
+        "update_forbidden_help",
+        "Điểm truy vấn SPARQL chỉ cho phép đọc: không nhận SPARQL Update.",
+        "The SPARQL endpoint is read-only: SPARQL Update is refused.",
+    ),
+    (
+        "query_timeout_help",
+        "Truy vấn chạy quá thời gian cho phép (--query-timeout) và đã bị hủy.",
+        "The query ran past --query-timeout and was cancelled.",
+    ),
+    (
+        "method_not_allowed_help",
+        "Đường dẫn không nhận phương thức này; tiêu đề Allow liệt kê các phương thức được nhận.",
+        "The path does not take this method; `Allow` lists those it takes.",
+    ),
+    (
+        "not_ready_help",
+        "Các bản chiếu chưa bắt kịp nhật ký thay đổi (ví dụ ngay sau khi khởi động); thử lại sau.",
+        "The projections have not caught up with the change log yet (right after start-up, say); retry shortly.",
+    ),
+    (
+        "limit_exceeded_help",
+        "Nội dung hoặc kết quả vượt một giới hạn trong docs/LIMITS.md (độ sâu lồng nhau, thực thể XML, số bộ ba mỗi bản ghi, kích thước kết quả); detail nêu giới hạn và tham số cấu hình.",
+        "Input or a result exceeds a limit of docs/LIMITS.md (nesting depth, XML entities, triples per record, result size); `detail` names the limit and its setting.",
+    ),
+    (
+        "overloaded_help",
+        "Mọi vị trí truy vấn dành cho người gọi này đều bận và thời gian chờ đã hết; thử lại sau số giây trong Retry-After, hoặc dùng mã truy cập.",
+        "Every query slot this caller may use is taken and the wait ran out; retry after `Retry-After` seconds, or use a token.",
+    ),
+    (
+        "database_busy_help",
+        "Cơ sở dữ liệu bận với các thao tác ghi khác quá thời gian chờ; không có gì bị thay đổi. Thử lại sau số giây trong Retry-After.",
+        "The database stayed busy with other writes past the wait; nothing changed. Retry after `Retry-After` seconds.",
+    ),
+    (
+        "headers_too_large_help",
+        "Dòng yêu cầu và các tiêu đề vượt quá bộ đệm của máy chủ (thường do chuỗi truy vấn quá dài); gửi truy vấn dài bằng POST.",
+        "The request line and headers exceed the server's buffer (most often a very long query string); send long queries by POST.",
+    ),
+    (
+        "request_timeout_help",
+        "Phần đầu của yêu cầu không đến kịp thời hạn; kết nối bị đóng.",
+        "The request head did not arrive in time; the connection is closed.",
+    ),
+    (
+        "internal_help",
+        "Lỗi phía máy chủ; nội dung trả về không chứa chi tiết nội bộ, nguyên nhân được ghi vào nhật ký.",
+        "A failure on the server's side; the answer holds nothing internal and the cause is logged.",
+    ),
     ("bad_request", "Yêu cầu không hợp lệ", "Bad request"),
+    ("errors_title", "Mã lỗi của API", "API error codes"),
+    (
+        "errors_lead",
+        "Mỗi câu trả lời lỗi là application/problem+json (RFC 9457) với một mã ổn định; trường type trỏ tới trang của mã đó.",
+        "Every error answer is application/problem+json (RFC 9457) with a stable code; its type points to the page of that code.",
+    ),
+    ("errors_code", "Mã", "Code"),
+    ("errors_status", "Mã trạng thái HTTP", "HTTP status"),
+    ("errors_meaning", "Ý nghĩa", "Meaning"),
+    ("errors_all", "Tất cả mã lỗi", "All error codes"),
     ("invalid_json", "JSON không hợp lệ", "Malformed JSON"),
     ("invalid_rdf", "RDF không hợp lệ", "Malformed RDF"),
     (
@@ -229,11 +385,15 @@ const MESSAGES: &[(&str, &str, &str)] = &[
 
 /// The message for `key` in `lang`; the key itself when unknown (a bug, but never a crash).
 pub fn msg(key: &str, lang: Lang) -> &str {
+    lookup(key, lang).unwrap_or(key)
+}
+
+/// The message for `key` in `lang`, or `None` when the catalogue lacks it.
+pub fn lookup(key: &str, lang: Lang) -> Option<&'static str> {
     MESSAGES
         .iter()
         .find(|(k, _, _)| *k == key)
         .map(|(_, vi, en)| if lang == Lang::Vi { *vi } else { *en })
-        .unwrap_or(key)
 }
 
 /// Both languages, Vietnamese first, as the CLI prints them.

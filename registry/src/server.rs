@@ -109,6 +109,8 @@ fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_
 const OTHER_ROUTES: &[(&str, &[&str])] = &[
     ("/", &["GET"]),
     ("/assets/site.css", &["GET"]),
+    ("/errors", &["GET"]),
+    ("/errors/{code}", &["GET"]),
     ("/catalog", &["GET"]),
     ("/feed", &["GET"]),
     ("/feed/{page}", &["GET"]),
@@ -230,6 +232,7 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     // The HTTP layer's own answers (400 unparsable, 431, 408) as problem+json too.
     actix_http::h1::set_error_renderer(crate::error::render_dispatcher_error);
+    crate::error::set_problem_base(&state.registry.base);
     let limit = state.config.http.body_limit;
     let st = state.clone();
     let api = openapi();

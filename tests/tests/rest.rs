@@ -29,8 +29,55 @@ fn problem(r: reqwest::blocking::Response, status: u16, code: &str) -> Value {
     assert_eq!(v["code"], code, "{v}");
     assert_eq!(v["status"], status);
     assert!(v["title"].as_str().is_some_and(|t| !t.is_empty()));
-    assert!(v["type"].as_str().is_some_and(|t| t.contains("errors.md#")));
+    assert!(
+        v["type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with(&format!("/errors/{code}"))),
+        "{v}"
+    );
     v
+}
+
+/// Every problem's `type` resolves: the registry serves a page per code, Vietnamese first and
+/// English on request, and an index of them all.
+#[test]
+fn problem_types_resolve_to_the_registrys_own_pages() {
+    let s = Server::start(Backend::Sqlite, &[]);
+    let v = problem(s.get("/api/v1/datasets/nope", None), 404, "not_found");
+    let ty = v["type"].as_str().expect("type");
+    assert_eq!(ty, format!("{}/errors/not_found", s.base));
+    let page = s.client().get(ty).send().expect("type page");
+    assert_eq!(page.status().as_u16(), 200);
+    assert!(
+        page.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/html")
+    );
+    let html = page.text().expect("html");
+    assert!(
+        html.contains("lang=\"vi\"") && html.contains("Không tìm thấy"),
+        "{html}"
+    );
+    assert!(html.contains("404"));
+    let en = s
+        .get("/errors/not_found?lang=en", None)
+        .text()
+        .expect("english");
+    assert!(
+        en.contains("lang=\"en\"") && en.contains("Nothing with that id"),
+        "{en}"
+    );
+    let index = s.get("/errors", None).text().expect("index");
+    for code in [
+        "invalid_rdf",
+        "limit_exceeded",
+        "overloaded",
+        "headers_too_large",
+    ] {
+        assert!(index.contains(&format!("/errors/{code}")), "{code} listed");
+    }
+    problem(s.get("/errors/no_such_code", None), 404, "not_found");
 }
 
 fn lifecycle(backend: Backend) {

@@ -1,8 +1,9 @@
 //! `/`: what the registry holds (counts anonymous visitors may see), the newest public
 //! datasets, and the door to every channel (API, SPARQL, feeds, CKAN API).
 
+use super::Localised;
 use crate::error::ApiResult;
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::server::AppState;
 use crate::store::graph::Tier;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -30,18 +31,9 @@ struct HomePage {
     newest: Vec<Newest>,
 }
 
-impl HomePage {
-    fn t(&self, key: &'static str) -> &'static str {
-        i18n::msg(key, self.lang)
-    }
-    fn lang_tag(&self) -> &'static str {
-        super::lang_tag(self.lang)
-    }
-    fn other_lang(&self) -> &'static str {
-        match self.lang {
-            Lang::Vi => "en",
-            Lang::En => "vi",
-        }
+impl Localised for HomePage {
+    fn lang(&self) -> Lang {
+        self.lang
     }
 }
 

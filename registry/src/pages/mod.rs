@@ -1,8 +1,10 @@
 //! Pages for people: server-rendered HTML from compile-checked templates (askama), Vietnamese
 //! first with English on request, no script or asset from elsewhere. The portal proper grows
 //! here (search, record pages, the officers' forms); today it is the home page that tells a
-//! visitor what the registry holds and where every channel is.
+//! visitor what the registry holds and where every channel is, and the error-code pages every
+//! problem+json `type` points to.
 
+mod errors;
 mod home;
 
 use crate::i18n::Lang;
@@ -32,6 +34,28 @@ pub fn page_lang(req: &HttpRequest) -> (Lang, bool) {
         Lang::from_accept_language(crate::api::header(req, "accept-language")),
         false,
     )
+}
+
+/// What every page template asks of its data: the page's language, and texts from the one
+/// message catalogue in it.
+pub trait Localised {
+    /// The page's language.
+    fn lang(&self) -> Lang;
+    /// The catalogue's text for `key`.
+    fn t(&self, key: &'static str) -> &'static str {
+        crate::i18n::msg(key, self.lang())
+    }
+    /// The `lang` attribute of the page.
+    fn lang_tag(&self) -> &'static str {
+        lang_tag(self.lang())
+    }
+    /// The other language, for the switch.
+    fn other_lang(&self) -> &'static str {
+        match self.lang() {
+            Lang::Vi => "en",
+            Lang::En => "vi",
+        }
+    }
 }
 
 /// `lang` attribute value.
@@ -70,5 +94,7 @@ async fn site_css() -> HttpResponse {
 /// Mounts the pages (not part of the OpenAPI document: they are for browsers).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
-        .route("/assets/site.css", web::get().to(site_css));
+        .route("/assets/site.css", web::get().to(site_css))
+        .route("/errors", web::get().to(errors::index))
+        .route("/errors/{code}", web::get().to(errors::page));
 }
