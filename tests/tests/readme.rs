@@ -29,7 +29,10 @@ fn the_readme_tour_runs_as_written() {
         .replace("localhost:8080", &host)
         .replace("127.0.0.1:8080", &host)
         .replace("--data ./data", "--data \"$DANHMUC_TOUR_DATA\"");
-    assert!(script.contains("curl") && script.contains("$DS"), "{script}");
+    assert!(
+        script.contains("curl") && script.contains("$DS"),
+        "{script}"
+    );
     let prelude = "set -euo pipefail\n\
         curl() { command curl --fail-with-body --show-error \"$@\"; echo; }\n\
         danhmuc() { \"$DANHMUC_TOUR_BIN\" \"$@\"; }\n";

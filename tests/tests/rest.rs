@@ -463,6 +463,40 @@ fn listing_pages_with_a_cursor_and_filters() {
             .json()
             .expect("page");
         assert_eq!(past["items"].as_array().expect("items").len(), 6);
+        // A day means the same here as on /catalog: from its start in Vietnam (UTC+7), written
+        // YYYY-MM-DD or dd/mm/yyyy.
+        let vn = chrono::Utc::now() + chrono::Duration::hours(7);
+        for day in [
+            vn.format("%Y-%m-%d").to_string(),
+            vn.format("%d/%m/%Y").to_string(),
+        ] {
+            let q = format!("modified_since={}", urlencoding::encode(&day));
+            let today: Value = s
+                .get(&format!("/api/v1/datasets?{q}"), None)
+                .json()
+                .expect("page");
+            assert_eq!(today["items"].as_array().expect("items").len(), 6, "{day}");
+            let catalog = s
+                .client()
+                .get(format!("{}/catalog.nt?{q}", s.url))
+                .send()
+                .expect("catalog")
+                .text()
+                .expect("nt");
+            let in_catalog = catalog
+                .lines()
+                .filter(|l| l.contains("<http://www.w3.org/ns/dcat#dataset>"))
+                .count();
+            assert_eq!(in_catalog, 6, "/catalog agrees for {day}");
+        }
+        let tomorrow = (vn + chrono::Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string();
+        let none: Value = s
+            .get(&format!("/api/v1/datasets?modified_since={tomorrow}"), None)
+            .json()
+            .expect("page");
+        assert!(none["items"].as_array().expect("items").is_empty());
     }
 }
 

@@ -42,9 +42,10 @@ pub struct ListQuery {
     /// Comma-separated statuses (`draft`, `published`, `withdrawn`); default `published,draft`.
     #[param(pattern = "^((draft|published|withdrawn)(,(draft|published|withdrawn))*)?$")]
     pub status: Option<String>,
-    /// Only records changed at or after this time (RFC 3339 or `YYYY-MM-DD`).
+    /// Only records changed at or after this time: RFC 3339, or a day (`YYYY-MM-DD` or
+    /// `dd/mm/yyyy`) from its start in Vietnam's time zone (UTC+7), as on `/catalog`.
     #[param(
-        pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?)?$"
+        pattern = "^([0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?|[0-9]{2}/[0-9]{2}/[0-9]{4})?$"
     )]
     pub modified_since: Option<String>,
     /// Page size, 1-1000 (default 100).
@@ -515,22 +516,11 @@ async fn withdraw(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The same meaning as everywhere else in the registry (`/catalog`, audit exports): a day is
+/// the whole day in Vietnam's time zone (UTC+7).
 fn parse_since(s: &str) -> ApiResult<i64> {
-    if let Ok(d) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(d.timestamp_micros());
-    }
-    if let Ok(d) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Ok(d
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t.and_utc().timestamp_micros())
-            .unwrap_or(0));
-    }
-    Err(ApiError::new(
-        Code::BadRequest,
-        format!(
-            "modified_since '{s}' is not RFC 3339 (2026-01-31T00:00:00Z) or a date (2026-01-31)"
-        ),
-    ))
+    crate::store::chain::parse_time(s, false)
+        .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))
 }
 
 async fn list(
