@@ -308,6 +308,26 @@ impl Server {
         r.send().expect("GET")
     }
 
+    /// GETs an absolute URL with `Accept: accept`, asserts a 200 in that media type, and
+    /// returns the body.
+    pub fn get_accepting(&self, url: &str, accept: &str) -> Vec<u8> {
+        let r = self
+            .client()
+            .get(url)
+            .header("accept", accept)
+            .send()
+            .expect("GET");
+        assert_eq!(r.status().as_u16(), 200, "{url} as {accept}");
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .expect("content-type")
+                .starts_with(accept),
+            "{url} as {accept}"
+        );
+        r.bytes().expect("body").to_vec()
+    }
+
     /// POST a body with a content type and token.
     pub fn post(
         &self,

@@ -46,20 +46,7 @@ fn record_iris_answer_in_every_syntax() {
             },
         ),
     ] {
-        let r = s
-            .client()
-            .get(&iri)
-            .header("accept", accept)
-            .send()
-            .expect("get");
-        assert_eq!(r.status().as_u16(), 200, "{accept}");
-        assert!(
-            r.headers()["content-type"]
-                .to_str()
-                .expect("ct")
-                .starts_with(accept)
-        );
-        let by_accept = r.bytes().expect("bytes");
+        let by_accept = s.get_accepting(&iri, accept);
         let r = s.get(&format!("{path}.{suffix}"), None);
         assert_eq!(r.status().as_u16(), 200, ".{suffix}");
         assert!(

@@ -263,21 +263,8 @@ fn result_formats_and_refusals() {
         "application/rdf+xml",
         "application/ld+json",
     ] {
-        let r = s
-            .client()
-            .get(format!("{}/sparql?query={cq}", s.url))
-            .header("accept", accept)
-            .send()
-            .expect("get");
-        assert_eq!(r.status().as_u16(), 200, "{accept}");
-        assert!(
-            r.headers()["content-type"]
-                .to_str()
-                .expect("ct")
-                .starts_with(accept)
-        );
+        let body = s.get_accepting(&format!("{}/sparql?query={cq}", s.url), accept);
         let format = RdfFormat::from_media_type(accept).expect("format");
-        let body = r.bytes().expect("bytes");
         let n = oxigraph::io::RdfParser::from_format(format)
             .for_slice(&body)
             .collect::<Result<Vec<_>, _>>()
@@ -346,22 +333,10 @@ fn the_endpoint_describes_itself() {
         ),
         ("application/rdf+xml", RdfFormat::RdfXml),
     ] {
-        let r = s
-            .client()
-            .get(format!("{}/sparql", s.url))
-            .header("Accept", accept)
-            .send()
-            .expect("GET /sparql");
-        assert_eq!(r.status().as_u16(), 200, "{accept}");
-        assert!(
-            r.headers()["content-type"]
-                .to_str()
-                .expect("ct")
-                .starts_with(accept)
-        );
+        let body = s.get_accepting(&format!("{}/sparql", s.url), accept);
         let store = Store::new().expect("store");
         store
-            .load_from_slice(format, &r.bytes().expect("body")[..])
+            .load_from_slice(format, &body[..])
             .expect("an RDF description");
         let sd = "http://www.w3.org/ns/sparql-service-description#";
         let rows = select(
