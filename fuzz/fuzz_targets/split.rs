@@ -4,7 +4,6 @@
 
 use libfuzzer_sys::fuzz_target;
 use oxrdfio::RdfFormat;
-use std::collections::HashMap;
 
 fuzz_target!(|data: &[u8]| {
     let Some((&selector, body)) = data.split_first() else {
@@ -19,8 +18,7 @@ fuzz_target!(|data: &[u8]| {
             profile: Default::default(),
         },
     };
-    if let Ok(quads) = harvest::format::parse(body, format, "http://fuzz.example/", &HashMap::new())
-    {
+    if let Ok(quads) = harvest::format::parse(body, format, "http://fuzz.example/") {
         let triples = quads
             .into_iter()
             .map(|q| oxigraph::model::Triple::new(q.subject, q.predicate, q.object))

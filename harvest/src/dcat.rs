@@ -47,7 +47,7 @@ pub(crate) async fn fetch_rdf(
     let f = ctx.fetcher.get(url, ACCEPT).await?;
     let fmt = format::detect(f.content_type.as_deref(), &f.url, &f.body)
         .ok_or_else(|| HarvestError::Source(format!("{url}: the response is empty, not RDF")))?;
-    let quads = format::parse(&f.body, fmt, f.url.as_str(), &ctx.contexts)
+    let quads = format::parse(&f.body, fmt, f.url.as_str())
         .map_err(|m| HarvestError::Source(format!("{url}: {m}")))?;
     Ok((f.url, quads, f.cache_control))
 }

@@ -2,10 +2,9 @@
 //! the first bytes — and parsing it with JSON-LD contexts served from a local cache only.
 
 use oxrdf::Quad;
-use oxrdfio::{JsonLdProfileSet, LoadedDocument, RdfFormat, RdfParser};
-use std::collections::HashMap;
+use oxrdfio::{JsonLdProfileSet, RdfFormat, RdfParser};
 
-const JSONLD: RdfFormat = RdfFormat::JsonLd {
+pub const JSONLD: RdfFormat = RdfFormat::JsonLd {
     profile: JsonLdProfileSet::empty(),
 };
 
@@ -87,14 +86,9 @@ pub fn detect(content_type: Option<&str>, url: &url::Url, body: &[u8]) -> Option
 }
 
 /// Parses a whole document into quads. A syntax error fails the document with its line and
-/// column; a JSON-LD `@context` that is not in `contexts` (or danhmuc's own) is refused, never
-/// fetched.
-pub fn parse(
-    body: &[u8],
-    format: RdfFormat,
-    base: &str,
-    contexts: &HashMap<String, Vec<u8>>,
-) -> Result<Vec<Quad>, String> {
+/// column; JSON-LD goes to the full JSON-LD 1.1 processor ([`crate::jsonld`]), where a remote
+/// `@context` this process does not know is refused, never fetched.
+pub fn parse(body: &[u8], format: RdfFormat, base: &str) -> Result<Vec<Quad>, String> {
     let json = matches!(format, RdfFormat::JsonLd { .. });
     if json && let Err(e) = serde_json::from_slice::<serde_json::Value>(body) {
         return Err(format!(
@@ -105,33 +99,16 @@ pub fn parse(
     }
     crate::guard::check_rdf(body, format, &crate::guard::limits())
         .map_err(|e| format!("{}: {e}", name(format)))?;
+    if json {
+        // serde_json accepted it above, so it is UTF-8.
+        let text = std::str::from_utf8(body).map_err(|e| format!("JSON-LD: {e}"))?;
+        return crate::jsonld::parse(text, Some(base));
+    }
     let mut parser = RdfParser::from_format(format);
     if let Ok(p) = parser.clone().with_base_iri(base) {
         parser = p;
     }
-    let mut quads = parser.for_slice(body);
-    if json {
-        let known = contexts.clone();
-        quads = quads.with_document_loader(move |iri| {
-            let content = known
-                .get(iri)
-                .cloned()
-                .or_else(|| {
-                    iri.ends_with("/api/v1/context.jsonld")
-                        .then(|| vocab::CONTEXT_JSONLD.as_bytes().to_vec())
-                })
-                .ok_or_else(|| {
-                    format!(
-                        "remote JSON-LD context <{iri}> is not in the local cache of known contexts; it is never fetched (add it with --jsonld-context IRI=FILE)"
-                    )
-                })?;
-            Ok(LoadedDocument {
-                url: iri.to_owned(),
-                content,
-                format: JSONLD,
-            })
-        });
-    }
+    let quads = parser.for_slice(body);
     let mut out = Vec::new();
     for q in quads {
         match q {
@@ -199,19 +176,18 @@ mod tests {
 
     #[test]
     fn unknown_remote_contexts_are_refused_not_fetched() {
-        let doc =
-            br#"{"@context": "https://example.org/ctx.jsonld", "@id": "http://x/d", "title": "t"}"#;
-        let err = parse(doc, JSONLD, "http://x/", &HashMap::new()).expect_err("refused");
+        let doc = br#"{"@context": "https://example.org/format-ctx.jsonld", "@id": "http://x/d", "title": "t"}"#;
+        let err = parse(doc, JSONLD, "http://x/").expect_err("refused");
         assert!(
-            err.contains("https://example.org/ctx.jsonld") && err.contains("never fetched"),
+            err.contains("https://example.org/format-ctx.jsonld") && err.contains("never fetched"),
             "{err}"
         );
-        let mut known = HashMap::new();
-        known.insert(
-            "https://example.org/ctx.jsonld".to_owned(),
-            br#"{"@context": {"title": "http://purl.org/dc/terms/title"}}"#.to_vec(),
-        );
-        let quads = parse(doc, JSONLD, "http://x/", &known).expect("parsed");
+        crate::jsonld::register(
+            "https://example.org/format-ctx.jsonld",
+            br#"{"@context": {"title": "http://purl.org/dc/terms/title"}}"#,
+        )
+        .expect("registered");
+        let quads = parse(doc, JSONLD, "http://x/").expect("parsed");
         assert_eq!(quads.len(), 1);
     }
 }

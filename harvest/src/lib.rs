@@ -10,6 +10,7 @@ pub mod dcat;
 pub mod fetch;
 pub mod format;
 pub mod guard;
+pub mod jsonld;
 pub mod ldes;
 pub mod sheet;
 pub mod split;
@@ -20,8 +21,6 @@ pub use split::{RecordKind, split};
 
 use futures_util::future::BoxFuture;
 use oxrdf::Triple;
-use std::collections::HashMap;
-use std::sync::Arc;
 use tokio::sync::mpsc::Sender;
 
 /// One record read from a source.
@@ -113,8 +112,6 @@ pub struct Context {
     pub upload: Option<Payload>,
     /// The HTTP client and its limits.
     pub fetcher: Fetcher,
-    /// JSON-LD contexts known locally, by IRI (remote contexts are never fetched).
-    pub contexts: Arc<HashMap<String, Vec<u8>>>,
 }
 
 /// A kind of source.

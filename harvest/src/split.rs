@@ -2,6 +2,13 @@
 //! becomes one record, carrying the nodes it reaches that are not records themselves
 //! (distributions, contact points, publishers described inline). Used by harvests and by the
 //! registry's file import alike.
+//!
+//! A node only one description points to belongs to it and is carried whole (a distribution, a
+//! contact point, every blank node). A named node several descriptions point to is shared (the
+//! publisher, a licence, a service endpoint's description): each record carries only what names
+//! it — its types and literal values — and never what it links to, so the size of a record is
+//! its own, whatever hangs off the nodes it shares with eighteen thousand others, and the whole
+//! cut grows linearly with the source.
 
 use oxrdf::{NamedNodeRef, NamedOrBlankNode, Term, Triple};
 use std::collections::{HashMap, HashSet};
@@ -56,6 +63,27 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
             mains.push((t.subject.clone(), k));
         }
     }
+    // For each node, the first description that points to it and whether another one does too.
+    let mut pointed: HashMap<NamedOrBlankNode, (NamedOrBlankNode, bool)> = HashMap::new();
+    for t in &triples {
+        let o: NamedOrBlankNode = match &t.object {
+            Term::NamedNode(n) => n.clone().into(),
+            Term::BlankNode(b) => b.clone().into(),
+            _ => continue,
+        };
+        if t.predicate.as_ref() == rdf::TYPE || !by_subject.contains_key(&o) {
+            continue;
+        }
+        match pointed.get_mut(&o) {
+            Some((first, shared)) => *shared |= *first != t.subject,
+            None => {
+                pointed.insert(o, (t.subject.clone(), false));
+            }
+        }
+    }
+    let shared = |n: &NamedOrBlankNode| {
+        matches!(n, NamedOrBlankNode::NamedNode(_)) && pointed.get(n).is_some_and(|(_, s)| *s)
+    };
     let mut out = Vec::new();
     for (main, kind) in mains {
         // A resource typed both Catalog and Dataset is a catalogue.
@@ -74,9 +102,19 @@ pub fn split(triples: Vec<Triple>) -> Vec<Extracted> {
             if !visited.insert(s.clone()) {
                 continue;
             }
+            let whole = s == main || !shared(&s);
             for &i in by_subject.get(&s).map(Vec::as_slice).unwrap_or(&[]) {
                 let t = &triples[i];
+                if !whole
+                    && t.predicate.as_ref() != rdf::TYPE
+                    && !matches!(t.object, Term::Literal(_))
+                {
+                    continue;
+                }
                 picked.push(t.clone());
+                if !whole {
+                    continue;
+                }
                 let next: Option<NamedOrBlankNode> = match &t.object {
                     Term::NamedNode(n) => Some(n.clone().into()),
                     Term::BlankNode(b) => Some(b.clone().into()),
@@ -175,13 +213,8 @@ mod tests {
                  dct:format <http://publications.europa.eu/resource/authority/file-type/CSV> ] .\n"
             ));
         }
-        let quads = crate::format::parse(
-            ttl.as_bytes(),
-            RdfFormat::Turtle,
-            "http://x/",
-            &Default::default(),
-        )
-        .expect("a national catalogue is within the limits");
+        let quads = crate::format::parse(ttl.as_bytes(), RdfFormat::Turtle, "http://x/")
+            .expect("a national catalogue is within the limits");
         let triples: Vec<Triple> = quads.into_iter().map(Triple::from).collect();
         let records = split(triples);
         assert_eq!(records.len(), N + 1);
@@ -203,6 +236,63 @@ mod tests {
             .max()
             .expect("datasets");
         assert!(largest < 20, "a dataset record holds {largest} triples");
+    }
+
+    /// What a record carries of a node it shares with others is what names that node, never
+    /// what the node links to: a data service serving every dataset, described on each page, adds
+    /// a few triples to each dataset, not its thousands of links; an untyped catalogue node each
+    /// dataset points back to adds its title, not its membership list.
+    #[test]
+    fn shared_nodes_lend_their_names_not_their_links() {
+        const N: usize = 2_000;
+        let mut ttl = String::from(
+            "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n\
+             <http://x/svc> dct:title \"Dịch vụ API\"@vi ; a <http://x/Endpoint> .\n\
+             <http://x/cat> dct:title \"Cổng dữ liệu\"@vi ; dcat:dataset ",
+        );
+        let links: Vec<String> = (0..N).map(|i| format!("<http://x/d{i}>")).collect();
+        ttl.push_str(&links.join(", "));
+        ttl.push_str(" .\n<http://x/svc> <http://x/serves> ");
+        ttl.push_str(&links.join(", "));
+        ttl.push_str(" .\n");
+        for i in 0..N {
+            ttl.push_str(&format!(
+                "<http://x/d{i}> a dcat:Dataset ; dct:title \"Tập dữ liệu {i}\"@vi ; dct:isPartOf <http://x/cat> ; \
+                 dcat:distribution <http://x/d{i}/csv> .\n\
+                 <http://x/d{i}/csv> a dcat:Distribution ; dcat:accessService <http://x/svc> ; \
+                 dct:license <http://x/licence> .\n"
+            ));
+        }
+        ttl.push_str(
+            "<http://x/licence> dct:title \"CC BY 4.0\" ; dct:source <http://x/licence-text> .\n",
+        );
+        let quads =
+            crate::format::parse(ttl.as_bytes(), RdfFormat::Turtle, "http://x/").expect("parsed");
+        let records = split(quads.into_iter().map(Triple::from).collect());
+        assert_eq!(records.len(), N);
+        let d7 = records
+            .iter()
+            .find(|r| r.source_id == "http://x/d7")
+            .expect("d7");
+        let lines: Vec<String> = d7.triples.iter().map(|t| t.to_string()).collect();
+        assert!(lines.len() < 16, "{lines:#?}");
+        // its own distribution, whole; the shared nodes by name
+        for want in [
+            "<http://x/d7/csv> <http://www.w3.org/ns/dcat#accessService> <http://x/svc>",
+            "<http://x/svc> <http://purl.org/dc/terms/title> \"Dịch vụ API\"@vi",
+            "<http://x/svc> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <http://x/Endpoint>",
+            "<http://x/cat> <http://purl.org/dc/terms/title> \"Cổng dữ liệu\"@vi",
+            "<http://x/licence> <http://purl.org/dc/terms/title> \"CC BY 4.0\"",
+        ] {
+            assert!(lines.iter().any(|l| l == want), "{want} in {lines:#?}");
+        }
+        assert!(
+            !lines
+                .iter()
+                .any(|l| l.contains("serves") || l.contains("licence-text"))
+        );
+        let total: usize = records.iter().map(|r| r.triples.len()).sum();
+        assert!(total < 16 * N, "the cut grows linearly: {total}");
     }
 
     #[test]

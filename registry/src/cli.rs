@@ -390,6 +390,13 @@ pub struct ImportArgs {
     /// Hide the progress bar.
     #[arg(long)]
     pub quiet: bool,
+    /// A JSON-LD context the files name, known locally as IRI=FILE (repeatable; never fetched).
+    #[arg(
+        long = "jsonld-context",
+        env = "DANHMUC_JSONLD_CONTEXTS",
+        value_delimiter = ','
+    )]
+    pub jsonld_context: Vec<String>,
     /// RDF files; the syntax comes from the extension (.ttl .nt .rdf .xml .jsonld .trig .nq).
     #[arg(required = true)]
     pub files: Vec<PathBuf>,

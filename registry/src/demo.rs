@@ -863,7 +863,6 @@ fn parse(ttl: &str, base: &str) -> Result<Vec<oxigraph::model::Triple>, StoreErr
         ttl.replace("__BASE__", base).as_bytes(),
         RdfFormat::Turtle,
         base,
-        "urn:none",
     )
     .map_err(|e| StoreError::Invalid(format!("demo data: {}", e.message)))
 }

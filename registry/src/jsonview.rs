@@ -308,7 +308,6 @@ mod tests {
                 profile: JsonLdProfileSet::empty(),
             },
             "http://reg",
-            "http://reg/api/v1/context.jsonld",
         )
         .expect("json-ld")
     }

@@ -12,7 +12,7 @@ use danhmuc::i18n;
 use danhmuc::record::{Status, Visibility};
 use danhmuc::store::log::{Audience, ExportItem};
 use danhmuc::store::{Provenance, Registry, WriteRecord};
-use oxigraph::io::{RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Triple;
 use std::io::Write;
 use std::path::Path;
@@ -452,30 +452,12 @@ fn read_rdf(path: &Path) -> Result<Vec<Triple>> {
         "file://{}",
         path.canonicalize().unwrap_or(path.to_owned()).display()
     );
-    harvest::guard::check_rdf(&bytes, format, &harvest::guard::limits())
+    let quads = harvest::format::parse(&bytes, format, &base)
         .map_err(|e| anyhow!("{}: {e}", path.display()))?;
-    let mut parser = RdfParser::from_format(format);
-    if let Ok(p) = parser.clone().with_base_iri(&base) {
-        parser = p;
-    }
-    let mut out = Vec::new();
-    for q in parser.for_slice(&bytes) {
-        let q = q.map_err(|e| {
-            let loc = e
-                .location()
-                .map(|r| {
-                    format!(
-                        " at line {}, column {}",
-                        r.start.line + 1,
-                        r.start.column + 1
-                    )
-                })
-                .unwrap_or_default();
-            anyhow!("{}{loc}: {e}", path.display())
-        })?;
-        out.push(Triple::new(q.subject, q.predicate, q.object));
-    }
-    Ok(out)
+    Ok(quads
+        .into_iter()
+        .map(|q| Triple::new(q.subject, q.predicate, q.object))
+        .collect())
 }
 
 async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()> {
@@ -492,6 +474,9 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
             "agency '{}' does not exist (create it with `danhmuc agency create`)",
             args.agency
         ));
+    }
+    for spec in &args.jsonld_context {
+        harvest::jsonld::register_file(spec).map_err(|e| anyhow!(e))?;
     }
     // Every file must parse before anything is written: a broken file changes nothing.
     for f in &args.files {

@@ -2,7 +2,7 @@
 //! where (line and column), and serialisation with readable prefixes. Parsing and writing are
 //! oxigraph's; this module only chooses and reports.
 
-use oxigraph::io::{JsonLdProfileSet, LoadedDocument, RdfFormat, RdfParser, RdfSerializer};
+use oxigraph::io::{JsonLdProfileSet, RdfFormat, RdfParser, RdfSerializer};
 use oxigraph::model::{Graph, Triple, TripleRef};
 
 /// The syntaxes we serve and accept, with their media type and suffix.
@@ -149,13 +149,13 @@ pub fn dedup_triples(triples: &mut Vec<oxigraph::model::Triple>) {
 }
 
 /// Parses an RDF document into triples (quads in named graphs are refused: a record is one
-/// graph). `base` resolves relative IRIs; `context` is the REST JSON-LD context, served to the
-/// JSON-LD parser for [`CONTEXT_PATH`] instead of fetching anything remote.
+/// graph). `base` resolves relative IRIs. JSON-LD is read by the full JSON-LD 1.1 processor
+/// ([`harvest::jsonld`]), whose document loader serves danhmuc's context ([`CONTEXT_PATH`]) and
+/// the operator's registered ones, and fetches nothing remote.
 pub fn parse_triples(
     body: &[u8],
     format: RdfFormat,
     base: &str,
-    context_iri: &str,
 ) -> Result<Vec<Triple>, ParseError> {
     let json = matches!(format, RdfFormat::JsonLd { .. });
     if json {
@@ -174,36 +174,46 @@ pub fn parse_triples(
         }
     }
     harvest::guard::check_rdf(body, format, &harvest::guard::limits())?;
+    let one_graph = || ParseError {
+        message: "a record is one graph; named graphs are not accepted here".into(),
+        position: None,
+        json,
+        limit: false,
+    };
+    if json {
+        let text = std::str::from_utf8(body).map_err(|e| ParseError {
+            message: format!("the body is not valid UTF-8: {e}"),
+            position: None,
+            json,
+            limit: false,
+        })?;
+        let quads = harvest::jsonld::parse(text, Some(&format!("{base}/"))).map_err(|message| {
+            ParseError {
+                message,
+                position: None,
+                json,
+                limit: false,
+            }
+        })?;
+        let mut out = Vec::with_capacity(quads.len());
+        for q in quads {
+            if !q.graph_name.is_default_graph() {
+                return Err(one_graph());
+            }
+            out.push(Triple::new(q.subject, q.predicate, q.object));
+        }
+        return Ok(out);
+    }
     let mut parser = RdfParser::from_format(format);
     if let Ok(p) = parser.clone().with_base_iri(format!("{base}/")) {
         parser = p;
     }
-    let context_iri = context_iri.to_owned();
-    let mut quads = parser.for_slice(body);
-    if json {
-        quads = quads.with_document_loader(move |iri| {
-            if iri == context_iri || iri.ends_with(CONTEXT_PATH) {
-                Ok(LoadedDocument {
-                    url: iri.to_owned(),
-                    content: vocab::CONTEXT_JSONLD.as_bytes().to_vec(),
-                    format: RdfFormat::JsonLd { profile: JsonLdProfileSet::empty() },
-                })
-            } else {
-                Err(format!("remote JSON-LD context <{iri}> is not loaded; use {CONTEXT_PATH} or an inline context").into())
-            }
-        });
-    }
     let mut out = Vec::new();
-    for q in quads {
+    for q in parser.for_slice(body) {
         match q {
             Ok(q) => {
                 if !q.graph_name.is_default_graph() {
-                    return Err(ParseError {
-                        message: "a record is one graph; named graphs are not accepted here".into(),
-                        position: None,
-                        json,
-                        limit: false,
-                    });
+                    return Err(one_graph());
                 }
                 out.push(Triple::new(q.subject, q.predicate, q.object));
             }
@@ -421,13 +431,7 @@ mod tests {
     #[test]
     fn turtle_errors_name_line_and_column() {
         let body = "@prefix dct: <http://purl.org/dc/terms/> .\n<http://a> dct:title \"x\" ;\n   dct:nope: .\n";
-        let e = parse_triples(
-            body.as_bytes(),
-            RdfFormat::Turtle,
-            "http://x",
-            "http://x/ctx",
-        )
-        .unwrap_err();
+        let e = parse_triples(body.as_bytes(), RdfFormat::Turtle, "http://x").unwrap_err();
         assert_eq!(e.position.map(|p| p.0), Some(3), "{}", e.message);
         assert!(e.message.contains("line 3"));
     }
@@ -440,7 +444,6 @@ mod tests {
                 profile: JsonLdProfileSet::empty(),
             },
             "http://x",
-            "http://x/ctx",
         )
         .unwrap_err();
         assert!(e.json);
@@ -457,9 +460,8 @@ mod tests {
                 profile: JsonLdProfileSet::empty(),
             },
             "http://x",
-            "http://x/ctx",
         )
         .unwrap_err();
-        assert!(e.message.contains("not loaded"), "{}", e.message);
+        assert!(e.message.contains("never fetched"), "{}", e.message);
     }
 }

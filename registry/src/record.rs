@@ -695,13 +695,7 @@ mod tests {
     use oxigraph::io::RdfFormat;
 
     fn parse(ttl: &str) -> Vec<Triple> {
-        crate::rdf::parse_triples(
-            ttl.as_bytes(),
-            RdfFormat::Turtle,
-            "http://x",
-            "http://x/ctx",
-        )
-        .expect("turtle")
+        crate::rdf::parse_triples(ttl.as_bytes(), RdfFormat::Turtle, "http://x").expect("turtle")
     }
 
     const DS: &str = r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .

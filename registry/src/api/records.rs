@@ -244,7 +244,6 @@ pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Trip
                 profile: Default::default(),
             },
             &state.registry.base,
-            &ctx_url,
         )?);
     }
     let format = crate::rdf::format_from_media_type(&base)
@@ -265,7 +264,6 @@ pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Trip
         body,
         format,
         &state.registry.base,
-        &ctx_url,
     )?)
 }
 

@@ -178,8 +178,10 @@ impl Registry {
                 moved += 1;
             }
         }
-        self.log.append(&mut items).await?;
+        // The moved records and the succession rows commit together: a crash between them
+        // would leave the predecessor current, still accepting records, with its records gone.
         let mut tx = self.log.pool.begin().await?;
+        self.log.append_in(&mut tx, &mut items).await?;
         sqlx::query("INSERT INTO agency_successions (id, kind, date, basis, predecessors, successors, records_moved, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&id)
             .bind(kind)
@@ -397,5 +399,109 @@ impl Registry {
             now,
             None,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::Visibility;
+    use crate::store::WriteRecord;
+    use oxigraph::io::RdfFormat;
+
+    fn prov() -> Provenance {
+        Provenance {
+            author: "test".into(),
+            source: "test".into(),
+        }
+    }
+
+    /// A succession's moved records and its own rows commit together or not at all: versions
+    /// appended in a transaction that is dropped (a crash before commit) leave nothing, and a
+    /// completed succession has both the records moved and the predecessor succeeded.
+    async fn scenario(data: &std::path::Path, db: Option<&str>) {
+        let reg = Registry::open(data, db, "http://reg.example.vn", Visibility::Public, false)
+            .await
+            .expect("open");
+        for (code, name) in [("so-a", "Sở Kế hoạch và Đầu tư"), ("so-b", "Sở Tài chính")]
+        {
+            reg.create_agency(code, name, None, None, &prov())
+                .await
+                .expect("agency");
+        }
+        let ttl = "<http://x/d> a <http://www.w3.org/ns/dcat#Dataset> ; \
+                   <http://purl.org/dc/terms/title> \"Danh mục dự án đầu tư công\"@vi ; \
+                   <http://purl.org/dc/terms/description> \"Dự án đầu tư công năm 2026\"@vi .";
+        let triples =
+            crate::rdf::parse_triples(ttl.as_bytes(), RdfFormat::Turtle, "http://x").expect("ttl");
+        let out = reg
+            .write_log(
+                vec![WriteRecord {
+                    kind: Kind::Dataset,
+                    id: None,
+                    triples,
+                    agency: "so-a".into(),
+                    status: None,
+                    if_match: None,
+                    source_id: None,
+                }],
+                &prov(),
+            )
+            .await
+            .expect("dataset");
+        let rid = out[0].1.id.clone();
+        let before = reg.log.max_seq().await.expect("seq");
+        {
+            let mut items = vec![
+                reg.transfer(&rid, "so-a", "so-b", &prov(), now_micros())
+                    .await
+                    .expect("transfer"),
+            ];
+            let mut tx = reg.log.pool.begin().await.expect("tx");
+            reg.log
+                .append_in(&mut tx, &mut items)
+                .await
+                .expect("append");
+            drop(tx);
+        }
+        let r = reg.log.record(&rid).await.expect("read").expect("record");
+        assert_eq!((r.agency.as_str(), r.version), ("so-a", 1));
+        assert_eq!(reg.log.max_seq().await.expect("seq"), before);
+        assert!(reg.successors_of("so-a").await.expect("links").is_empty());
+
+        let s = reg
+            .succeed(
+                &SuccessionInput {
+                    predecessors: vec!["so-a".into()],
+                    successors: vec!["so-b".into()],
+                    date: "2026-07-01".into(),
+                    basis: "Nghị quyết số 1/NQ-HĐND".into(),
+                    records: HashMap::new(),
+                },
+                &prov(),
+            )
+            .await
+            .expect("succeed");
+        assert_eq!((s.kind.as_str(), s.records_moved), ("replacement", 1));
+        let r = reg.log.record(&rid).await.expect("read").expect("record");
+        assert_eq!((r.agency.as_str(), r.version), ("so-b", 2));
+        assert_eq!(reg.successors_of("so-a").await.expect("links"), ["so-b"]);
+    }
+
+    #[test]
+    fn a_succession_commits_with_its_records_or_not_at_all_sqlite() {
+        let dir = tempfile::tempdir().expect("dir");
+        tokio::runtime::Runtime::new()
+            .expect("rt")
+            .block_on(scenario(dir.path(), None));
+    }
+
+    #[test]
+    fn a_succession_commits_with_its_records_or_not_at_all_postgres() {
+        let db = danhmuc_e2e::PgDatabase::create();
+        let dir = tempfile::tempdir().expect("dir");
+        tokio::runtime::Runtime::new()
+            .expect("rt")
+            .block_on(scenario(dir.path(), Some(&db.url)));
     }
 }

@@ -17,7 +17,7 @@ use crate::store::log::now_micros;
 use crate::store::{Outcome, Provenance, Registry, StoreError, WriteRecord};
 use harvest::{Event, Harvested, Payload, RecordKind, Summary};
 use sha2::{Digest, Sha256};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -34,11 +34,14 @@ pub struct Harvester {
     pub registry: Arc<Registry>,
     /// Limits for every request.
     pub policy: harvest::Policy,
-    /// JSON-LD contexts known locally.
-    pub contexts: Arc<HashMap<String, Vec<u8>>>,
     /// Largest share of a source's records one run may withdraw without review.
     pub max_withdraw_share: f64,
     permits: Arc<Semaphore>,
+    /// The runtime runs execute on: the one the harvester was made on (the process's
+    /// multi-threaded runtime), never an HTTP worker's. A run started by a request would
+    /// otherwise be spawned onto that worker's own single-threaded runtime, and its parsing and
+    /// normalising would stop the worker answering (job status timed out during a large run).
+    runtime: tokio::runtime::Handle,
 }
 
 /// Progress callback (the CLI's bar).
@@ -74,37 +77,32 @@ pub fn source_tag(source_id: &str) -> String {
 }
 
 impl Harvester {
-    /// A harvester allowing `concurrency` runs at once.
+    /// A harvester allowing `concurrency` runs at once, on the runtime it is made on (call it
+    /// from the process's runtime, not from a request handler).
     pub fn new(
         registry: Arc<Registry>,
         policy: harvest::Policy,
-        contexts: HashMap<String, Vec<u8>>,
         max_withdraw_share: f64,
         concurrency: usize,
     ) -> Harvester {
         Harvester {
             registry,
             policy,
-            contexts: Arc::new(contexts),
             max_withdraw_share,
             permits: Arc::new(Semaphore::new(concurrency.max(1))),
+            runtime: tokio::runtime::Handle::current(),
         }
     }
 
-    /// A harvester from the command line's settings; context files are read now, so a missing
-    /// file is reported at start.
+    /// A harvester from the command line's settings; context files are read and registered
+    /// with the JSON-LD processor now (for harvested documents and REST bodies alike), so a
+    /// missing or broken file is reported at start.
     pub fn from_settings(
         registry: Arc<Registry>,
         s: &crate::cli::HarvestSettings,
     ) -> Result<Harvester, String> {
-        let mut contexts = HashMap::new();
         for spec in &s.jsonld_context {
-            let (iri, file) = spec
-                .split_once('=')
-                .ok_or_else(|| format!("--jsonld-context {spec}: expected IRI=FILE"))?;
-            let body = std::fs::read(file)
-                .map_err(|e| format!("--jsonld-context {iri}: cannot read {file}: {e}"))?;
-            contexts.insert(iri.trim().to_owned(), body);
+            harvest::jsonld::register_file(spec)?;
         }
         if !(0.0..=1.0).contains(&s.harvest_max_withdraw_share) {
             return Err("--harvest-max-withdraw-share must be between 0 and 1".into());
@@ -119,7 +117,6 @@ impl Harvester {
         Ok(Harvester::new(
             registry,
             policy,
-            contexts,
             s.harvest_max_withdraw_share,
             2,
         ))
@@ -137,7 +134,7 @@ impl Harvester {
         let job = self.create_job(&source, trigger, author).await?;
         let me = self.clone();
         let j = job.clone();
-        tokio::spawn(async move {
+        self.runtime.spawn(async move {
             let permit = me.permits.clone().acquire_owned().await;
             let out = me.run(j, source, upload, None).await;
             drop(permit);
@@ -261,7 +258,6 @@ impl Harvester {
             state: source.state.clone(),
             upload,
             fetcher,
-            contexts: self.contexts.clone(),
         };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Event>(64);
         let producer = tokio::spawn(async move { connector.run(&ctx, &tx).await });

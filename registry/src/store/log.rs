@@ -566,7 +566,21 @@ impl Log {
     /// Appends versions atomically: each version row, its record state and, for a new
     /// agency, the agency row, in one transaction. Returns the assigned log positions.
     pub async fn append(&self, items: &mut [NewVersion]) -> Result<(), StoreError> {
-        // Prepared JSON-LD of what exports will read (not of withdrawals), before the lock.
+        let mut tx = self.pool.begin().await?;
+        self.append_in(&mut tx, items).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Log::append`] inside the caller's transaction, for changes whose other rows must
+    /// commit with the versions or not at all (an agency succession and the records it moves).
+    /// Nothing is visible until the caller commits; dropping the transaction undoes it all.
+    pub async fn append_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        items: &mut [NewVersion],
+    ) -> Result<(), StoreError> {
+        // Prepared JSON-LD of what exports will read (not of withdrawals).
         let mut fragments: Vec<(&str, String)> = Vec::new();
         for item in items.iter() {
             let v = &item.version;
@@ -584,20 +598,19 @@ impl Log {
             .into_iter()
             .map(|(h, f)| (h.to_owned(), f))
             .collect();
-        let mut tx = self.pool.begin().await?;
         for (hash, jsonld) in &fragments {
             sqlx::query(
                 "INSERT INTO fragments (content_hash, jsonld) VALUES ($1, $2) ON CONFLICT (content_hash) DO NOTHING",
             )
             .bind(hash)
             .bind(jsonld)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         if self.backend == Backend::Postgres {
             // Keep log positions in commit order across processes sharing the database.
             sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
         }
         for item in items.iter_mut() {
@@ -619,7 +632,7 @@ impl Log {
             .bind(&v.author)
             .bind(&v.source)
             .bind(v.at)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(|e| match e {
                 sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("record {} changed concurrently", v.record_id)),
@@ -634,7 +647,7 @@ impl Log {
                 "SELECT entry_hash FROM versions WHERE seq < $1 ORDER BY seq DESC LIMIT 1",
             )
             .bind(seq)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(&mut **tx)
             .await?
             .map(|r| r.try_get::<Option<String>, _>(0))
             .transpose()?
@@ -645,7 +658,7 @@ impl Log {
                 .bind(&prev)
                 .bind(&hash)
                 .bind(seq)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             let r = &item.record;
             let affected = if r.version == 1 {
@@ -669,7 +682,7 @@ impl Log {
                 .bind(&r.source)
                 .bind(&r.source_id)
                 .bind(r.seq)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(|e| match e {
                     sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("a record with IRI {} already exists", r.iri)),
@@ -677,9 +690,11 @@ impl Log {
                 })?
                 .rows_affected()
             } else {
+                // The owner is written too: it changes only when an agency's successor takes
+                // its records over (every other write carries the current owner).
                 sqlx::query(
                     "UPDATE records SET status = $1, visibility = $2, access_defaulted = $3, shared_with = $4, version = $5, content_hash = $6, \
-                     title_vi = $7, title_en = $8, modified_at = $9, seq = $10 WHERE id = $11 AND version = $12",
+                     title_vi = $7, title_en = $8, modified_at = $9, seq = $10, agency = $13 WHERE id = $11 AND version = $12",
                 )
                 .bind(&r.status)
                 .bind(&r.visibility)
@@ -693,7 +708,8 @@ impl Log {
                 .bind(r.seq)
                 .bind(&r.id)
                 .bind(r.version - 1)
-                .execute(&mut *tx)
+                .bind(&r.agency)
+                .execute(&mut **tx)
                 .await?
                 .rows_affected()
             };
@@ -714,7 +730,7 @@ impl Log {
                     .bind(&a.name_en)
                     .bind(&a.parent)
                     .bind(a.created_at)
-                    .execute(&mut *tx)
+                    .execute(&mut **tx)
                     .await
                     .map_err(|e| match e {
                         sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("agency '{}' already exists", a.code)),
@@ -722,7 +738,6 @@ impl Log {
                     })?;
             }
         }
-        tx.commit().await?;
         Ok(())
     }
 
