@@ -86,7 +86,7 @@ pub fn detect(content_type: Option<&str>, url: &url::Url, body: &[u8]) -> Option
 }
 
 /// Parses a whole document into quads. A syntax error fails the document with its line and
-/// column; JSON-LD goes to the full JSON-LD 1.1 processor ([`crate::jsonld`]), where a remote
+/// column (terms RDF does not allow are let through, for their record to refuse); JSON-LD goes to the full JSON-LD 1.1 processor ([`crate::jsonld`]), where a remote
 /// `@context` this process does not know is refused, never fetched.
 pub fn parse(body: &[u8], format: RdfFormat, base: &str) -> Result<Vec<Quad>, String> {
     let json = matches!(format, RdfFormat::JsonLd { .. });
@@ -104,7 +104,11 @@ pub fn parse(body: &[u8], format: RdfFormat, base: &str) -> Result<Vec<Quad>, St
         let text = std::str::from_utf8(body).map_err(|e| format!("JSON-LD: {e}"))?;
         return crate::jsonld::parse(text, Some(base));
     }
-    let mut parser = RdfParser::from_format(format);
+    // Lenient: an IRI or language tag RDF does not allow (a raw space in a URL, as real
+    // catalogues have) is kept as written instead of failing the whole document; the record it
+    // belongs to then fails alone, naming it (the registry's `record::bad_term`). Syntax
+    // errors still fail the document.
+    let mut parser = RdfParser::from_format(format).lenient();
     if let Ok(p) = parser.clone().with_base_iri(base) {
         parser = p;
     }

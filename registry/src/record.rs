@@ -202,6 +202,37 @@ pub enum RecordError {
     /// The description exceeds a limit (triples per record, literal size).
     #[error("{0}")]
     TooLarge(String),
+    /// A term RDF does not allow, let through by the lenient parsing of harvested and
+    /// imported documents (an IRI with a raw space, a malformed language tag).
+    #[error("{0}")]
+    BadTerm(String),
+}
+
+/// The first term of `triples` that RDF does not allow, described. Harvested and imported
+/// documents are parsed leniently so that one such term fails its own record, not the page it
+/// sits on; this is where it is caught.
+pub fn bad_term(triples: &[Triple]) -> Option<String> {
+    let iri = |n: &NamedNode| {
+        NamedNode::new(n.as_str())
+            .err()
+            .map(|e| format!("<{}> is not an IRI: {e}", n.as_str()))
+    };
+    triples.iter().find_map(|t| {
+        let s = match &t.subject {
+            NamedOrBlankNode::NamedNode(n) => iri(n),
+            _ => None,
+        };
+        s.or_else(|| iri(&t.predicate)).or_else(|| match &t.object {
+            Term::NamedNode(n) => iri(n),
+            Term::Literal(l) => match l.language() {
+                Some(tag) => Literal::new_language_tagged_literal(l.value(), tag)
+                    .err()
+                    .map(|e| format!("language tag {tag:?} of {}: {e}", t.predicate)),
+                None => iri(&l.datatype().into_owned()),
+            },
+            _ => None,
+        })
+    })
 }
 
 /// What normalisation needs to know about the write.
@@ -322,6 +353,9 @@ pub fn normalise(
 ) -> Result<Normalised, RecordError> {
     if triples.is_empty() {
         return Err(RecordError::Empty);
+    }
+    if let Some(why) = bad_term(&triples) {
+        return Err(RecordError::BadTerm(why));
     }
     let limits = harvest::guard::limits();
     if triples.len() > limits.max_record_triples {

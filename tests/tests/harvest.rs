@@ -846,3 +846,72 @@ fn source_iris_sqlite() {
 fn source_iris_postgres() {
     source_iris(Backend::Postgres);
 }
+
+/// A page of a national catalogue with two records it describes badly — one without a title,
+/// one whose IRI has a raw space (as real catalogues have) — and one whose download URL has
+/// one: each fails alone with its reason; the rest of the page goes in.
+fn badly_described_records(backend: Backend) {
+    let origin = Origin::start(|target| {
+        if target != "/catalog.ttl" {
+            return Reply::status(404);
+        }
+        Reply::ok(
+            "text/turtle",
+            r#"@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .
+<https://data.example.vn/catalog> a dcat:Catalog ; dct:title "Cổng dữ liệu quốc gia"@vi ;
+  dcat:dataset <https://data.example.vn/ds/1>, <https://data.example.vn/ds/2>,
+               <https://data.example.vn/ds/khong tieu de>, <https://data.example.vn/ds/4> .
+<https://data.example.vn/ds/1> a dcat:Dataset ; dct:title "Dân số trung bình"@vi .
+<https://data.example.vn/ds/2> a dcat:Dataset ; dct:description "Không có tiêu đề"@vi .
+<https://data.example.vn/ds/khong tieu de> a dcat:Dataset ; dct:title "Tên có khoảng trắng"@vi .
+<https://data.example.vn/ds/4> a dcat:Dataset ; dct:title "Tệp có khoảng trắng"@vi ;
+  dcat:distribution [ a dcat:Distribution ; dcat:downloadURL <https://data.example.vn/files/bao cao.xlsx> ] .
+"#,
+        )
+    });
+    let s = Server::start(backend, &["--allow-private-harvest"]);
+    s.agency("so-tc", "Sở Tài chính");
+    let id = s.source(
+        "dcat",
+        &format!("{}/catalog.ttl", origin.url),
+        "so-tc",
+        json!({}),
+    );
+    let j = s.harvest(&id);
+    assert_eq!(j["status"], "succeeded", "{j}");
+    // the catalogue and ds/1 in; three fail, each with its identifier and reason
+    assert_eq!((n(&j, "created"), n(&j, "failed")), (2, 3), "{j}");
+    let failures = j["failures"].as_array().expect("failures").clone();
+    let reason = |id: &str| -> String {
+        failures
+            .iter()
+            .find(|f| f["identifier"] == id)
+            .unwrap_or_else(|| panic!("{id} in {j}"))["reason"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    };
+    assert!(
+        reason("https://data.example.vn/ds/2").contains("dct:title"),
+        "{j}"
+    );
+    assert!(
+        reason("https://data.example.vn/ds/khong tieu de").contains("is not an IRI"),
+        "{j}"
+    );
+    assert!(
+        reason("https://data.example.vn/ds/4").contains("bao cao.xlsx"),
+        "{j}"
+    );
+    assert_eq!(s.dataset_titles(), ["Dân số trung bình"]);
+}
+
+#[test]
+fn badly_described_records_fail_alone_sqlite() {
+    badly_described_records(Backend::Sqlite);
+}
+
+#[test]
+fn badly_described_records_fail_alone_postgres() {
+    badly_described_records(Backend::Postgres);
+}
