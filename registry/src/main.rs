@@ -188,6 +188,7 @@ async fn run(cli: Cli) -> Result<()> {
                 report::Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {e}"))?;
             let profile = danhmuc::audit::Profile::builtin(&profile).map_err(|e| anyhow!(e))?;
             let reg = open(&store, &file, false).await?;
+            reg.assess_missing().await?;
             let r = report::quarterly(&reg.log, &profile, quarter, agency.as_deref()).await?;
             let bytes = match format {
                 danhmuc::cli::ReportFormat::Json => serde_json::to_vec_pretty(&r)?,
@@ -308,18 +309,8 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     })
     .map_err(|e| anyhow!(e.to_string()))?;
     danhmuc::quality::links::spawn(registry.clone(), link_fetcher.clone(), links.clone());
-    {
-        // Records written before quality reports existed, or by a process that stopped
-        // between a write and its assessment.
-        let reg = registry.clone();
-        tokio::spawn(async move {
-            match reg.assess_missing().await {
-                Ok(n) if n > 0 => tracing::info!(records = n, "quality reports computed"),
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "quality backfill failed"),
-            }
-        });
-    }
+    // Quality reports follow the log (they were validated in every write's path).
+    registry.spawn_quality_follower();
     let queries = danhmuc::query_gate::QueryGate::new(config.http.queries.clone());
     let state = actix_web::web::Data::new(danhmuc::server::AppState {
         queries,

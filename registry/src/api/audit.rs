@@ -151,6 +151,8 @@ pub async fn quarterly(
     use crate::audit::report::{Quarter, quarterly, to_csv, to_html};
     caller.require_auth()?;
     let quarter = Quarter::parse(&q.quarter).map_err(|e| ApiError::new(Code::BadRequest, e))?;
+    // Scores are the follower's: catch it up so the report counts every record's current one.
+    state.registry.assess_missing().await?;
     let agency = if caller.is_admin() {
         q.agency.clone()
     } else {

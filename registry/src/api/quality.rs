@@ -110,6 +110,8 @@ pub async fn summary(
     } else {
         Some(caller.agency.clone().unwrap_or_default())
     };
+    // The follower may not have reached the latest writes: catch it up first.
+    state.registry.assess_missing().await?;
     // Only records the caller may read count, in any aggregate.
     let rows: Vec<_> = state
         .registry

@@ -212,7 +212,7 @@ impl Registry {
             .filter(|i| i.record.kind != "agency" && i.record.status != "withdrawn")
             .map(|i| i.record.id.clone())
             .collect();
-        self.assess_all(&ids).await;
+        self.assess_after_write(&ids).await;
         Ok(Succession {
             id,
             kind: kind.into(),

@@ -5,6 +5,7 @@
 //! danhmuc-bench corpus --datasets 10000 --out corpus/            # N-Triples files of 10k datasets
 //! danhmuc-bench import --datasets 10000                          # danhmuc import vs Oxigraph bulk load
 //! danhmuc-bench sparql --datasets 10000 --oxigraph oxigraph      # /sparql vs `oxigraph serve`
+//! danhmuc-bench national --datasets 18000                        # a national-shaped catalogue harvested by a server
 //! ```
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -208,6 +209,10 @@ fn corpus(n: usize, dir: &Path, per_file: usize) -> Result<Vec<PathBuf>> {
 }
 
 fn danhmuc_bin() -> Result<PathBuf> {
+    // Another build of danhmuc (an earlier commit's) to measure side by side with this one.
+    if let Some(b) = std::env::var_os("DANHMUC_BENCH_BIN") {
+        return Ok(PathBuf::from(b));
+    }
     let me = std::env::current_exe()?;
     let bin = me.with_file_name("danhmuc");
     if bin.exists() {
@@ -403,6 +408,85 @@ fn bench_sparql(n: usize, work: &Path, oxigraph_bin: &str, rounds: usize) -> Res
 /// page) on a free loopback port, from a background thread; pages are generated per request so
 /// the endpoint itself holds nothing.
 fn paged_endpoint(n: usize) -> Result<String> {
+    paged_endpoint_shaped(n, 100, false)
+}
+
+/// What a page of a real national catalogue adds to its datasets: the catalogue node (on the
+/// first page it links every dataset of the catalogue, as the real one does), the shared
+/// publisher and licence nodes described again on every page, a data service for every 24
+/// datasets serving them, and records the source describes badly (one without a title per
+/// page, one with a raw space in its IRI every fifth page).
+fn national_page_extras(n: usize, per: usize, k: usize, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let cat = "<https://opendata.tayninh.example/catalog>";
+    let dcat = "http://www.w3.org/ns/dcat#";
+    let dct = "http://purl.org/dc/terms/";
+    let a = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
+    writeln!(out, "{cat} {a} <{dcat}Catalog> .")?;
+    writeln!(out, "{cat} <{dct}title> \"Cổng dữ liệu mở quốc gia\"@vi .")?;
+    writeln!(
+        out,
+        "{cat} <{dct}publisher> <https://opendata.tayninh.example/agency/so-tc> ."
+    )?;
+    let linked = if k == 0 {
+        0..n
+    } else {
+        (k * per)..((k + 1) * per).min(n)
+    };
+    for i in linked {
+        writeln!(
+            out,
+            "{cat} <{dcat}dataset> <https://opendata.tayninh.example/ds/{i}> ."
+        )?;
+    }
+    for ag in AGENCIES {
+        let o = format!("<https://opendata.tayninh.example/agency/{ag}>");
+        writeln!(out, "{o} {a} <http://xmlns.com/foaf/0.1/Organization> .")?;
+        writeln!(
+            out,
+            "{o} <http://xmlns.com/foaf/0.1/name> \"Cơ quan {ag}\"@vi ."
+        )?;
+    }
+    let lic = "<http://creativecommons.org/licenses/by/4.0/>";
+    writeln!(out, "{lic} {a} <{dct}LicenseDocument> .")?;
+    writeln!(
+        out,
+        "{lic} <http://www.w3.org/2000/01/rdf-schema#label> \"CC BY 4.0\" ."
+    )?;
+    for first in ((k * per)..((k + 1) * per).min(n)).step_by(24) {
+        let svc = format!("<https://opendata.tayninh.example/service/{first}>");
+        writeln!(out, "{svc} {a} <{dcat}DataService> .")?;
+        writeln!(out, "{svc} <{dct}title> \"API dữ liệu nhóm {first}\"@vi .")?;
+        writeln!(
+            out,
+            "{svc} <{dcat}endpointURL> <https://api.tayninh.example/v1/{first}> ."
+        )?;
+        for i in first..(first + 24).min(n) {
+            writeln!(
+                out,
+                "{svc} <{dcat}servesDataset> <https://opendata.tayninh.example/ds/{i}> ."
+            )?;
+        }
+    }
+    let untitled = format!("<https://opendata.tayninh.example/untitled/{k}>");
+    writeln!(out, "{untitled} {a} <{dcat}Dataset> .")?;
+    writeln!(
+        out,
+        "{untitled} <{dct}description> \"Bản ghi thiếu tên\"@vi ."
+    )?;
+    if k.is_multiple_of(5) {
+        let spaced = format!("<https://opendata.tayninh.example/ds/bao cao {k}>");
+        writeln!(out, "{spaced} {a} <{dcat}Dataset> .")?;
+        writeln!(
+            out,
+            "{spaced} <{dct}title> \"Báo cáo có khoảng trắng trong IRI\"@vi ."
+        )?;
+    }
+    Ok(())
+}
+
+/// [`paged_endpoint`] with `per` datasets a page; `national` adds [`national_page_extras`] and
+/// serves the pages as Turtle.
+fn paged_endpoint_shaped(n: usize, per: usize, national: bool) -> Result<String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     let url = format!("http://{}", listener.local_addr()?);
     let base = url.clone();
@@ -418,10 +502,13 @@ fn paged_endpoint(n: usize) -> Result<String> {
                         async move {
                             let k = k.into_inner();
                             let mut body: Vec<u8> = Vec::new();
-                            for i in (k * 100)..((k + 1) * 100).min(n) {
+                            for i in (k * per)..((k + 1) * per).min(n) {
                                 let _ = dataset(i, &mut body);
                             }
-                            if (k + 1) * 100 < n {
+                            if national {
+                                let _ = national_page_extras(n, per, k, &mut body);
+                            }
+                            if (k + 1) * per < n {
                                 let _ = writeln!(
                                     body,
                                     "<{base}/page/{k}> <http://www.w3.org/ns/hydra/core#next> <{base}/page/{}> .",
@@ -429,7 +516,11 @@ fn paged_endpoint(n: usize) -> Result<String> {
                                 );
                             }
                             actix_web::HttpResponse::Ok()
-                                .content_type("application/n-triples")
+                                .content_type(if national {
+                                    "text/turtle"
+                                } else {
+                                    "application/n-triples"
+                                })
                                 .body(body)
                         }
                     }),
@@ -656,8 +747,10 @@ fn bare_load(url: &str, store_dir: &Path) -> Result<()> {
     let mut next = Some(format!("{url}/page/0"));
     while let Some(u) = next.take() {
         let body = client.get(&u).send()?.bytes()?;
+        // Turtle reads N-Triples too; lenient, as a bulk load of a real catalogue must be.
         let quads: Vec<oxigraph::model::Quad> =
-            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::NTriples)
+            oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
+                .lenient()
                 .for_slice(&body)
                 .collect::<Result<_, _>>()?;
         for q in &quads {
@@ -743,6 +836,235 @@ fn bench_harvest(n: usize, work: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Peak and current resident memory of a process, in MB, from /proc.
+fn rss_mb(pid: u32) -> (f64, f64) {
+    let s = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let field = |name: &str| {
+        s.lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (field("VmHWM:"), field("VmRSS:"))
+}
+
+/// Milliseconds one GET takes, and its status.
+fn timed_get(c: &reqwest::blocking::Client, url: &str, token: &str) -> (f64, u16) {
+    let t = Instant::now();
+    let st = c
+        .get(url)
+        .bearer_auth(token)
+        .send()
+        .map(|r| {
+            let st = r.status().as_u16();
+            let _ = r.bytes();
+            st
+        })
+        .unwrap_or(0);
+    (t.elapsed().as_secs_f64() * 1000.0, st)
+}
+
+fn pct(mut v: Vec<f64>, p: f64) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[((v.len() - 1) as f64 * p).round() as usize]
+}
+
+/// A catalogue shaped like a real national one (one catalogue node linking every dataset,
+/// shared publisher and licence nodes on every page, data services, badly described records;
+/// 500 datasets a Turtle page), harvested by a running server through its REST API, while the
+/// API is read every 250 ms; beside it, the bare Oxigraph fetch+parse+bulk load of the same
+/// pages. Reports the run's time and counts, the server's peak memory, latencies idle and
+/// during the run, and the database's bytes per record.
+fn bench_national(n: usize, work: &Path) -> Result<()> {
+    let url = paged_endpoint_shaped(n, 500, true)?;
+    let me = std::env::current_exe()?;
+    let (bare_s, bare_mb) = timed(
+        Command::new(&me)
+            .args(["harvest-bare", "--url", &url, "--store"])
+            .arg(work.join("bare-oxigraph")),
+    )?;
+    let data = work.join("danhmuc-data");
+    let bin = danhmuc_bin()?;
+    let cli = |args: &[&str]| -> Result<String> {
+        let out = Command::new(&bin)
+            .args(args)
+            .arg("--data")
+            .arg(&data)
+            .env("DANHMUC_LOG", "warn")
+            .output()?;
+        if !out.status.success() {
+            bail!("{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    };
+    cli(&["agency", "create", "so-tc", "--name-vi", "Sở Tài chính"])?;
+    let token = cli(&["token", "create", "--role", "admin"])?
+        .lines()
+        .last()
+        .unwrap_or("")
+        .trim()
+        .to_owned();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let api = format!("http://127.0.0.1:{port}");
+    let server = Killer(
+        Command::new(&bin)
+            .args(["serve", "--allow-private-harvest", "--bind"])
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("--data")
+            .arg(&data)
+            .env("DANHMUC_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    let pid = server.0.id();
+    wait_http(&format!("{api}/readyz"))?;
+    let c = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()?;
+    let sparql = format!(
+        "{api}/sparql?query={}",
+        urlencoding::encode(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?d a <http://www.w3.org/ns/dcat#Dataset> }"
+        )
+    );
+    let reads = |job: &str| {
+        vec![
+            format!("{api}/api/v1/harvest/jobs/{job}"),
+            format!("{api}/api/v1/datasets?limit=20"),
+            sparql.clone(),
+        ]
+    };
+    let mut idle: Vec<Vec<f64>> = vec![Vec::new(); 3];
+    for _ in 0..20 {
+        for (k, u) in reads("none").iter().enumerate() {
+            idle[k].push(timed_get(&c, u, &token).0);
+        }
+    }
+    let src: serde_json::Value = c
+        .post(format!("{api}/api/v1/harvest/sources"))
+        .bearer_auth(&token)
+        .json(
+            &serde_json::json!({"name": "national", "kind": "dcat", "agency": "so-tc",
+            "url": format!("{url}/page/0")}),
+        )
+        .send()?
+        .json()?;
+    let sid = src["id"]
+        .as_str()
+        .ok_or_else(|| anyhow!("source: {src}"))?
+        .to_owned();
+    let start = Instant::now();
+    let job: serde_json::Value = c
+        .post(format!("{api}/api/v1/harvest/sources/{sid}/run"))
+        .bearer_auth(&token)
+        .send()?
+        .json()?;
+    let jid = job["id"]
+        .as_str()
+        .ok_or_else(|| anyhow!("job: {job}"))?
+        .to_owned();
+    let mut busy: Vec<Vec<f64>> = vec![Vec::new(); 3];
+    let mut failed_reads = 0usize;
+    let mut peak_rss = 0f64;
+    let last: serde_json::Value = loop {
+        for (k, u) in reads(&jid).iter().enumerate() {
+            let (ms, st) = timed_get(&c, u, &token);
+            busy[k].push(ms);
+            if st != 200 {
+                failed_reads += 1;
+            }
+        }
+        peak_rss = peak_rss.max(rss_mb(pid).1);
+        let j: serde_json::Value = c
+            .get(format!("{api}/api/v1/harvest/jobs/{jid}"))
+            .bearer_auth(&token)
+            .send()?
+            .json()?;
+        if !matches!(j["status"].as_str(), Some("queued" | "running")) {
+            break j;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    let harvest_s = start.elapsed().as_secs_f64();
+    wait_http(&format!("{api}/readyz"))?;
+    while c.get(format!("{api}/readyz")).send()?.status().as_u16() != 200 {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let total_s = start.elapsed().as_secs_f64();
+    // The quality summary catches the quality follower up before it answers.
+    let q = c
+        .get(format!("{api}/api/v1/audit/quality"))
+        .bearer_auth(&token)
+        .send()?;
+    if !q.status().is_success() {
+        bail!("quality summary: {}", q.status());
+    }
+    let quality_s = start.elapsed().as_secs_f64();
+    let (hwm, _) = rss_mb(pid);
+    drop(server);
+    let db = data.join("danhmuc.sqlite");
+    let bytes = |p: &Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
+    let db_bytes = bytes(&db) + bytes(&data.join("danhmuc.sqlite-wal"));
+    let conn = rusqlite::Connection::open(&db)?;
+    let (payloads, payload_bytes, payload_max): (i64, i64, i64) = conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(body)), 0), COALESCE(MAX(LENGTH(body)), 0) FROM harvest_payloads",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    let (records, canonical_bytes): (i64, i64) = conn.query_row(
+        "SELECT COUNT(*), COALESCE(SUM(LENGTH(v.canonical)), 0) FROM records r JOIN versions v ON v.seq = r.seq",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let counts = |k: &str| last[k].as_i64().unwrap_or(-1);
+    println!(
+        "national-shaped catalogue: {n} datasets, 500 per Turtle page, catalogue node linking all on page 0, loopback"
+    );
+    println!("  bare Oxigraph fetch+parse+bulk load: {bare_s:.1} s, peak {bare_mb:.0} MB");
+    println!(
+        "  danhmuc serve, harvest via REST: job {} in {harvest_s:.1} s, queryable (readyz) at {total_s:.1} s, every quality report in at {quality_s:.1} s; ratio to bare {:.2} (to queryable), {:.2} (to quality)",
+        last["status"].as_str().unwrap_or("?"),
+        bare_s / total_s,
+        bare_s / quality_s
+    );
+    println!(
+        "    created {} updated {} unchanged {} failed {}; server peak RSS {hwm:.0} MB (sampled max {peak_rss:.0} MB)",
+        counts("created"),
+        counts("updated"),
+        counts("unchanged"),
+        counts("failed")
+    );
+    let names = ["job status", "dataset list", "SPARQL count"];
+    for k in 0..3 {
+        println!(
+            "    {}: idle median {:.1} ms / p95 {:.1} ms; during the run median {:.1} ms / p95 {:.1} ms / max {:.1} ms ({} reads)",
+            names[k],
+            pct(idle[k].clone(), 0.5),
+            pct(idle[k].clone(), 0.95),
+            pct(busy[k].clone(), 0.5),
+            pct(busy[k].clone(), 0.95),
+            pct(busy[k].clone(), 1.0),
+            busy[k].len()
+        );
+    }
+    println!("    reads that did not answer 200 during the run: {failed_reads}");
+    println!(
+        "  database: {:.1} MB for {records} records ({:.0} bytes/record); payloads {payloads}, {:.0} bytes/record on average, largest {payload_max}; canonical forms {:.0} bytes/record",
+        db_bytes as f64 / 1e6,
+        db_bytes as f64 / records.max(1) as f64,
+        payload_bytes as f64 / payloads.max(1) as f64,
+        canonical_bytes as f64 / records.max(1) as f64
+    );
+    Ok(())
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let get = |flag: &str| {
@@ -791,6 +1113,11 @@ fn main() -> Result<()> {
             std::fs::create_dir_all(&work)?;
             bench_harvest(n, &work)?;
         }
+        Some("national") => {
+            let _ = std::fs::remove_dir_all(&work);
+            std::fs::create_dir_all(&work)?;
+            bench_national(n, &work)?;
+        }
         Some("export") => {
             std::fs::create_dir_all(&work)?;
             let python = get("--python").unwrap_or_else(|| "python3".into());
@@ -811,7 +1138,7 @@ fn main() -> Result<()> {
             bare_load(&url, &store)?;
         }
         _ => bail!(
-            "usage: danhmuc-bench corpus|import|sparql|harvest|export --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
+            "usage: danhmuc-bench corpus|import|sparql|harvest|national|export --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
         ),
     }
     Ok(())

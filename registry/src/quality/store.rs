@@ -73,6 +73,13 @@ impl Log {
         at: i64,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        // A write first: in SQLite a transaction that reads and then writes cannot wait for a
+        // concurrent writer (its snapshot is stale, so it fails at once as "database is
+        // locked"); one that starts by writing waits on busy_timeout like every other writer.
+        sqlx::query("DELETE FROM quality_reports WHERE record_id = $1")
+            .bind(&r.record_id)
+            .execute(&mut *tx)
+            .await?;
         let last: Option<i64> = sqlx::query(
             "SELECT score FROM quality_history WHERE record_id = $1 ORDER BY at DESC LIMIT 1",
         )
@@ -81,10 +88,6 @@ impl Log {
         .await?
         .map(|row| row.try_get(0))
         .transpose()?;
-        sqlx::query("DELETE FROM quality_reports WHERE record_id = $1")
-            .bind(&r.record_id)
-            .execute(&mut *tx)
-            .await?;
         sqlx::query("INSERT INTO quality_reports (record_id, kind, agency, content_hash, score, max_score, violations, warnings, report, computed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
             .bind(&r.record_id)
             .bind(&r.kind)

@@ -154,6 +154,8 @@ pub struct Registry {
     pub(crate) write_lock: tokio::sync::Mutex<()>,
     /// One catalogue approval at a time (issue numbers and membership).
     pub(crate) catalogue_lock: tokio::sync::Mutex<()>,
+    /// Quality assessment following the log (crate::quality::QualityFollower).
+    pub(crate) quality: crate::quality::QualityFollower,
 }
 
 impl std::fmt::Debug for Registry {
@@ -191,6 +193,7 @@ impl Registry {
             default_access,
             data_dir: data_dir.to_owned(),
             write_lock: tokio::sync::Mutex::new(()),
+            quality: Default::default(),
             catalogue_lock: tokio::sync::Mutex::new(()),
         };
         reg.catch_up().await?;
@@ -311,7 +314,7 @@ impl Registry {
             .filter(|p| p.record.kind != "agency" && p.record.status != "withdrawn")
             .map(|p| p.record.id.clone())
             .collect();
-        self.assess_all(&assess).await;
+        self.assess_after_write(&assess).await;
         Ok(results
             .into_iter()
             .map(|r| {
@@ -813,7 +816,7 @@ impl Registry {
         drop(_guard);
         self.catch_up().await?;
         let refreshed: Vec<String> = items[1..].iter().map(|i| i.record.id.clone()).collect();
-        self.assess_all(&refreshed).await;
+        self.assess_after_write(&refreshed).await;
         Ok(items.remove(0).record)
     }
 

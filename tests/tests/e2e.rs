@@ -1,0 +1,24 @@
+//! The end-to-end tests, one binary: each module runs the real `danhmuc` binary (started by
+//! `danhmuc_e2e::Server`) and talks to it over HTTP, or runs its commands. Select a group by
+//! module path: `cargo test -p danhmuc --test e2e harvest::`.
+
+mod audit_catalogue;
+mod audit_chain;
+mod audit_deadlines;
+mod audit_quality;
+mod audit_reports;
+mod cli;
+mod clients;
+mod deref;
+mod durability;
+mod feeds_catalog;
+mod feeds_ckan;
+mod feeds_ldes;
+mod harvest;
+mod harvest_sources;
+mod hostile;
+mod openapi;
+mod readme;
+mod rest;
+mod sparql;
+mod visibility;
