@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod dates;
 pub mod demo;
 pub mod error;
 pub mod feeds;

@@ -137,7 +137,7 @@ async fn run(cli: Cli) -> Result<()> {
                     output,
                 },
         } => {
-            use danhmuc::store::chain::parse_time;
+            use danhmuc::dates::parse_time;
             let from = from
                 .as_deref()
                 .map(|s| parse_time(s, false))
@@ -367,9 +367,9 @@ async fn token(action: TokenAction, file: &FileConfig) -> Result<()> {
                     t.prefix,
                     t.role,
                     t.agency.unwrap_or_else(|| "-".into()),
-                    danhmuc::api::rfc3339(t.created_at),
+                    danhmuc::dates::rfc3339(t.created_at),
                     t.revoked_at
-                        .map(|r| format!("\trevoked {}", danhmuc::api::rfc3339(r)))
+                        .map(|r| format!("\trevoked {}", danhmuc::dates::rfc3339(r)))
                         .unwrap_or_default()
                 );
             }

@@ -324,7 +324,7 @@ pub async fn trail(
     caller.require_admin()?;
     let time = |v: &Option<String>, end: bool, name: &str| {
         v.as_deref()
-            .map(|s| crate::store::chain::parse_time(s, end))
+            .map(|s| crate::dates::parse_time(s, end))
             .transpose()
             .map_err(|e| ApiError::new(Code::BadRequest, format!("{name}: {e}")))
     };

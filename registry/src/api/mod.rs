@@ -187,12 +187,7 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-/// RFC 3339 (UTC) from microseconds since the epoch.
-pub fn rfc3339(micros: i64) -> String {
-    chrono::DateTime::from_timestamp_micros(micros)
-        .map(|d| d.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
-        .unwrap_or_default()
-}
+pub use crate::dates::rfc3339;
 
 /// A header's value as text.
 pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {

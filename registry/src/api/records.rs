@@ -517,7 +517,7 @@ async fn withdraw(
 /// The same meaning as everywhere else in the registry (`/catalog`, audit exports): a day is
 /// the whole day in Vietnam's time zone (UTC+7).
 fn parse_since(s: &str) -> ApiResult<i64> {
-    crate::store::chain::parse_time(s, false)
+    crate::dates::parse_time(s, false)
         .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))
 }
 

@@ -142,7 +142,7 @@ pub async fn quarterly(
     let first = quarter.first_day().ok_or_else(bad)?;
     let end = quarter.end_day().ok_or_else(bad)?;
     let to_micros = |d: NaiveDate| -> Result<i64, StoreError> {
-        crate::store::chain::parse_time(&d.to_string(), false).map_err(StoreError::Invalid)
+        crate::dates::parse_time(&d.to_string(), false).map_err(StoreError::Invalid)
     };
     let (start_us, end_us) = (to_micros(first)?, to_micros(end)?);
     let mut tracks: HashMap<String, Track> = HashMap::new();

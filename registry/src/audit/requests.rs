@@ -530,9 +530,9 @@ fn request_row(r: &sqlx::any::AnyRow) -> Result<Request, StoreError> {
         findings: serde_json::from_str(&r.try_get::<String, _>(6)?).unwrap_or_default(),
         status: r.try_get(7)?,
         submitted_by: r.try_get(8)?,
-        submitted_at: crate::api::rfc3339(r.try_get(9)?),
+        submitted_at: crate::dates::rfc3339(r.try_get(9)?),
         decided_by: r.try_get(10)?,
-        decided_at: r.try_get::<Option<i64>, _>(11)?.map(crate::api::rfc3339),
+        decided_at: r.try_get::<Option<i64>, _>(11)?.map(crate::dates::rfc3339),
         reason: r.try_get(12)?,
         issue: r.try_get(14)?,
     })
@@ -541,12 +541,17 @@ fn request_row(r: &sqlx::any::AnyRow) -> Result<Request, StoreError> {
 fn issue_row(r: &sqlx::any::AnyRow) -> Result<Issue, StoreError> {
     let at: i64 = r.try_get(1)?;
     let day = chrono::DateTime::from_timestamp_micros(at)
-        .map(|d| d.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).expect("UTC+7")))
+        .map(|d| {
+            d.with_timezone(
+                &chrono::FixedOffset::east_opt(crate::dates::VIETNAM_UTC_OFFSET_SECS)
+                    .expect("UTC+7"),
+            )
+        })
         .map(|d| crate::audit::profile::vn_date(d.date_naive()))
         .unwrap_or_default();
     Ok(Issue {
         number: r.try_get(0)?,
-        issued_at: crate::api::rfc3339(at),
+        issued_at: crate::dates::rfc3339(at),
         issued_vn: day,
         request: r.try_get(2)?,
         entries: serde_json::from_str(&r.try_get::<String, _>(3)?).unwrap_or_default(),

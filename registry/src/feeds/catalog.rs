@@ -181,7 +181,7 @@ pub async fn catalog(
     let cursor =
         Cursor::parse(q.cursor.as_deref()).map_err(|e| ApiError::new(Code::BadRequest, e))?;
     let since = match q.modified_since.as_deref() {
-        Some(s) => crate::store::chain::parse_time(s, false)
+        Some(s) => crate::dates::parse_time(s, false)
             .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))?,
         None => i64::MIN,
     };

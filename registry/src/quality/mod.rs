@@ -152,7 +152,7 @@ impl Registry {
             kind: row.kind.clone(),
             agency: row.agency.clone(),
             content_hash: row.content_hash.clone(),
-            validated_at: crate::api::rfc3339(at),
+            validated_at: crate::dates::rfc3339(at),
             profiles: vec![
                 shacl::PROFILE_DCAT_AP.to_owned(),
                 shacl::PROFILE_DCAT_AP_VN.to_owned(),

@@ -217,7 +217,7 @@ impl Log {
                     ok: r.try_get::<i64, _>(1)? != 0,
                     status: r.try_get(2)?,
                     error: r.try_get(3)?,
-                    checked_at: crate::api::rfc3339(r.try_get(4)?),
+                    checked_at: crate::dates::rfc3339(r.try_get(4)?),
                 });
             }
         }

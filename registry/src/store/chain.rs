@@ -346,7 +346,7 @@ impl Log {
             .map(|r| {
                 Ok(TrailEntry {
                     seq: r.try_get(0)?,
-                    at: crate::api::rfc3339(r.try_get(1)?),
+                    at: crate::dates::rfc3339(r.try_get(1)?),
                     record: r.try_get(2)?,
                     iri: r.try_get(3)?,
                     kind: r.try_get(4)?,
@@ -366,39 +366,9 @@ impl Log {
     }
 }
 
-/// A date (`YYYY-MM-DD`, the whole day in Vietnam's time zone, UTC+7) or an RFC 3339 time, as
-/// microseconds; `end` gives the end of a day (exclusive) instead of its start.
-pub fn parse_time(s: &str, end: bool) -> Result<i64, String> {
-    let s = s.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
-        return Ok(t.timestamp_micros());
-    }
-    let d = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .or_else(|_| chrono::NaiveDate::parse_from_str(s, "%d/%m/%Y"))
-        .map_err(|_| {
-            format!("“{s}” is not a date (YYYY-MM-DD or dd/mm/yyyy) or an RFC 3339 time")
-        })?;
-    let d = if end { d.succ_opt().unwrap_or(d) } else { d };
-    let tz = chrono::FixedOffset::east_opt(7 * 3600).ok_or("time zone")?;
-    d.and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(tz).single())
-        .map(|t| t.timestamp_micros())
-        .ok_or_else(|| format!("“{s}” is not a valid day"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn days_are_counted_in_vietnam_time() {
-        // 1 July 2026 00:00 in Vietnam is 30 June 17:00 UTC.
-        let start = parse_time("2026-07-01", false).expect("day");
-        assert_eq!(start, parse_time("2026-06-30T17:00:00Z", false).expect("t"));
-        let end = parse_time("01/07/2026", true).expect("day");
-        assert_eq!(end - start, 86_400_000_000);
-        assert!(parse_time("hôm qua", false).is_err());
-    }
 
     #[test]
     fn the_hash_covers_every_column() {
