@@ -3,6 +3,7 @@
 
 pub mod context;
 pub mod ns;
+pub mod text;
 
 /// The `dcatvn:` vocabulary in Turtle.
 pub const DCATVN_TTL: &str = include_str!("../dcatvn.ttl");

@@ -399,17 +399,19 @@ impl Registry {
         entries.sort_by(|a, b| (&a.agency, &a.record).cmp(&(&b.agency, &b.record)));
         let at = now_micros();
         let mut tx = self.log.pool.begin().await?;
-        let next: i64 = sqlx::query("SELECT COALESCE(MAX(number), 0) + 1 FROM catalogue_issues")
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
-        sqlx::query("INSERT INTO catalogue_issues (number, issued_at, request_id, entries) VALUES ($1, $2, $3, $4)")
-            .bind(next)
-            .bind(at)
-            .bind(id)
-            .bind(serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into()))
-            .execute(&mut *tx)
-            .await?;
+        // The next number is taken by the insert itself: a transaction whose first statement
+        // is a write waits for a concurrent writer (the quality follower, a harvest) on
+        // SQLite's busy_timeout, where one that read first fails at once as busy.
+        let next: i64 = sqlx::query(
+            "INSERT INTO catalogue_issues (number, issued_at, request_id, entries) \
+             SELECT COALESCE(MAX(number), 0) + 1, $1, $2, $3 FROM catalogue_issues RETURNING number",
+        )
+        .bind(at)
+        .bind(id)
+        .bind(serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into()))
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
         sqlx::query("DELETE FROM catalogue_entries")
             .execute(&mut *tx)
             .await?;

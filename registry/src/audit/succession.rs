@@ -6,11 +6,11 @@
 
 use crate::record::{Kind, NormaliseContext, Status, normalise, parse_canonical};
 use crate::store::log::{NewVersion, now_micros};
+use crate::store::successions::SuccessionRow;
 use crate::store::{Provenance, Registry, StoreError};
 use chrono::NaiveDate;
 use oxigraph::model::{Literal, NamedNode, Term, Triple};
 use serde::{Deserialize, Serialize};
-use sqlx::Row;
 use std::collections::HashMap;
 use vocab::ns::{dct, org, rdf};
 
@@ -163,48 +163,29 @@ impl Registry {
         // The records follow.
         let mut moved = 0i64;
         for p in preds {
-            let ids: Vec<String> = sqlx::query(
-                "SELECT id FROM records WHERE agency = $1 AND kind <> 'agency' ORDER BY id",
-            )
-            .bind(p)
-            .fetch_all(&self.log.pool)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, sqlx::Error>>()?;
+            let ids = self.log.record_ids_of(p).await?;
             for rid in ids {
                 let to = input.records.get(&rid).unwrap_or(&succs[0]);
                 items.push(self.transfer(&rid, p, to, prov, now).await?);
                 moved += 1;
             }
         }
-        // The moved records and the succession rows commit together: a crash between them
-        // would leave the predecessor current, still accepting records, with its records gone.
-        let mut tx = self.log.pool.begin().await?;
-        self.log.append_in(&mut tx, &mut items).await?;
-        sqlx::query("INSERT INTO agency_successions (id, kind, date, basis, predecessors, successors, records_moved, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-            .bind(&id)
-            .bind(kind)
-            .bind(date.to_string())
-            .bind(basis)
-            .bind(preds.join(","))
-            .bind(succs.join(","))
-            .bind(moved)
-            .bind(&prov.author)
-            .bind(now)
-            .execute(&mut *tx)
+        self.log
+            .append_succession(
+                &mut items,
+                &SuccessionRow {
+                    id: id.clone(),
+                    kind: kind.into(),
+                    date: date.to_string(),
+                    basis: basis.into(),
+                    predecessors: preds.clone(),
+                    successors: succs.clone(),
+                    records_moved: moved,
+                    created_by: prov.author.clone(),
+                    created_at: now,
+                },
+            )
             .await?;
-        for p in preds {
-            for q in succs {
-                sqlx::query("INSERT INTO agency_successors (predecessor, successor, succession) VALUES ($1, $2, $3)")
-                    .bind(p)
-                    .bind(q)
-                    .bind(&id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        tx.commit().await?;
         drop(_guard);
         self.catch_up().await?;
         let ids: Vec<String> = items
@@ -227,65 +208,38 @@ impl Registry {
 
     /// The agencies that took over from `code` (empty: it is current).
     pub async fn successors_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
-        self.succession_links(code, "predecessor", "successor")
-            .await
+        self.log.successors_of(code).await
     }
 
     /// The agencies `code` took over from.
     pub async fn predecessors_of(&self, code: &str) -> Result<Vec<String>, StoreError> {
-        self.succession_links(code, "successor", "predecessor")
-            .await
-    }
-
-    async fn succession_links(
-        &self,
-        code: &str,
-        from: &'static str,
-        to: &'static str,
-    ) -> Result<Vec<String>, StoreError> {
-        sqlx::query(&format!(
-            "SELECT {to} FROM agency_successors WHERE {from} = $1 ORDER BY {to}"
-        ))
-        .bind(code)
-        .fetch_all(&self.log.pool)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        self.log.predecessors_of(code).await
     }
 
     /// Changes involving an agency, oldest first.
     pub async fn successions(&self, code: &str) -> Result<Vec<Succession>, StoreError> {
-        let rows = sqlx::query("SELECT id, kind, date, basis, predecessors, successors, records_moved FROM agency_successions ORDER BY created_at")
-            .fetch_all(&self.log.pool)
-            .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let split = |s: String| -> Vec<String> {
-                s.split(',')
-                    .filter(|x| !x.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            };
-            let preds = split(r.try_get(4)?);
-            let succs = split(r.try_get(5)?);
-            if !preds.iter().chain(&succs).any(|c| c == code) {
-                continue;
-            }
-            let id: String = r.try_get(0)?;
-            out.push(Succession {
-                event: format!("{}/agencies/changes/{id}", self.base),
-                id,
-                kind: r.try_get(1)?,
-                date: r.try_get(2)?,
-                basis: r.try_get(3)?,
-                predecessors: preds,
-                successors: succs,
-                records_moved: r.try_get(6)?,
-            });
-        }
-        Ok(out)
+        Ok(self
+            .log
+            .successions()
+            .await?
+            .into_iter()
+            .filter(|s| {
+                s.predecessors
+                    .iter()
+                    .chain(&s.successors)
+                    .any(|c| c == code)
+            })
+            .map(|s| Succession {
+                event: format!("{}/agencies/changes/{}", self.base, s.id),
+                id: s.id,
+                kind: s.kind,
+                date: s.date,
+                basis: s.basis,
+                predecessors: s.predecessors,
+                successors: s.successors,
+                records_moved: s.records_moved,
+            })
+            .collect())
     }
 
     /// A new version of an agency's record with `extra` triples added.

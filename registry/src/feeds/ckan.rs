@@ -7,7 +7,6 @@
 //! from the query string or a JSON/form body (ckanapi POSTs JSON). Only PUBLIC published
 //! datasets are packages; agencies are organisations; themes are groups.
 
-use crate::quality::duplicates::fold;
 use crate::record::parse_canonical;
 use crate::server::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -16,6 +15,7 @@ use serde_json::{Map, Value, json};
 use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use vocab::ns::{dcat, dct, vcard};
+use vocab::text::fold;
 
 /// CKAN's version this API answers as.
 pub const CKAN_VERSION: &str = "2.10.4";

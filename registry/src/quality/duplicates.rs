@@ -6,31 +6,7 @@ use crate::store::StoreError;
 use crate::store::log::Log;
 use sqlx::Row;
 use std::collections::HashMap;
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
-/// Folds a title for comparison: `"Danh mục Đường bộ"` → `"danh muc duong bo"`.
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = true;
-    for c in s.nfd() {
-        if is_combining_mark(c) {
-            continue;
-        }
-        let c = match c {
-            'đ' | 'Đ' => 'd',
-            c => c,
-        };
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-            space = false;
-        } else if !space {
-            out.push(' ');
-            space = true;
-        }
-    }
-    out.trim_end().to_owned()
-}
+use vocab::text::fold;
 
 fn trigrams(folded: &str) -> Vec<String> {
     let padded: Vec<char> = format!("  {folded} ").chars().collect();
@@ -155,14 +131,6 @@ fn pairs(items: &[(Candidate, String, Vec<String>)], threshold: f64) -> Vec<Pair
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folding_removes_diacritics_case_and_punctuation_in_nfc_and_nfd() {
-        let nfc = "Danh mục Đường bộ – Tây Ninh!";
-        let nfd: String = nfc.nfd().collect();
-        assert_eq!(fold(nfc), "danh muc duong bo tay ninh");
-        assert_eq!(fold(&nfd), fold(nfc));
-    }
 
     #[test]
     fn alike_titles_of_different_agencies_pair_and_same_agency_does_not() {

@@ -575,7 +575,7 @@ impl Log {
     /// [`Log::append`] inside the caller's transaction, for changes whose other rows must
     /// commit with the versions or not at all (an agency succession and the records it moves).
     /// Nothing is visible until the caller commits; dropping the transaction undoes it all.
-    pub async fn append_in(
+    pub(crate) async fn append_in(
         &self,
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         items: &mut [NewVersion],

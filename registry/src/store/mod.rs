@@ -6,6 +6,7 @@ pub mod chain;
 pub mod graph;
 pub mod harvest;
 pub mod log;
+pub mod successions;
 
 use crate::record::{self, Kind, NormaliseContext, Normalised, Status, Visibility};
 use graph::Projections;
