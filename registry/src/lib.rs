@@ -8,6 +8,7 @@ pub mod api;
 pub mod audit;
 pub mod auth;
 pub mod cli;
+pub mod cli_harvest;
 pub mod config;
 pub mod dates;
 pub mod demo;

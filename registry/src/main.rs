@@ -207,7 +207,7 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(store) => Some(Arc::new(open(store, &file, false).await?)),
                 None => None,
             };
-            danhmuc::harvesting::cli::run(action, reg).await
+            danhmuc::cli_harvest::run(action, reg).await
         }
         Command::Rebuild(args) => {
             // Fails, touching nothing, while a server holds the stores.

@@ -7,8 +7,8 @@
 //! a complete run, unless there are more of them than the source's share allows, in which case
 //! the job is held for review; an incomplete, failed or cancelled run withdraws nothing.
 
-pub mod cli;
 pub mod schedule;
+pub mod settings;
 pub mod sources;
 
 use crate::record::{Kind, skolemise};
@@ -99,7 +99,7 @@ impl Harvester {
     /// missing or broken file is reported at start.
     pub fn from_settings(
         registry: Arc<Registry>,
-        s: &crate::cli::HarvestSettings,
+        s: &settings::HarvestSettings,
     ) -> Result<Harvester, String> {
         for spec in &s.jsonld_context {
             harvest::jsonld::register_file(spec)?;

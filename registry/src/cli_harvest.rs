@@ -1,7 +1,7 @@
 //! `danhmuc harvest …`: the template, sources, and runs with a progress bar.
 
-use super::{Harvester, sources};
 use crate::cli::{HarvestAction, SourceAction};
+use crate::harvesting::{Harvester, sources};
 use crate::i18n;
 use crate::store::Registry;
 use crate::store::harvest::JobRow;
