@@ -112,7 +112,14 @@ pub fn parse(body: &[u8], format: RdfFormat, base: &str) -> Result<Vec<Quad>, St
     if let Ok(p) = parser.clone().with_base_iri(base) {
         parser = p;
     }
-    let quads = parser.for_slice(body);
+    collect(parser.for_slice(body), name(format))
+}
+
+/// Every quad of a parse, or its first syntax error with line and column, named by `syntax`.
+pub(crate) fn collect(
+    quads: impl Iterator<Item = Result<Quad, oxrdfio::RdfSyntaxError>>,
+    syntax: &str,
+) -> Result<Vec<Quad>, String> {
     let mut out = Vec::new();
     for q in quads {
         match q {
@@ -128,7 +135,7 @@ pub fn parse(body: &[u8], format: RdfFormat, base: &str) -> Result<Vec<Quad>, St
                         )
                     })
                     .unwrap_or_default();
-                return Err(format!("{} syntax error{at}: {e}", name(format)));
+                return Err(format!("{syntax} syntax error{at}: {e}"));
             }
         }
     }

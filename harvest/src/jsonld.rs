@@ -150,29 +150,7 @@ fn parse_streaming(body: &str, base: Option<&str>) -> Result<Vec<Quad>, String> 
                 format: crate::format::JSONLD,
             })
         });
-    let mut out = Vec::new();
-    for q in quads {
-        match q {
-            Ok(q) => out.push(q),
-            Err(e) => {
-                let at = e
-                    .location()
-                    .map(|r| {
-                        format!(
-                            " at line {}, column {}",
-                            r.start.line + 1,
-                            r.start.column + 1
-                        )
-                    })
-                    .unwrap_or_default();
-                return Err(format!(
-                    "JSON-LD syntax error{at}: {}",
-                    one_line(&e.to_string())
-                ));
-            }
-        }
-    }
-    Ok(out)
+    crate::format::collect(quads, "JSON-LD")
 }
 
 /// A sophia term as an oxrdf one. Blank nodes get fresh identifiers, one per label of this

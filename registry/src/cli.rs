@@ -95,6 +95,22 @@ pub enum Command {
 
 pub use crate::harvesting::settings::HarvestSettings;
 
+/// The progress bar long commands (import, harvest runs) draw; hidden with `--quiet`.
+pub fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        indicatif::ProgressBar::new(0)
+    };
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} ({per_sec}) {msg}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
+}
+
 /// `danhmuc harvest …`
 #[derive(Debug, Subcommand)]
 pub enum HarvestAction {

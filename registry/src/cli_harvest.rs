@@ -119,17 +119,7 @@ pub async fn run(action: HarvestAction, reg: Option<Arc<Registry>>) -> Result<()
             };
             let h = Harvester::from_settings(reg.clone(), &settings).map_err(|e| anyhow!(e))?;
             let job = h.create_job(&s, "cli", "cli").await?;
-            let bar = if quiet {
-                indicatif::ProgressBar::hidden()
-            } else {
-                indicatif::ProgressBar::new(0)
-            };
-            bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} ({per_sec}) {msg}",
-                )
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
+            let bar = crate::cli::progress_bar(quiet);
             let b = bar.clone();
             let progress = move |j: &JobRow| {
                 if let Some(t) = j.total {

@@ -473,17 +473,7 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
     for f in &args.files {
         drop(read_rdf(f)?);
     }
-    let bar = if args.quiet {
-        indicatif::ProgressBar::hidden()
-    } else {
-        indicatif::ProgressBar::new(0)
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template(
-            "{spinner} [{elapsed_precise}] {bar:40} {pos}/{len} ({per_sec}) {msg}",
-        )
-        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = danhmuc::cli::progress_bar(args.quiet);
     let prov = Provenance {
         author: "cli".into(),
         source: "import".into(),

@@ -64,7 +64,7 @@ impl Log {
     /// Sets (or replaces) a plan.
     pub async fn put_plan(&self, p: &Plan) -> Result<(), StoreError> {
         p.validate()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM plans WHERE agency = $1 AND phase = $2")
             .bind(&p.agency)
             .bind(&p.phase)

@@ -398,10 +398,8 @@ impl Registry {
         }
         entries.sort_by(|a, b| (&a.agency, &a.record).cmp(&(&b.agency, &b.record)));
         let at = now_micros();
-        let mut tx = self.log.pool.begin().await?;
-        // The next number is taken by the insert itself: a transaction whose first statement
-        // is a write waits for a concurrent writer (the quality follower, a harvest) on
-        // SQLite's busy_timeout, where one that read first fails at once as busy.
+        let mut tx = self.log.begin_write().await?;
+        // The next number is taken by the insert itself.
         let next: i64 = sqlx::query(
             "INSERT INTO catalogue_issues (number, issued_at, request_id, entries) \
              SELECT COALESCE(MAX(number), 0) + 1, $1, $2, $3 FROM catalogue_issues RETURNING number",

@@ -411,7 +411,7 @@ mod tests {
                     .await
                     .expect("transfer"),
             ];
-            let mut tx = reg.log.pool.begin().await.expect("tx");
+            let mut tx = reg.log.begin_write().await.expect("tx");
             reg.log
                 .append_in(&mut tx, &mut items)
                 .await

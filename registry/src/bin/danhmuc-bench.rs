@@ -551,19 +551,9 @@ fn timed(cmd: &mut Command) -> Result<(f64, f64)> {
         .stdout(Stdio::null())
         .spawn()
         .with_context(|| format!("{cmd:?}"))?;
-    let status_path = format!("/proc/{}/status", child.id());
-    let mut peak_kb = 0u64;
+    let mut peak_mb = 0f64;
     loop {
-        if let Ok(s) = std::fs::read_to_string(&status_path)
-            && let Some(l) = s.lines().find(|l| l.starts_with("VmHWM:"))
-        {
-            let kb: u64 = l
-                .split_whitespace()
-                .nth(1)
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0);
-            peak_kb = peak_kb.max(kb);
-        }
+        peak_mb = peak_mb.max(rss_mb(child.id()).0);
         if let Some(st) = child.try_wait()? {
             if !st.success() {
                 bail!("{cmd:?} failed: {st}");
@@ -572,7 +562,7 @@ fn timed(cmd: &mut Command) -> Result<(f64, f64)> {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    Ok((start.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
+    Ok((start.elapsed().as_secs_f64(), peak_mb))
 }
 
 const RDFLIB: &str = r#"
@@ -775,14 +765,19 @@ fn bare_load(url: &str, store_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The bare peer of a harvest, as its own process: fetch, parse and bulk-load every page of
+/// the endpoint at `url` into a fresh Oxigraph store. (seconds, peak MB)
+fn bare_peer(url: &str, work: &Path) -> Result<(f64, f64)> {
+    timed(
+        Command::new(std::env::current_exe()?)
+            .args(["harvest-bare", "--url", url, "--store"])
+            .arg(work.join("bare-oxigraph")),
+    )
+}
+
 fn bench_harvest(n: usize, work: &Path) -> Result<()> {
     let url = paged_endpoint(n)?;
-    let me = std::env::current_exe()?;
-    let (bare_s, bare_mb) = timed(
-        Command::new(&me)
-            .args(["harvest-bare", "--url", &url, "--store"])
-            .arg(work.join("bare-oxigraph")),
-    )?;
+    let (bare_s, bare_mb) = bare_peer(&url, work)?;
     let data = work.join("danhmuc-data");
     let bin = danhmuc_bin()?;
     let with_store = |c: &mut Command| {
@@ -889,12 +884,7 @@ fn pct(mut v: Vec<f64>, p: f64) -> f64 {
 /// during the run, and the database's bytes per record.
 fn bench_national(n: usize, work: &Path) -> Result<()> {
     let url = paged_endpoint_shaped(n, 500, true)?;
-    let me = std::env::current_exe()?;
-    let (bare_s, bare_mb) = timed(
-        Command::new(&me)
-            .args(["harvest-bare", "--url", &url, "--store"])
-            .arg(work.join("bare-oxigraph")),
-    )?;
+    let (bare_s, bare_mb) = bare_peer(&url, work)?;
     let data = work.join("danhmuc-data");
     let bin = danhmuc_bin()?;
     let cli = |args: &[&str]| -> Result<String> {

@@ -72,10 +72,7 @@ impl Log {
         urls: &[String],
         at: i64,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        // A write first: in SQLite a transaction that reads and then writes cannot wait for a
-        // concurrent writer (its snapshot is stale, so it fails at once as "database is
-        // locked"); one that starts by writing waits on busy_timeout like every other writer.
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM quality_reports WHERE record_id = $1")
             .bind(&r.record_id)
             .execute(&mut *tx)
@@ -253,7 +250,7 @@ impl Log {
             .await?
             .map(|r| r.try_get(0))
             .transpose()?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM link_checks WHERE url = $1")
             .bind(url)
             .execute(&mut *tx)

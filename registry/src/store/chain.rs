@@ -106,7 +106,7 @@ impl Log {
             if batch.is_empty() {
                 return Ok(n);
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             for (v, _, _) in &batch {
                 let h = entry_hash(&prev, v);
                 sqlx::query("UPDATE versions SET prev_hash = $1, entry_hash = $2 WHERE seq = $3")

@@ -227,7 +227,7 @@ impl Log {
 
     /// Deletes a source and its job history. Its records stay (they belong to the agency).
     pub async fn delete_source(&self, id: &str) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM harvest_jobs WHERE source_id = $1")
             .bind(id)
             .execute(&mut *tx)
@@ -467,7 +467,7 @@ impl Log {
         if rows.is_empty() {
             return Ok(());
         }
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for p in rows {
             Self::payload_query(p).execute(&mut *tx).await?;
         }

@@ -563,10 +563,24 @@ impl Log {
             .collect::<Result<_, _>>()?)
     }
 
+    /// A write transaction. On SQLite it takes the write lock at its start (`BEGIN
+    /// IMMEDIATE`), so it waits on busy_timeout for a concurrent writer (the quality follower,
+    /// a harvest); a deferred one that read first could not upgrade its stale snapshot and would
+    /// fail at once as busy. PostgreSQL needs nothing of the kind. Every write transaction of
+    /// the store begins here.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
     /// Appends versions atomically: each version row, its record state and, for a new
     /// agency, the agency row, in one transaction. Returns the assigned log positions.
     pub async fn append(&self, items: &mut [NewVersion]) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.append_in(&mut tx, items).await?;
         tx.commit().await?;
         Ok(())

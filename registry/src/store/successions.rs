@@ -58,7 +58,7 @@ impl Log {
         items: &mut [NewVersion],
         s: &SuccessionRow,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         self.append_in(&mut tx, items).await?;
         sqlx::query("INSERT INTO agency_successions (id, kind, date, basis, predecessors, successors, records_moved, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
             .bind(&s.id)
