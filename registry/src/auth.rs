@@ -4,13 +4,13 @@
 
 use crate::error::{ApiError, Code};
 use crate::server::AppState;
-use crate::store::StoreError;
-use crate::store::log::{Audience, Log, TokenRow, now_micros};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use rand::Rng;
 use sha2::{Digest, Sha256};
 use std::future::Future;
 use std::pin::Pin;
+use store::StoreError;
+use store::log::{Audience, Log, TokenRow, now_micros};
 
 /// What a token may do.
 #[derive(

@@ -3,11 +3,11 @@
 use crate::cli::{HarvestAction, SourceAction};
 use crate::harvesting::{Harvester, sources};
 use crate::i18n;
-use crate::store::Registry;
-use crate::store::harvest::JobRow;
+use crate::records::Registry;
 use anyhow::{Context as _, Result, anyhow};
 use std::io::Write;
 use std::sync::Arc;
+use store::harvest::JobRow;
 
 /// Runs a harvest subcommand; `reg` is open when the action needs storage.
 pub async fn run(action: HarvestAction, reg: Option<Arc<Registry>>) -> Result<()> {

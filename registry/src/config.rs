@@ -18,6 +18,17 @@ pub enum DefaultAccess {
     NonPublic,
 }
 
+impl DefaultAccess {
+    /// The visibility a record without `dct:accessRights` is given.
+    pub fn visibility(self) -> record::Visibility {
+        match self {
+            DefaultAccess::Public => record::Visibility::Public,
+            DefaultAccess::Restricted => record::Visibility::Restricted,
+            DefaultAccess::NonPublic => record::Visibility::NonPublic,
+        }
+    }
+}
+
 /// Where the data lives.
 #[derive(Debug, Clone)]
 pub struct StorageConfig {

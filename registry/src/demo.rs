@@ -4,9 +4,12 @@
 //! first start with `serve --demo`, through the same write path as every other write.
 
 use crate::auth::{Role, create_token};
-use crate::record::{Kind, Status};
-use crate::store::{Provenance, Registry, StoreError, WriteRecord};
 use oxigraph::io::RdfFormat;
+use record::{Kind, Status};
+use {
+    crate::records::{Provenance, Registry, WriteRecord},
+    store::StoreError,
+};
 
 /// (code, Vietnamese name, English name)
 const AGENCIES: &[(&str, &str, &str)] = &[
@@ -859,7 +862,7 @@ fn service_ttl(i: usize, s: &(&str, &str, &str, &str, &str, &str)) -> String {
 }
 
 fn parse(ttl: &str, base: &str) -> Result<Vec<oxigraph::model::Triple>, StoreError> {
-    crate::rdf::parse_triples(
+    record::rdf::parse_triples(
         ttl.replace("__BASE__", base).as_bytes(),
         RdfFormat::Turtle,
         base,

@@ -298,9 +298,9 @@ impl ResponseError for ApiError {
     }
 }
 
-impl From<crate::store::StoreError> for ApiError {
-    fn from(e: crate::store::StoreError) -> Self {
-        use crate::store::StoreError as E;
+impl From<store::StoreError> for ApiError {
+    fn from(e: store::StoreError) -> Self {
+        use store::StoreError as E;
         match e {
             E::NotFound(what) => ApiError::new(Code::NotFound, format!("{what} not found")),
             E::Withdrawn(what) => {
@@ -317,7 +317,7 @@ impl From<crate::store::StoreError> for ApiError {
             ),
             E::Invalid(msg) => ApiError::new(Code::InvalidRecord, msg),
             E::RequestRequired(msg) => ApiError::new(Code::RequestRequired, msg),
-            E::Sql(e) if crate::store::is_busy(&e) => ApiError::new(
+            E::Sql(e) if store::is_busy(&e) => ApiError::new(
                 Code::DatabaseBusy,
                 "the database is busy with other writes; retry shortly",
             )
@@ -327,17 +327,17 @@ impl From<crate::store::StoreError> for ApiError {
     }
 }
 
-impl From<crate::record::RecordError> for ApiError {
-    fn from(e: crate::record::RecordError) -> Self {
-        if let crate::record::RecordError::TooLarge(why) = e {
+impl From<record::RecordError> for ApiError {
+    fn from(e: record::RecordError) -> Self {
+        if let record::RecordError::TooLarge(why) = e {
             return ApiError::new(Code::LimitExceeded, why);
         }
         ApiError::new(Code::InvalidRecord, e.to_string())
     }
 }
 
-impl From<crate::rdf::ParseError> for ApiError {
-    fn from(e: crate::rdf::ParseError) -> Self {
+impl From<record::rdf::ParseError> for ApiError {
+    fn from(e: record::rdf::ParseError) -> Self {
         let code = if e.limit {
             Code::LimitExceeded
         } else if e.json {

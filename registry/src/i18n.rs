@@ -381,6 +381,16 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Rebuilt the projections from the change log",
     ),
     ("cli_revoked", "Đã thu hồi mã truy cập", "Token revoked"),
+    // Kinds of record, as search facets name them.
+    ("kind_dataset", "Bộ dữ liệu", "Dataset"),
+    ("kind_dataservice", "Dịch vụ dữ liệu", "Data service"),
+    ("kind_catalog", "Danh mục", "Catalogue"),
+    ("kind_agency", "Cơ quan", "Agency"),
+    (
+        "kind_database-entry",
+        "Cơ sở dữ liệu (danh mục cơ sở dữ liệu)",
+        "Database (catalogue of databases)",
+    ),
 ];
 
 /// The message for `key` in `lang`; the key itself when unknown (a bug, but never a crash).

@@ -1,8 +1,8 @@
 //! Splitting RDF documents into records. The splitter is the harvest crate's (imports and
 //! harvests cut documents the same way); this maps its kinds onto the registry's.
 
-use crate::record::Kind;
 use oxigraph::model::Triple;
+use record::Kind;
 
 /// One record found in a document.
 #[derive(Debug)]

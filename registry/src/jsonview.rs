@@ -249,8 +249,8 @@ fn one_or_many(mut v: Vec<Value>, always_array: bool) -> Value {
 
 /// Prepares a REST JSON body for the JSON-LD parser: adds the registry context when the body
 /// has none, and drops the `registry` member (server-side metadata, not part of the graph).
-pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::rdf::ParseError> {
-    let mut v: Value = serde_json::from_slice(body).map_err(|e| crate::rdf::ParseError {
+pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, record::rdf::ParseError> {
+    let mut v: Value = serde_json::from_slice(body).map_err(|e| record::rdf::ParseError {
         message: format!(
             "JSON syntax error at line {}, column {}: {e}",
             e.line(),
@@ -261,7 +261,7 @@ pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::r
         limit: false,
     })?;
     let Some(obj) = v.as_object_mut() else {
-        return Err(crate::rdf::ParseError {
+        return Err(record::rdf::ParseError {
             message: "the JSON body must be an object describing one resource".into(),
             position: None,
             json: true,
@@ -272,7 +272,7 @@ pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::r
     if !obj.contains_key("@context") {
         obj.insert("@context".into(), Value::String(context_url.to_owned()));
     }
-    serde_json::to_vec(&v).map_err(|e| crate::rdf::ParseError {
+    serde_json::to_vec(&v).map_err(|e| record::rdf::ParseError {
         message: e.to_string(),
         position: None,
         json: true,
@@ -283,8 +283,8 @@ pub fn prepare_input(body: &[u8], context_url: &str) -> Result<Vec<u8>, crate::r
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::record::{Kind, NormaliseContext, Visibility, normalise};
     use oxigraph::io::{JsonLdProfileSet, RdfFormat};
+    use record::{Kind, NormaliseContext, Visibility, normalise};
 
     const BODY: &str = r#"{
         "type": "Dataset",
@@ -302,7 +302,7 @@ mod tests {
     fn parse_json(body: &str) -> Vec<Triple> {
         let prepared =
             prepare_input(body.as_bytes(), "http://reg/api/v1/context.jsonld").expect("json");
-        crate::rdf::parse_triples(
+        record::rdf::parse_triples(
             &prepared,
             RdfFormat::JsonLd {
                 profile: JsonLdProfileSet::empty(),

@@ -9,15 +9,15 @@ use danhmuc::config::{
     Config, FileConfig, HttpConfig, RecordConfig, StorageConfig, normalise_base,
 };
 use danhmuc::i18n;
-use danhmuc::record::{Status, Visibility};
-use danhmuc::store::log::{Audience, ExportItem};
-use danhmuc::store::{Provenance, Registry, WriteRecord};
+use danhmuc::records::{Provenance, Registry, WriteRecord};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::Triple;
+use record::{Status, Visibility};
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
+use store::log::{Audience, ExportItem};
 
 fn main() {
     tracing_subscriber::fmt()
@@ -137,7 +137,7 @@ async fn run(cli: Cli) -> Result<()> {
                     output,
                 },
         } => {
-            use danhmuc::dates::parse_time;
+            use record::dates::parse_time;
             let from = from
                 .as_deref()
                 .map(|s| parse_time(s, false))
@@ -188,7 +188,7 @@ async fn run(cli: Cli) -> Result<()> {
                 report::Quarter::parse(&quarter).map_err(|e| anyhow!("--quarter: {e}"))?;
             let profile = danhmuc::audit::Profile::builtin(&profile).map_err(|e| anyhow!(e))?;
             let reg = open(&store, &file, false).await?;
-            reg.assess_missing().await?;
+            danhmuc::quality::assess_missing(&reg).await?;
             let r = report::quarterly(&reg.log, &profile, quarter, agency.as_deref()).await?;
             let bytes = match format {
                 danhmuc::cli::ReportFormat::Json => serde_json::to_vec_pretty(&r)?,
@@ -211,8 +211,8 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Rebuild(args) => {
             // Fails, touching nothing, while a server holds the stores.
-            drop(danhmuc::store::graph::Projections::open(&args.store.data)?);
-            danhmuc::store::graph::Projections::destroy(&args.store.data)?;
+            drop(store::graph::Projections::open(&args.store.data)?);
+            store::graph::Projections::destroy(&args.store.data)?;
             let reg = open(&args.store, &file, true).await?;
             let (_, pos, _) = reg.ready().await?;
             if let Some(g) = &reg.graphs {
@@ -270,7 +270,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         &store.data,
         database_url.as_deref(),
         &base,
-        Visibility::from_default(default_access),
+        default_access.visibility(),
         true,
     )
     .await?;
@@ -310,7 +310,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     .map_err(|e| anyhow!(e.to_string()))?;
     danhmuc::quality::links::spawn(registry.clone(), link_fetcher.clone(), links.clone());
     // Quality reports follow the log (they were validated in every write's path).
-    registry.spawn_quality_follower();
+    danhmuc::quality::spawn_quality_follower(&registry);
     let queries = danhmuc::query_gate::QueryGate::new(config.http.queries.clone());
     let state = actix_web::web::Data::new(danhmuc::server::AppState {
         queries,
@@ -367,9 +367,9 @@ async fn token(action: TokenAction, file: &FileConfig) -> Result<()> {
                     t.prefix,
                     t.role,
                     t.agency.unwrap_or_else(|| "-".into()),
-                    danhmuc::dates::rfc3339(t.created_at),
+                    record::dates::rfc3339(t.created_at),
                     t.revoked_at
-                        .map(|r| format!("\trevoked {}", danhmuc::dates::rfc3339(r)))
+                        .map(|r| format!("\trevoked {}", record::dates::rfc3339(r)))
                         .unwrap_or_default()
                 );
             }
@@ -431,7 +431,7 @@ fn read_rdf(path: &Path) -> Result<Vec<Triple>> {
         "json" => RdfFormat::JsonLd {
             profile: Default::default(),
         },
-        e => danhmuc::rdf::format_from_suffix(e).ok_or_else(|| {
+        e => record::rdf::format_from_suffix(e).ok_or_else(|| {
             anyhow!(
                 "{}: unknown RDF syntax '.{e}' (use .ttl .nt .rdf .jsonld .trig .nq)",
                 path.display()
@@ -541,18 +541,14 @@ async fn import(args: danhmuc::cli::ImportArgs, file: &FileConfig) -> Result<()>
 
 /// Counts outcomes as [created, updated, unchanged].
 fn tally(
-    outcomes: &[(
-        danhmuc::store::Outcome,
-        danhmuc::store::log::RecordRow,
-        bool,
-    )],
+    outcomes: &[(danhmuc::records::Outcome, store::log::RecordRow, bool)],
     counts: &mut [usize; 3],
 ) {
     for (o, _, _) in outcomes {
         counts[match o {
-            danhmuc::store::Outcome::Created => 0,
-            danhmuc::store::Outcome::Updated => 1,
-            danhmuc::store::Outcome::Unchanged => 2,
+            danhmuc::records::Outcome::Created => 0,
+            danhmuc::records::Outcome::Updated => 1,
+            danhmuc::records::Outcome::Unchanged => 2,
         }] += 1;
     }
 }
@@ -562,7 +558,7 @@ fn tally(
 /// database concatenates; a record without one (written before fragments existed) is
 /// serialised on the spot.
 async fn export_jsonld(
-    reg: &danhmuc::store::Registry,
+    reg: &danhmuc::records::Registry,
     audience: &Audience,
     out: Box<dyn Write>,
 ) -> Result<()> {
@@ -570,7 +566,7 @@ async fn export_jsonld(
     write!(
         w,
         "{{\"@context\":{},\"@graph\":[",
-        danhmuc::rdf::jsonld_context()
+        record::rdf::jsonld_context()
     )?;
     let mut first = true;
     let mut put = |w: &mut std::io::BufWriter<Box<dyn Write>>, f: &str| -> std::io::Result<()> {
@@ -586,7 +582,7 @@ async fn export_jsonld(
     // Embedded: stepped straight out of SQLite on this thread.
     if let Some(done) = reg.log.export_jsonld_sqlite(audience, |item| match item {
         ExportItem::Fragment(f) => put(&mut w, f),
-        ExportItem::Canonical(c) => put(&mut w, &danhmuc::rdf::jsonld_fragment(c)?),
+        ExportItem::Canonical(c) => put(&mut w, &record::rdf::jsonld_fragment(c)?),
     }) {
         done?;
     } else {
@@ -598,7 +594,7 @@ async fn export_jsonld(
         {
             let made = lacking
                 .iter()
-                .map(|c| danhmuc::rdf::jsonld_fragment(c))
+                .map(|c| record::rdf::jsonld_fragment(c))
                 .collect::<std::io::Result<Vec<String>>>()?;
             for f in std::iter::once(&joined).chain(&made) {
                 put(&mut w, f)?;
@@ -649,7 +645,7 @@ async fn export(args: danhmuc::cli::ExportArgs, file: &FileConfig) -> Result<()>
             break;
         };
         for (_, canonical) in &page {
-            for t in danhmuc::record::parse_canonical(canonical) {
+            for t in record::parse_canonical(canonical) {
                 w.serialize_triple(&t)?;
             }
         }

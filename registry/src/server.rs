@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::error::{ApiError, Code};
-use crate::store::Registry;
+use crate::records::Registry;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use std::sync::Arc;
 use utoipa_actix_web::AppExt;
@@ -34,7 +34,7 @@ pub struct AppState {
 impl AppState {
     /// Where the context is published.
     pub fn context_url(&self) -> String {
-        format!("{}{}", self.registry.base, crate::rdf::CONTEXT_PATH)
+        format!("{}{}", self.registry.base, record::rdf::CONTEXT_PATH)
     }
 }
 

@@ -7,13 +7,13 @@ use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::query_gate::CallerClass;
 use crate::server::AppState;
-use crate::store::graph::{Tier, VOCAB_GRAPH_PREFIX};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use std::collections::HashSet;
+use store::graph::{Tier, VOCAB_GRAPH_PREFIX};
 
 const RESULT_TYPES: &[&str] = &[
     "application/sparql-results+json",
@@ -136,7 +136,7 @@ fn service_description(state: &AppState, req: &HttpRequest) -> ApiResult<HttpRes
     use oxigraph::model::{Literal, NamedNode, Triple};
     use vocab::ns::{dct, rdf, sd};
     let accept = crate::api::header(req, "accept");
-    let media = crate::rdf::negotiate(accept, &GRAPH_TYPES[..4]).ok_or_else(|| {
+    let media = record::rdf::negotiate(accept, &GRAPH_TYPES[..4]).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
             format!(
@@ -202,7 +202,7 @@ fn service_description(state: &AppState, req: &HttpRequest) -> ApiResult<HttpRes
     }
     let format =
         RdfFormat::from_media_type(media).ok_or_else(|| ApiError::internal("graph format"))?;
-    let body = crate::rdf::serialize_triples(t.iter().map(Triple::as_ref), format)
+    let body = record::rdf::serialize_triples(t.iter().map(Triple::as_ref), format)
         .map_err(ApiError::internal)?;
     Ok(HttpResponse::Ok()
         .insert_header(("Vary", "Accept"))
@@ -414,7 +414,7 @@ async fn execute(
 /// Parses, scopes and evaluates a query on the calling (large-stack) thread.
 #[allow(clippy::too_many_arguments)]
 fn evaluate(
-    graphs: &crate::store::graph::Projections,
+    graphs: &store::graph::Projections,
     tier: Tier,
     allowed: Option<Vec<String>>,
     query_text: &str,
@@ -561,7 +561,7 @@ fn serialize(
     let werr = |e: std::io::Error| write_error(e, max);
     match results {
         QueryResults::Graph(triples) => {
-            let media = crate::rdf::negotiate(accept, GRAPH_TYPES).ok_or_else(|| {
+            let media = record::rdf::negotiate(accept, GRAPH_TYPES).ok_or_else(|| {
                 ApiError::new(
                     Code::NotAcceptable,
                     format!("graph results are available as {}", GRAPH_TYPES.join(", ")),
@@ -610,7 +610,7 @@ fn serialize(
 }
 
 fn results_format(accept: Option<&str>) -> ApiResult<(String, QueryResultsFormat)> {
-    let media = crate::rdf::negotiate(accept, RESULT_TYPES).ok_or_else(|| {
+    let media = record::rdf::negotiate(accept, RESULT_TYPES).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
             format!("results are available as {}", RESULT_TYPES[..4].join(", ")),

@@ -20,5 +20,6 @@ mod hostile;
 mod openapi;
 mod readme;
 mod rest;
+mod search;
 mod sparql;
 mod visibility;

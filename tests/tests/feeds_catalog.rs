@@ -4,10 +4,10 @@
 //! nothing restricted, and the whole output valid against SEMIC's DCAT-AP 3.0.1 shapes with a
 //! real SHACL engine. Also the schema.org rendering of a dataset. Both databases.
 
-use danhmuc::quality::shacl;
 use danhmuc_e2e::{Backend, Server};
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{Term, Triple};
+use record::shacl;
 use serde_json::Value;
 
 const BASE: &str = "https://dulieu.tayninh.gov.vn";

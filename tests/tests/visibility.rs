@@ -177,6 +177,77 @@ fn restricted_records_never_leak() {
             0
         );
 
+        // search: results, totals, highlights and facet counts hold only what the caller
+        // may read, whatever the query or filter tries
+        let search = |query: &str, token: Option<&str>| -> Value {
+            let r = s.get(&format!("/api/v1/search?{query}"), token);
+            assert_eq!(r.status().as_u16(), 200, "search {query}");
+            r.json().expect("search json")
+        };
+        let found = |v: &Value| -> Vec<String> {
+            let mut t: Vec<String> = v["items"]
+                .as_array()
+                .expect("items")
+                .iter()
+                .map(|i| i["title"].as_str().unwrap_or("").to_owned())
+                .collect();
+            t.sort();
+            t
+        };
+        for query in [
+            "q=",
+            "q=SECRET",
+            "q=hanche",
+            "q=khongcongkhai",
+            "q=banthao",
+            "kind=dataset",
+            "agency=owner",
+            "q=secret&sort=title",
+        ] {
+            // Agencies are records too (each is its own agency's): count datasets only.
+            let v = search(&format!("{query}&kind=dataset"), None);
+            let body = v.to_string();
+            assert!(
+                !body.contains("hanche")
+                    && !body.contains("khongcongkhai")
+                    && !body.contains("banthao"),
+                "anonymous search leaked with {query}: {body}"
+            );
+            let owner_count: u64 = v["facets"]["agency"]
+                .as_array()
+                .expect("agency facet")
+                .iter()
+                .filter(|x| x["value"] == "owner")
+                .map(|x| x["count"].as_u64().unwrap_or(0))
+                .sum();
+            assert!(
+                owner_count <= 1,
+                "facet counts hidden records ({query}): {body}"
+            );
+            assert!(v["total"].as_u64().unwrap_or(99) <= 1, "{query}: {body}");
+        }
+        assert_eq!(found(&search("q=SECRET", None)), vec!["congkhai"]);
+        assert_eq!(
+            found(&search("q=SECRET", Some(&stranger))),
+            vec!["congkhai", "hanche"]
+        );
+        let fr = search("q=SECRET", Some(&friend));
+        assert_eq!(found(&fr), vec!["congkhai", "hanche", "khongcongkhai"]);
+        assert_eq!(fr["facets"]["agency"][0]["count"], 3, "{fr}");
+        assert!(
+            !fr.to_string().contains("banthao"),
+            "drafts are never searchable"
+        );
+        assert_eq!(
+            found(&search("q=SECRET", Some(&owner))),
+            vec!["congkhai", "hanche", "khongcongkhai"]
+        );
+        assert_eq!(
+            search("q=SECRET&kind=dataset", Some(&s.admin))["total"],
+            3,
+            "published only, every audience"
+        );
+
         // exports: the public export holds only the public record
         let (ok, out, err) = s.cli(&["export", "--format", "nt"]);
         assert!(ok, "{err}");
@@ -210,6 +281,11 @@ fn restricted_records_never_leak() {
             "PUBLIC → RESTRICTED leaves the public store ({backend:?})"
         );
         assert!(titles(None).is_empty());
+        assert_eq!(
+            search("q=congkhai", None)["total"],
+            0,
+            "and leaves public search"
+        );
         // and its history, read anonymously, shows only the public version without later content
         let h: Value = s
             .get(&format!("/api/v1/datasets/{pub_id}/history"), None)

@@ -3,13 +3,13 @@
 use super::rfc3339;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::record::Kind;
+use crate::records::Provenance;
 use crate::server::AppState;
-use crate::store::Provenance;
-use crate::store::log::AgencyRow;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use record::Kind;
 use serde::{Deserialize, Serialize};
+use store::log::AgencyRow;
 
 /// A name in Vietnamese and, optionally, English.
 #[derive(Debug, Deserialize, Serialize, utoipa::ToSchema)]
@@ -138,14 +138,14 @@ pub async fn get_agency(
             ApiError::new(Code::NotFound, format!("no agency with code '{code}'"))
         })?;
     let wants_rdf = super::header(&req, "accept")
-        .is_some_and(|a| crate::rdf::SERVED.iter().any(|(_, m, _)| a.contains(m)));
+        .is_some_and(|a| record::rdf::SERVED.iter().any(|(_, m, _)| a.contains(m)));
     if wants_rdf {
         let rec = super::records::readable(&state, &caller, Kind::Agency, &row.code).await?;
         return super::records::represent(&state, &req, &rec, false, None).await;
     }
     let mut a = Agency::from(row);
-    a.successors = state.registry.successors_of(&code).await?;
-    a.predecessors = state.registry.predecessors_of(&code).await?;
+    a.successors = crate::audit::succession::successors_of(&state.registry, &code).await?;
+    a.predecessors = crate::audit::succession::predecessors_of(&state.registry, &code).await?;
     Ok(HttpResponse::Ok().json(a))
 }
 
@@ -169,7 +169,7 @@ pub async fn create_succession(
         author: caller.author(),
         source: "succession".into(),
     };
-    let s = state.registry.succeed(&body, &prov).await?;
+    let s = crate::audit::succession::succeed(&state.registry, &body, &prov).await?;
     Ok(HttpResponse::Created().json(s))
 }
 
@@ -188,7 +188,8 @@ pub async fn list_successions(
             format!("no agency with code '{code}'"),
         ));
     }
-    Ok(HttpResponse::Ok().json(state.registry.successions(&code).await?))
+    Ok(HttpResponse::Ok()
+        .json(crate::audit::succession::successions(&state.registry, &code).await?))
 }
 
 /// Mounts the agency routes.

@@ -4,10 +4,10 @@ use crate::audit::deadlines::{Deadline, deadline};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::server::AppState;
-use crate::store::log::ListFilter;
 use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use store::log::ListFilter;
 
 /// Filters for the deadline list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -152,7 +152,7 @@ pub async fn quarterly(
     caller.require_auth()?;
     let quarter = Quarter::parse(&q.quarter).map_err(|e| ApiError::new(Code::BadRequest, e))?;
     // Scores are the follower's: catch it up so the report counts every record's current one.
-    state.registry.assess_missing().await?;
+    crate::quality::assess_missing(&state.registry).await?;
     let agency = if caller.is_admin() {
         q.agency.clone()
     } else {
@@ -166,7 +166,7 @@ pub async fn quarterly(
                 format!("unknown format '{other}': use json, csv or html"),
             ));
         }
-        None => match crate::rdf::negotiate(
+        None => match record::rdf::negotiate(
             super::header(&req, "accept"),
             &["application/json", "text/csv", "text/html"],
         ) {
@@ -198,10 +198,10 @@ pub async fn quarterly(
 }
 
 /// Set an agency's target of open datasets for a phase (admins: the coordinating department).
-#[utoipa::path(tag = "audit", request_body = crate::audit::plans::Plan, params(
+#[utoipa::path(tag = "audit", request_body = store::plans::Plan, params(
     ("code" = String, Path, description = "agency code"),
     ("phase" = String, Path, description = "phase name, e.g. 2026 or 2026-2030")), responses(
-    (status = 200, description = "the plan", body = crate::audit::plans::Plan),
+    (status = 200, description = "the plan", body = store::plans::Plan),
     (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "unknown agency, bad dates or target", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
@@ -210,12 +210,12 @@ pub async fn put_plan(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
-    body: web::Json<crate::audit::plans::Plan>,
+    body: web::Json<store::plans::Plan>,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let (code, phase) = path.into_inner();
     if state.registry.log.agency(&code).await?.is_none() {
-        return Err(crate::store::StoreError::UnknownAgency(code).into());
+        return Err(store::StoreError::UnknownAgency(code).into());
     }
     let mut plan = body.into_inner();
     plan.agency = code;
@@ -227,7 +227,7 @@ pub async fn put_plan(
 
 /// An agency's plans.
 #[utoipa::path(tag = "audit", params(("code" = String, Path, description = "agency code")), responses(
-    (status = 200, description = "its plans", body = [crate::audit::plans::Plan]),
+    (status = 200, description = "its plans", body = [store::plans::Plan]),
     (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[get("/agencies/{code}/plans")]
@@ -324,7 +324,7 @@ pub async fn trail(
     caller.require_admin()?;
     let time = |v: &Option<String>, end: bool, name: &str| {
         v.as_deref()
-            .map(|s| crate::dates::parse_time(s, end))
+            .map(|s| record::dates::parse_time(s, end))
             .transpose()
             .map_err(|e| ApiError::new(Code::BadRequest, format!("{name}: {e}")))
     };

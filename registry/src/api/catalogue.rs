@@ -100,17 +100,16 @@ pub async fn submit(
             ));
         }
     };
-    let r = state
-        .registry
-        .submit_request(
-            &agency,
-            input.action,
-            input.record.as_deref(),
-            &input.justification,
-            description,
-            &caller.author(),
-        )
-        .await?;
+    let r = crate::audit::requests::submit_request(
+        &state.registry,
+        &agency,
+        input.action,
+        input.record.as_deref(),
+        &input.justification,
+        description,
+        &caller.author(),
+    )
+    .await?;
     Ok(HttpResponse::Created()
         .insert_header((
             LOCATION,
@@ -148,10 +147,9 @@ pub async fn list(
             format!("unknown status '{s}': use pending, approved or rejected"),
         ));
     }
-    let items = state
-        .registry
-        .requests(agency.as_deref(), q.status.as_deref())
-        .await?;
+    let items =
+        crate::audit::requests::requests(&state.registry, agency.as_deref(), q.status.as_deref())
+            .await?;
     Ok(HttpResponse::Ok().json(RequestList { items }))
 }
 
@@ -167,9 +165,7 @@ pub async fn show(
     id: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     caller.require_auth()?;
-    let r = state
-        .registry
-        .request(&id)
+    let r = crate::audit::requests::request(&state.registry, &id)
         .await?
         .filter(|r| readable(&caller, r))
         .ok_or_else(|| ApiError::new(Code::NotFound, format!("no request '{id}'")))?;
@@ -193,10 +189,13 @@ pub async fn approve(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let d = body.map(|b| b.into_inner()).unwrap_or_default();
-    let r = state
-        .registry
-        .approve_request(&id, &caller.author(), d.reason.as_deref())
-        .await?;
+    let r = crate::audit::requests::approve_request(
+        &state.registry,
+        &id,
+        &caller.author(),
+        d.reason.as_deref(),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(r))
 }
 
@@ -217,10 +216,13 @@ pub async fn reject(
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
     let d = body.map(|b| b.into_inner()).unwrap_or_default();
-    let r = state
-        .registry
-        .reject_request(&id, &caller.author(), d.reason.as_deref().unwrap_or(""))
-        .await?;
+    let r = crate::audit::requests::reject_request(
+        &state.registry,
+        &id,
+        &caller.author(),
+        d.reason.as_deref().unwrap_or(""),
+    )
+    .await?;
     Ok(HttpResponse::Ok().json(r))
 }
 
@@ -258,9 +260,7 @@ fn visible(caller: &Caller, mut i: Issue) -> Issue {
 #[utoipa::path(tag = "catalogue", responses((status = 200, description = "issues", body = IssueList)))]
 #[get("/database-catalogue/issues")]
 pub async fn issues(state: web::Data<AppState>, caller: Caller) -> ApiResult<HttpResponse> {
-    let items = state
-        .registry
-        .issues()
+    let items = crate::audit::requests::issues(&state.registry)
         .await?
         .into_iter()
         .map(|i| visible(&caller, i))
@@ -287,7 +287,7 @@ pub async fn issue(
     number: web::Path<String>,
 ) -> ApiResult<HttpResponse> {
     let found = if number.as_str() == "latest" {
-        state.registry.latest_issue().await?
+        crate::audit::requests::latest_issue(&state.registry).await?
     } else {
         let n: i64 = number.parse().map_err(|_| {
             ApiError::new(
@@ -295,7 +295,7 @@ pub async fn issue(
                 format!("'{number}' is not an issue number (or latest)"),
             )
         })?;
-        state.registry.issue(n).await?
+        crate::audit::requests::issue(&state.registry, n).await?
     };
     let i = found.ok_or_else(|| ApiError::new(Code::NotFound, format!("no issue '{number}'")))?;
     Ok(HttpResponse::Ok().json(visible(&caller, i)))

@@ -5,9 +5,9 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::record::Kind;
 use crate::server::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
+use record::Kind;
 
 async fn dereference(
     state: web::Data<AppState>,
@@ -32,7 +32,7 @@ async fn dereference(
             ));
         }
         let v = state.registry.log.current_version(&rec).await?;
-        let mut triples = crate::record::parse_canonical(&v.canonical);
+        let mut triples = record::parse_canonical(&v.canonical);
         triples.extend(state.registry.enrichment(&triples).await?);
         let province = &state.profile.province;
         let doc = crate::feeds::schema_org::dataset(
@@ -49,14 +49,14 @@ async fn dereference(
             .json(doc));
     }
     let (id, suffix) = match raw.rsplit_once('.') {
-        Some((id, ext)) if crate::rdf::SERVED.iter().any(|(_, _, s)| *s == ext) => {
+        Some((id, ext)) if record::rdf::SERVED.iter().any(|(_, _, s)| *s == ext) => {
             (id.to_owned(), Some(ext.to_owned()))
         }
         _ => (raw.clone(), None),
     };
     let rec = super::records::readable(&state, &caller, kind, &id).await?;
     let forced = suffix.and_then(|ext| {
-        crate::rdf::SERVED
+        record::rdf::SERVED
             .iter()
             .find(|(_, _, s)| *s == ext)
             .map(|(_, m, _)| *m)

@@ -8,11 +8,11 @@ use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::harvesting::sources::{self, SourceInput};
 use crate::server::AppState;
-use crate::store::StoreError;
-use crate::store::harvest::{Failure, JobRow, SourceRow};
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;
+use store::StoreError;
+use store::harvest::{Failure, JobRow, SourceRow};
 
 /// A harvest source as answered.
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -9,6 +9,7 @@ pub mod harvest;
 pub mod meta;
 pub mod quality;
 pub mod records;
+pub mod search;
 pub mod tokens;
 
 use crate::error::{ApiError, ApiResult, Code};
@@ -36,6 +37,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "audit", description = "Kiểm tra, đôn đốc / Audit: update deadlines under the province's rules"),
         (name = "quality", description = "Chất lượng / Quality: SHACL (DCAT-AP 3.0.1, DCAT-AP-VN), MQA scores, link checks, duplicates"),
         (name = "catalogue", description = "Danh mục cơ sở dữ liệu / Catalogue of databases: requests, review, numbered issues"),
+        (name = "search", description = "Tìm kiếm / Search: full text in Vietnamese with or without diacritics, with facets"),
         (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
         (name = "meta", description = "Health, readiness, JSON-LD context"),
     ),
@@ -149,6 +151,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit::routes(cfg);
     quality::routes(cfg);
     catalogue::routes(cfg);
+    search::routes(cfg);
     meta::api_routes(cfg);
 }
 
@@ -187,7 +190,7 @@ fn too_large(limit: usize) -> ApiError {
     )
 }
 
-pub use crate::dates::rfc3339;
+pub use record::dates::rfc3339;
 
 /// A header's value as text.
 pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {

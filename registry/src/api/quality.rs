@@ -6,10 +6,10 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::quality::QualityReport;
 use crate::quality::duplicates::{self, Pair};
 use crate::quality::links::{self, LinkRun};
-use crate::record::{Kind, parse_canonical};
 use crate::server::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use oxigraph::model::Term;
+use record::{Kind, parse_canonical};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use vocab::ns::dcat;
@@ -30,9 +30,7 @@ pub async fn record_quality(
 ) -> ApiResult<HttpResponse> {
     let (collection, id) = path.into_inner();
     let rec = crate::api::records::readable_in(&state, &caller, &collection, &id).await?;
-    let report = state
-        .registry
-        .quality_report(&rec)
+    let report = crate::quality::quality_report(&state.registry, &rec)
         .await?
         .ok_or_else(|| ApiError::new(Code::NotFound, format!("no report for '{id}'")))?;
     Ok(HttpResponse::Ok().json(report))
@@ -111,7 +109,7 @@ pub async fn summary(
         Some(caller.agency.clone().unwrap_or_default())
     };
     // The follower may not have reached the latest writes: catch it up first.
-    state.registry.assess_missing().await?;
+    crate::quality::assess_missing(&state.registry).await?;
     // Only records the caller may read count, in any aggregate.
     let rows: Vec<_> = state
         .registry
@@ -156,7 +154,7 @@ pub async fn summary(
         catalogs.push(aggregate(&r.id, &members));
     }
     Ok(HttpResponse::Ok().json(QualitySummary {
-        max_score: crate::quality::mqa::MAX_SCORE,
+        max_score: record::mqa::MAX_SCORE,
         agencies,
         catalogs,
     }))

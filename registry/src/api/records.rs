@@ -6,15 +6,15 @@
 use super::{header, read_body, rfc3339};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::record::{self, Kind, Status};
+use crate::records::{Outcome, Provenance, WriteRecord};
 use crate::server::AppState;
-use crate::store::log::{ListFilter, RecordRow};
-use crate::store::{Outcome, Provenance, WriteRecord};
 use actix_web::http::header::{ETAG, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::Triple;
+use record::{self, Kind, Status};
 use serde::{Deserialize, Serialize};
+use store::log::{ListFilter, RecordRow};
 
 /// Query parameters of a write.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -238,7 +238,7 @@ pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Trip
     let ctx_url = state.context_url();
     if base == "application/json" {
         let prepared = crate::jsonview::prepare_input(body, &ctx_url)?;
-        return Ok(crate::rdf::parse_triples(
+        return Ok(record::rdf::parse_triples(
             &prepared,
             RdfFormat::JsonLd {
                 profile: Default::default(),
@@ -246,7 +246,7 @@ pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Trip
             &state.registry.base,
         )?);
     }
-    let format = crate::rdf::format_from_media_type(&base)
+    let format = record::rdf::format_from_media_type(&base)
         .filter(|f| matches!(f, RdfFormat::Turtle | RdfFormat::NTriples | RdfFormat::RdfXml | RdfFormat::JsonLd { .. } | RdfFormat::N3))
         .ok_or_else(|| {
             ApiError::new(
@@ -260,7 +260,7 @@ pub fn parse_body(state: &AppState, ct: &str, body: &[u8]) -> ApiResult<Vec<Trip
             "the body is not valid UTF-8",
         ));
     }
-    Ok(crate::rdf::parse_triples(
+    Ok(record::rdf::parse_triples(
         body,
         format,
         &state.registry.base,
@@ -329,7 +329,7 @@ fn json_view_triples(state: &AppState, rec: &RecordRow, triples: Vec<Triple>) ->
     if rec.kind == Kind::Agency.as_str() {
         return triples;
     }
-    state.registry.as_said(triples)
+    state.registry.enricher.as_said(triples)
 }
 
 /// Writes the record representation the client asked for.
@@ -342,7 +342,7 @@ pub async fn represent(
 ) -> ApiResult<HttpResponse> {
     let v = state.registry.log.current_version(rec).await?;
     let triples = record::parse_canonical(&v.canonical);
-    let mut offered: Vec<&str> = crate::rdf::SERVED.iter().map(|(_, m, _)| *m).collect();
+    let mut offered: Vec<&str> = record::rdf::SERVED.iter().map(|(_, m, _)| *m).collect();
     if json_default {
         offered.insert(0, "application/json");
     } else {
@@ -350,7 +350,7 @@ pub async fn represent(
     }
     // A suffix (`.ttl`…) decides the syntax; otherwise `Accept` does.
     let accept = forced.or_else(|| header(req, "accept"));
-    let chosen = crate::rdf::negotiate(accept, &offered).ok_or_else(|| {
+    let chosen = record::rdf::negotiate(accept, &offered).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
             format!("available: {}", offered.join(", ")),
@@ -388,9 +388,9 @@ pub async fn represent(
         }
         return Ok(resp.content_type(chosen).json(json));
     }
-    let format = crate::rdf::format_from_media_type(chosen)
+    let format = record::rdf::format_from_media_type(chosen)
         .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
-    let bytes = crate::rdf::serialize_triples(triples.iter().map(Into::into), format)
+    let bytes = record::rdf::serialize_triples(triples.iter().map(Into::into), format)
         .map_err(ApiError::internal)?;
     Ok(resp
         .content_type(format!("{chosen}; charset=utf-8"))
@@ -517,7 +517,7 @@ async fn withdraw(
 /// The same meaning as everywhere else in the registry (`/catalog`, audit exports): a day is
 /// the whole day in Vietnam's time zone (UTC+7).
 fn parse_since(s: &str) -> ApiResult<i64> {
-    crate::dates::parse_time(s, false)
+    record::dates::parse_time(s, false)
         .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))
 }
 

@@ -4,9 +4,9 @@ use super::rfc3339;
 use crate::auth::{Caller, Role, create_token};
 use crate::error::ApiResult;
 use crate::server::AppState;
-use crate::store::log::TokenRow;
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
+use store::log::TokenRow;
 
 /// A token as listed (never its secret).
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -4,11 +4,11 @@
 //! soon or overdue. A dataset without a frequency is itself a finding.
 
 use super::profile::{Profile, vn_date};
-use crate::record::parse_canonical;
-use crate::store::log::{RecordRow, VersionRow};
 use chrono::{DateTime, NaiveDate, Utc};
 use oxigraph::model::Term;
+use record::parse_canonical;
 use serde::Serialize;
+use store::log::{RecordRow, VersionRow};
 use vocab::ns::dct;
 
 /// One dataset's deadline.

@@ -2,7 +2,7 @@
 //! deadlines (R6), quarterly reports (R7), plans, the catalogue of databases and its requests (R1).
 
 pub mod deadlines;
-pub mod plans;
+
 pub mod profile;
 pub mod report;
 pub mod requests;

@@ -220,10 +220,7 @@ impl Profile {
     }
 }
 
-/// `dd/mm/yyyy`, the way dates are written in Vietnam.
-pub fn vn_date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
+pub use record::dates::vn_date;
 
 #[cfg(test)]
 mod tests {

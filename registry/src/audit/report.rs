@@ -4,11 +4,11 @@
 
 use super::deadlines::deadline;
 use super::profile::Profile;
-use crate::store::StoreError;
-use crate::store::log::{Log, RecordRow, VersionRow};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
+use store::StoreError;
+use store::log::{Log, RecordRow, VersionRow};
 
 /// A quarter, e.g. `2026-Q3`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +142,7 @@ pub async fn quarterly(
     let first = quarter.first_day().ok_or_else(bad)?;
     let end = quarter.end_day().ok_or_else(bad)?;
     let to_micros = |d: NaiveDate| -> Result<i64, StoreError> {
-        crate::dates::parse_time(&d.to_string(), false).map_err(StoreError::Invalid)
+        record::dates::parse_time(&d.to_string(), false).map_err(StoreError::Invalid)
     };
     let (start_us, end_us) = (to_micros(first)?, to_micros(end)?);
     let mut tracks: HashMap<String, Track> = HashMap::new();
@@ -306,7 +306,7 @@ pub async fn quarterly(
 
 /// The Vietnamese `foaf:name` in an agency version.
 fn agency_name(v: &VersionRow) -> Option<String> {
-    crate::record::parse_canonical(&v.canonical)
+    record::parse_canonical(&v.canonical)
         .into_iter()
         .find_map(
             |t| match (&t.object, t.predicate.as_ref() == vocab::ns::foaf::NAME) {

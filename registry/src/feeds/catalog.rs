@@ -6,16 +6,14 @@
 //! `Accept` or suffix; an ETag that changes with the log, and `If-None-Match`.
 
 use crate::error::{ApiError, ApiResult, Code};
-use crate::record::parse_canonical;
 use crate::server::AppState;
-use crate::store::StoreError;
-use crate::store::log::Log;
 use actix_web::http::header::ETAG;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::{Literal, NamedNode, Triple};
+use record::parse_canonical;
 use serde::Deserialize;
 use sha2::Digest;
-use sqlx::Row;
+use store::feeds::{Cursor, FeedRow};
 use vocab::ns::{dcat, dct, foaf, hydra, rdf, xsd};
 
 /// Query parameters.
@@ -32,125 +30,6 @@ pub struct CatalogQuery {
     pub modified_since: Option<String>,
 }
 
-/// Where a page starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Cursor {
-    /// The first page.
-    First,
-    /// Records after this id.
-    After(String),
-    /// Records before this id.
-    Before(String),
-    /// The last page.
-    Last,
-}
-
-impl Cursor {
-    fn parse(s: Option<&str>) -> Result<Cursor, String> {
-        match s.map(str::trim) {
-            None | Some("") => Ok(Cursor::First),
-            Some("last") => Ok(Cursor::Last),
-            Some(c) => match c.split_once(':') {
-                Some(("a", id)) if valid_id(id) => Ok(Cursor::After(id.to_owned())),
-                Some(("b", id)) if valid_id(id) => Ok(Cursor::Before(id.to_owned())),
-                _ => Err(format!(
-                    "cursor '{c}' is not one this feed gave out (a:ID, b:ID or last)"
-                )),
-            },
-        }
-    }
-}
-
-fn valid_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-}
-
-/// One record on a page.
-#[derive(Debug, Clone)]
-pub struct FeedRow {
-    /// Record id.
-    pub id: String,
-    /// `dataset` or `dataservice`.
-    pub kind: String,
-    /// Record IRI.
-    pub iri: String,
-    /// Canonical N-Triples.
-    pub canonical: String,
-    /// Prepared JSON-LD node objects, when stored (see `crate::rdf::jsonld_fragment`).
-    pub fragment: Option<String>,
-}
-
-const FEED_FILTER: &str = "r.status = 'published' AND r.visibility = 'PUBLIC' AND r.kind IN ('dataset', 'dataservice') AND ($1 = '' OR r.agency = $1) AND r.modified_at >= $2";
-
-impl Log {
-    /// How many records the feed holds.
-    pub async fn feed_count(&self, agency: &str, since: i64) -> Result<i64, StoreError> {
-        let n: i64 = sqlx::query(&format!(
-            "SELECT COUNT(*) FROM records r WHERE {FEED_FILTER}"
-        ))
-        .bind(agency)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?
-        .try_get(0)?;
-        Ok(n)
-    }
-
-    /// A page: its rows (by id), whether a page before and after it exist.
-    pub async fn feed_page(
-        &self,
-        agency: &str,
-        since: i64,
-        cursor: &Cursor,
-        limit: i64,
-    ) -> Result<(Vec<FeedRow>, bool, bool), StoreError> {
-        let (cond, desc, key) = match cursor {
-            Cursor::First => ("", false, None),
-            Cursor::After(id) => (" AND r.id > $3", false, Some(id.as_str())),
-            Cursor::Before(id) => (" AND r.id < $3", true, Some(id.as_str())),
-            Cursor::Last => ("", true, None),
-        };
-        let sql = format!(
-            "SELECT r.id, r.kind, r.iri, v.canonical, f.jsonld FROM records r JOIN versions v ON v.seq = r.seq LEFT JOIN fragments f ON f.content_hash = r.content_hash WHERE {FEED_FILTER}{cond} ORDER BY r.id {} LIMIT {}",
-            if desc { "DESC" } else { "ASC" },
-            limit + 1
-        );
-        let mut q = sqlx::query(&sql).bind(agency).bind(since);
-        if let Some(k) = key {
-            q = q.bind(k);
-        }
-        let rows = q.fetch_all(&self.pool).await?;
-        let mut out: Vec<FeedRow> = rows
-            .iter()
-            .map(|r| {
-                Ok(FeedRow {
-                    id: r.try_get(0)?,
-                    kind: r.try_get(1)?,
-                    iri: r.try_get(2)?,
-                    canonical: r.try_get(3)?,
-                    fragment: r.try_get(4)?,
-                })
-            })
-            .collect::<Result<_, sqlx::Error>>()?;
-        let more = out.len() as i64 > limit;
-        out.truncate(limit as usize);
-        if desc {
-            out.reverse();
-        }
-        let (prev, next) = match cursor {
-            Cursor::First => (false, more),
-            Cursor::After(_) => (true, more),
-            Cursor::Before(_) => (more, true),
-            Cursor::Last => (more, false),
-        };
-        Ok((out, prev, next))
-    }
-}
-
 /// Serves `/catalog`, `/catalog.{ext}`, `/catalog/{agency}` and `/catalog/{agency}.{ext}`.
 pub async fn catalog(
     state: web::Data<AppState>,
@@ -159,7 +38,7 @@ pub async fn catalog(
 ) -> ApiResult<HttpResponse> {
     let tail = req.match_info().get("tail").unwrap_or("").to_owned();
     let (name, suffix) = match tail.rsplit_once('.') {
-        Some((n, ext)) if crate::rdf::SERVED.iter().any(|(_, _, s)| *s == ext) => {
+        Some((n, ext)) if record::rdf::SERVED.iter().any(|(_, _, s)| *s == ext) => {
             (n.to_owned(), Some(ext.to_owned()))
         }
         _ => (tail.clone(), None),
@@ -181,19 +60,19 @@ pub async fn catalog(
     let cursor =
         Cursor::parse(q.cursor.as_deref()).map_err(|e| ApiError::new(Code::BadRequest, e))?;
     let since = match q.modified_since.as_deref() {
-        Some(s) => crate::dates::parse_time(s, false)
+        Some(s) => record::dates::parse_time(s, false)
             .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))?,
         None => i64::MIN,
     };
-    let offered: Vec<&str> = crate::rdf::SERVED.iter().map(|(_, m, _)| *m).collect();
+    let offered: Vec<&str> = record::rdf::SERVED.iter().map(|(_, m, _)| *m).collect();
     let forced = suffix.as_deref().and_then(|ext| {
-        crate::rdf::SERVED
+        record::rdf::SERVED
             .iter()
             .find(|(_, _, s)| *s == ext)
             .map(|(_, m, _)| *m)
     });
     let accept = forced.or_else(|| crate::api::header(&req, "accept"));
-    let chosen = crate::rdf::negotiate(accept, &offered).ok_or_else(|| {
+    let chosen = record::rdf::negotiate(accept, &offered).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
             format!("available: {}", offered.join(", ")),
@@ -354,7 +233,7 @@ pub async fn catalog(
         };
         t.push(Triple::new(cat.clone(), p, member));
     }
-    let format = crate::rdf::format_from_media_type(chosen)
+    let format = record::rdf::format_from_media_type(chosen)
         .ok_or_else(|| ApiError::internal("negotiated format unknown"))?;
     // Records are kept enriched (Registry::enrich): their canonical forms are published as
     // they are. JSON-LD pages copy each record's prepared fragment after the page's own nodes.
@@ -365,8 +244,8 @@ pub async fn catalog(
             t.extend(parse_canonical(&r.canonical));
         }
         // What several records share (an agency's description) appears once.
-        crate::rdf::dedup_triples(&mut t);
-        crate::rdf::serialize_triples(t.iter().map(Into::into), format)
+        record::rdf::dedup_triples(&mut t);
+        record::rdf::serialize_triples(t.iter().map(Into::into), format)
             .map_err(ApiError::internal)?
     };
     Ok(HttpResponse::Ok()
@@ -380,13 +259,13 @@ pub async fn catalog(
 /// A JSON-LD page: the page's own statements (catalogue, Hydra view) serialised, then every
 /// record's prepared fragment (made on the spot for a record written before fragments).
 fn jsonld_page(own: &[Triple], rows: &[FeedRow]) -> std::io::Result<Vec<u8>> {
-    let mut nodes = crate::rdf::jsonld_fragment(&crate::rdf::ntriples(own))?;
+    let mut nodes = record::rdf::jsonld_fragment(&record::rdf::ntriples(own))?;
     for r in rows {
         let made;
         let f = match &r.fragment {
             Some(f) => f.as_str(),
             None => {
-                made = crate::rdf::jsonld_fragment(&r.canonical)?;
+                made = record::rdf::jsonld_fragment(&r.canonical)?;
                 made.as_str()
             }
         };
@@ -399,7 +278,7 @@ fn jsonld_page(own: &[Triple], rows: &[FeedRow]) -> std::io::Result<Vec<u8>> {
     }
     Ok(format!(
         "{{\"@context\":{},\"@graph\":[{nodes}]}}",
-        crate::rdf::jsonld_context()
+        record::rdf::jsonld_context()
     )
     .into_bytes())
 }

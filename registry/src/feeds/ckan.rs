@@ -7,12 +7,11 @@
 //! from the query string or a JSON/form body (ckanapi POSTs JSON). Only PUBLIC published
 //! datasets are packages; agencies are organisations; themes are groups.
 
-use crate::record::parse_canonical;
 use crate::server::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
+use record::parse_canonical;
 use serde_json::{Map, Value, json};
-use sqlx::Row;
 use std::collections::{BTreeMap, HashMap};
 use vocab::ns::{dcat, dct, vcard};
 use vocab::text::fold;
@@ -118,30 +117,23 @@ struct Pkg {
     triples: Vec<Triple>,
 }
 
-async fn packages(
-    state: &AppState,
-    agency: Option<&str>,
-) -> Result<Vec<Pkg>, crate::store::StoreError> {
-    let rows = sqlx::query(
-        "SELECT r.id, r.iri, r.agency, r.created_at, r.modified_at, v.canonical FROM records r JOIN versions v ON v.seq = r.seq \
-         WHERE r.kind = 'dataset' AND r.status = 'published' AND r.visibility = 'PUBLIC' AND ($1 = '' OR r.agency = $1) ORDER BY r.id",
-    )
-    .bind(agency.unwrap_or(""))
-    .fetch_all(&state.registry.log.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Pkg {
-                id: r.try_get(0)?,
-                iri: r.try_get(1)?,
-                agency: r.try_get(2)?,
-                created: r.try_get(3)?,
-                modified: r.try_get(4)?,
-                triples: parse_canonical(&r.try_get::<String, _>(5)?),
-            })
+async fn packages(state: &AppState, agency: Option<&str>) -> Result<Vec<Pkg>, store::StoreError> {
+    let rows = state
+        .registry
+        .log
+        .public_datasets(agency.unwrap_or(""))
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Pkg {
+            id: r.id,
+            iri: r.iri,
+            agency: r.agency,
+            created: r.created,
+            modified: r.modified,
+            triples: parse_canonical(&r.canonical),
         })
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(Into::into)
+        .collect())
 }
 
 fn ckan_time(micros: i64) -> String {
@@ -400,7 +392,7 @@ fn package_dict(p: &Pkg, org: Option<&Org>) -> Value {
     Value::Object(m)
 }
 
-async fn orgs(state: &AppState) -> Result<BTreeMap<String, Org>, crate::store::StoreError> {
+async fn orgs(state: &AppState) -> Result<BTreeMap<String, Org>, store::StoreError> {
     Ok(state
         .registry
         .log
@@ -605,7 +597,7 @@ async fn run(
     state: &AppState,
     action: &str,
     p: &Map<String, Value>,
-) -> Result<HttpResponse, crate::store::StoreError> {
+) -> Result<HttpResponse, store::StoreError> {
     let bad = |m: &str| error(action, 409, "Validation Error", m);
     Ok(match action {
         "status_show" => envelope(

@@ -12,113 +12,13 @@
 //! pages older than what it has read. TriG (default), N-Quads or JSON-LD.
 
 use crate::error::{ApiError, ApiResult, Code};
-use crate::record::parse_canonical;
 use crate::server::AppState;
-use crate::store::StoreError;
-use crate::store::log::Log;
 use actix_web::http::header::{CACHE_CONTROL, ETAG};
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, Literal, NamedNode, Quad, Triple};
-use sqlx::Row;
+use record::parse_canonical;
 use vocab::ns::{activity, dct, ldes, rdf, sh, tree, xsd};
-
-/// One page member.
-struct Member {
-    seq: i64,
-    kind: &'static str,
-    iri: String,
-    at: i64,
-    canonical: Option<String>,
-}
-
-fn visible(status: &str, visibility: &str) -> bool {
-    status == "published" && visibility == "PUBLIC"
-}
-
-impl Log {
-    /// The activities of the log window `(from, to]`.
-    async fn feed_members(&self, from: i64, to: i64) -> Result<Vec<Member>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT v.seq, v.iri, v.status, v.visibility, v.canonical, v.at, p.status, p.visibility \
-             FROM versions v LEFT JOIN versions p ON p.record_id = v.record_id AND p.version = v.version - 1 \
-             WHERE v.seq > $1 AND v.seq <= $2 AND v.kind IN ('dataset', 'dataservice') ORDER BY v.seq",
-        )
-        .bind(from)
-        .bind(to)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut out = Vec::new();
-        for r in &rows {
-            let now = visible(&r.try_get::<String, _>(2)?, &r.try_get::<String, _>(3)?);
-            let before = match (
-                r.try_get::<Option<String>, _>(6)?,
-                r.try_get::<Option<String>, _>(7)?,
-            ) {
-                (Some(s), Some(v)) => visible(&s, &v),
-                _ => false,
-            };
-            let kind = match (before, now) {
-                (false, true) => "Create",
-                (true, true) => "Update",
-                (true, false) => "Delete",
-                (false, false) => continue,
-            };
-            out.push(Member {
-                seq: r.try_get(0)?,
-                kind,
-                iri: r.try_get(1)?,
-                at: r.try_get(5)?,
-                canonical: if now { Some(r.try_get(4)?) } else { None },
-            });
-        }
-        Ok(out)
-    }
-
-    /// Per window of `size` log entries: its number, earliest and latest time. Windows the
-    /// log has grown past never change: they are remembered, and only the rest of the log is
-    /// read (a scan of every version took 2 s per request at 100k entries).
-    async fn feed_windows(&self, size: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-        let mut known = {
-            let cache = self
-                .frozen_windows
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            if cache.size == size {
-                cache.windows.clone()
-            } else {
-                Vec::new()
-            }
-        };
-        let from = known.last().map(|(w, ..)| (w + 1) * size).unwrap_or(0);
-        let rows = sqlx::query(&format!(
-            "SELECT (seq - 1) / {size} AS w, MIN(at), MAX(at) FROM versions WHERE seq > $1 GROUP BY (seq - 1) / {size} ORDER BY w"
-        ))
-        .bind(from)
-        .fetch_all(&self.pool)
-        .await?;
-        let fresh: Vec<(i64, i64, i64)> = rows
-            .iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
-            .collect::<Result<_, sqlx::Error>>()?;
-        // All but the latest window are frozen.
-        if fresh.len() > 1 {
-            let mut cache = self
-                .frozen_windows
-                .lock()
-                .unwrap_or_else(|e| e.into_inner());
-            if cache.size != size {
-                cache.size = size;
-                cache.windows.clear();
-            }
-            if cache.windows.len() == known.len() {
-                cache.windows.extend_from_slice(&fresh[..fresh.len() - 1]);
-            }
-        }
-        known.extend(fresh);
-        Ok(known)
-    }
-}
 
 fn time(micros: i64) -> Literal {
     let t = chrono::DateTime::from_timestamp_micros(micros)
@@ -147,7 +47,7 @@ fn negotiate(req: &HttpRequest, suffix: Option<&str>) -> ApiResult<&'static str>
         None => None,
     };
     let accept = forced.or_else(|| crate::api::header(req, "accept"));
-    crate::rdf::negotiate(accept, OFFERED).ok_or_else(|| {
+    record::rdf::negotiate(accept, OFFERED).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
             format!("available: {}", OFFERED.join(", ")),

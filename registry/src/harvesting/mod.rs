@@ -11,16 +11,19 @@ pub mod schedule;
 pub mod settings;
 pub mod sources;
 
-use crate::record::{Kind, skolemise};
-use crate::store::harvest::{Failure, JobRow, MAX_FAILURES, PayloadRow, SourceRow};
-use crate::store::log::now_micros;
-use crate::store::{Outcome, Provenance, Registry, StoreError, WriteRecord};
 use harvest::{Event, Harvested, Payload, RecordKind, Summary};
+use record::{Kind, skolemise};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
+use store::harvest::{Failure, JobRow, MAX_FAILURES, PayloadRow, SourceRow};
+use store::log::now_micros;
 use tokio::sync::Semaphore;
+use {
+    crate::records::{Outcome, Provenance, Registry, WriteRecord},
+    store::StoreError,
+};
 
 pub use schedule::Schedule;
 

@@ -92,7 +92,7 @@ impl Schedule {
             Schedule::Manual => None,
             Schedule::Every(d) => chrono::Duration::from_std(*d).ok().map(|d| now + d),
             Schedule::Cron(c) => {
-                let tz = FixedOffset::east_opt(crate::dates::VIETNAM_UTC_OFFSET_SECS)?;
+                let tz = FixedOffset::east_opt(record::dates::VIETNAM_UTC_OFFSET_SECS)?;
                 c.find_next_occurrence(&now.with_timezone(&tz), false)
                     .ok()
                     .map(|t| t.with_timezone(&Utc))

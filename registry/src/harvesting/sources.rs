@@ -1,9 +1,9 @@
 //! Registering sources: one validation for REST and CLI alike.
 
 use super::Schedule;
-use crate::store::harvest::SourceRow;
-use crate::store::log::now_micros;
-use crate::store::{Registry, StoreError};
+use store::harvest::SourceRow;
+use store::log::now_micros;
+use {crate::records::Registry, store::StoreError};
 
 /// What a caller gives to create or replace a source.
 #[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]

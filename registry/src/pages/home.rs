@@ -5,10 +5,10 @@ use super::Localised;
 use crate::error::ApiResult;
 use crate::i18n::Lang;
 use crate::server::AppState;
-use crate::store::graph::Tier;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use store::graph::Tier;
 
 /// A dataset in the "newest" list.
 pub struct Newest {

@@ -2,10 +2,9 @@
 //! Vietnamese diacritics removed, `đ` → `d`, NFC and NFD alike) and compared by character-
 //! trigram similarity; only pairs from different agencies are listed, for people to review.
 
-use crate::store::StoreError;
-use crate::store::log::Log;
-use sqlx::Row;
 use std::collections::HashMap;
+use store::StoreError;
+use store::log::Log;
 use vocab::text::fold;
 
 fn trigrams(folded: &str) -> Vec<String> {
@@ -52,30 +51,18 @@ pub struct Pair {
 
 /// Finds pairs at or above `threshold` among published records of `kind`.
 pub async fn find(log: &Log, kind: &str, threshold: f64) -> Result<Vec<Pair>, StoreError> {
-    let rows = sqlx::query("SELECT id, agency, title_vi, title_en FROM records WHERE kind = $1 AND status = 'published' ORDER BY id")
-        .bind(kind)
-        .fetch_all(&log.pool)
-        .await?;
+    let rows = log.titles(kind).await?;
     let mut items: Vec<(Candidate, String, Vec<String>)> = Vec::new();
-    for r in &rows {
-        let title: Option<String> = r
-            .try_get::<Option<String>, _>(2)?
-            .or(r.try_get::<Option<String>, _>(3)?);
-        let Some(title) = title else { continue };
+    for (id, agency, title_vi, title_en) in rows {
+        let Some(title) = title_vi.or(title_en) else {
+            continue;
+        };
         let folded = fold(&title);
         if folded.is_empty() {
             continue;
         }
         let grams = trigrams(&folded);
-        items.push((
-            Candidate {
-                id: r.try_get(0)?,
-                agency: r.try_get(1)?,
-                title,
-            },
-            folded,
-            grams,
-        ));
+        items.push((Candidate { id, agency, title }, folded, grams));
     }
     Ok(pairs(&items, threshold))
 }

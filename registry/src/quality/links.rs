@@ -3,10 +3,10 @@
 //! client (no private addresses unless allowed, timeouts, redirect limits), records what it
 //! saw, and re-scores the records whose URLs changed verdict.
 
-use crate::store::log::now_micros;
-use crate::store::{Registry, StoreError};
 use futures_util::StreamExt;
 use std::time::Duration;
+use store::log::now_micros;
+use {crate::records::Registry, store::StoreError};
 
 /// Link checker settings.
 #[derive(Debug, Clone)]
@@ -100,7 +100,7 @@ pub async fn check(
     }
     let ids: Vec<String> = changed_records.into_iter().collect();
     run.rescored = ids.len();
-    reg.assess_all(&ids).await;
+    crate::quality::assess_all(reg, &ids).await;
     Ok(run)
 }
 

@@ -5,17 +5,14 @@
 
 pub mod duplicates;
 pub mod links;
-pub mod mqa;
-pub mod shacl;
-pub mod store;
 
-use crate::record::parse_canonical;
-use crate::store::log::{RecordRow, now_micros};
-use crate::store::{Registry, StoreError};
-use shacl::Finding;
+use record::parse_canonical;
+use record::shacl::{self, Finding};
 use std::collections::HashMap;
 use std::sync::Arc;
-use store::{LinkCheck, StoredReport};
+use store::log::{RecordRow, now_micros};
+use store::quality::{LinkCheck, StoredReport};
+use {crate::records::Registry, store::StoreError};
 
 /// A record's quality report, as served by `GET /api/v1/{kind}/{id}/quality`.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
@@ -41,7 +38,7 @@ pub struct QualityReport {
     /// The SHACL findings.
     pub findings: Vec<Finding>,
     /// MQA points per dimension.
-    pub dimensions: Vec<mqa::Dimension>,
+    pub dimensions: Vec<record::mqa::Dimension>,
     /// MQA score.
     pub score: i64,
     /// Highest possible MQA score (405).
@@ -57,7 +54,7 @@ pub struct QualityReport {
 /// Quality assessment as a follower of the change log, as the graph projections are: in the
 /// server, a write wakes it instead of validating in line, so SHACL and MQA (about 2.4 ms a
 /// record) stay out of every write's path. Readers of stored reports catch it up first
-/// ([`Registry::assess_missing`]), so no aggregate is ever computed from stale reports.
+/// ([`assess_missing`]), so no aggregate is ever computed from stale reports.
 #[derive(Debug, Default)]
 pub struct QualityFollower {
     wake: tokio::sync::Notify,
@@ -65,178 +62,177 @@ pub struct QualityFollower {
     pass: tokio::sync::Mutex<()>,
 }
 
-impl Registry {
-    /// After a committed write: wakes the follower, or, in a process without one (a CLI
-    /// command), assesses the records now.
-    pub async fn assess_after_write(&self, ids: &[String]) {
-        if ids.is_empty() {
-            return;
-        }
-        if self
-            .quality
-            .running
-            .load(std::sync::atomic::Ordering::Acquire)
-        {
-            self.quality.wake.notify_one();
-        } else {
-            self.assess_all(ids).await;
-        }
+/// After a committed write: wakes the follower. A process without one (a CLI import or
+/// harvest) leaves the reports to whoever reads them next: every reader of stored reports
+/// catches up first ([`assess_missing`]) and a server's follower starts with a pass, so a
+/// command-line write never pays for SHACL and MQA in line.
+pub async fn assess_after_write(reg: &Registry, ids: &[String]) {
+    if ids.is_empty() {
+        return;
     }
-
-    /// Starts the follower: a pass at once (records written before reports existed, or by a
-    /// process that stopped before assessing), then one whenever a write wakes it, and every
-    /// few seconds for what other processes (a CLI import beside the server) wrote.
-    pub fn spawn_quality_follower(self: &Arc<Self>) {
-        self.quality
-            .running
-            .store(true, std::sync::atomic::Ordering::Release);
-        let me = self.clone();
-        tokio::spawn(async move {
-            loop {
-                match me.assess_missing().await {
-                    Ok(n) if n > 0 => tracing::debug!(records = n, "quality reports computed"),
-                    Ok(_) => {}
-                    Err(e) => tracing::warn!(error = %e, "quality follower"),
-                }
-                tokio::select! {
-                    _ = me.quality.wake.notified() => {}
-                    _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
-                }
-            }
-        });
+    if reg
+        .quality
+        .running
+        .load(std::sync::atomic::Ordering::Acquire)
+    {
+        reg.quality.wake.notify_one();
     }
+}
 
-    /// Validates and scores a record's current version and stores the report. `None` for
-    /// agencies and unknown ids.
-    pub async fn assess(&self, record_id: &str) -> Result<Option<QualityReport>, StoreError> {
-        let Some(row) = self.log.record(record_id).await? else {
-            return Ok(None);
-        };
-        if row.kind == "agency" {
-            return Ok(None);
-        }
-        let current = self.log.current_version(&row).await?;
-        let triples = parse_canonical(&current.canonical);
-        let context = self.enrichment(&triples).await?;
-        let urls = mqa::urls(&triples);
-        let checks = self.log.link_checks(&urls).await?;
-        let status: HashMap<String, bool> = checks.iter().map(|c| (c.url.clone(), c.ok)).collect();
-        let iri = row.iri.clone();
-        let nodes = self.own_nodes(&triples);
-        let (findings, dimensions, score) = tokio::task::spawn_blocking(move || {
-            let mut data = triples.clone();
-            data.extend(context);
-            let findings = shacl::own(shacl::shapes()?.validate(&data)?, &nodes);
-            let dcat_ap_ok = !findings
-                .iter()
-                .any(|f| f.severity == "violation" && f.profile == shacl::PROFILE_DCAT_AP);
-            let (dims, score) = mqa::score(&iri, &triples, dcat_ap_ok, &|u| status.get(u).copied());
-            Ok::<_, shacl::ShaclError>((findings, dims, score))
-        })
-        .await
-        .map_err(|e| StoreError::Graph(e.to_string()))?
-        .map_err(|e| StoreError::Graph(e.to_string()))?;
-        let at = now_micros();
-        let violations = findings
-            .iter()
-            .filter(|f| f.severity == "violation")
-            .count() as i64;
-        let warnings = findings.iter().filter(|f| f.severity == "warning").count() as i64;
-        let unchecked_urls = urls
-            .iter()
-            .filter(|u| !checks.iter().any(|c| &c.url == *u))
-            .cloned()
-            .collect();
-        let report = QualityReport {
-            record: row.id.clone(),
-            kind: row.kind.clone(),
-            agency: row.agency.clone(),
-            content_hash: row.content_hash.clone(),
-            validated_at: crate::dates::rfc3339(at),
-            profiles: vec![
-                shacl::PROFILE_DCAT_AP.to_owned(),
-                shacl::PROFILE_DCAT_AP_VN.to_owned(),
-            ],
-            conforms: violations == 0,
-            violations,
-            warnings,
-            findings,
-            dimensions,
-            score,
-            max_score: mqa::MAX_SCORE,
-            links: checks,
-            unchecked_urls,
-        };
-        let stored = StoredReport {
-            record_id: row.id.clone(),
-            kind: row.kind.clone(),
-            agency: row.agency.clone(),
-            content_hash: row.content_hash.clone(),
-            score,
-            max_score: mqa::MAX_SCORE,
-            violations,
-            warnings,
-            report: serde_json::to_string(&report).map_err(|e| StoreError::Graph(e.to_string()))?,
-        };
-        self.log.put_quality(&stored, &urls, at).await?;
-        Ok(Some(report))
-    }
-
-    /// The stored report of a record's current content, assessing it first when missing or
-    /// stale.
-    pub async fn quality_report(
-        &self,
-        row: &RecordRow,
-    ) -> Result<Option<QualityReport>, StoreError> {
-        if let Some(s) = self.log.quality(&row.id).await?
-            && s.content_hash == row.content_hash
-            && let Ok(r) = serde_json::from_str::<QualityReport>(&s.report)
-        {
-            return Ok(Some(r));
-        }
-        self.assess(&row.id).await
-    }
-
-    /// Assesses records, logging (not failing on) errors: writes are committed already.
-    pub async fn assess_all(&self, ids: &[String]) {
-        for id in ids {
-            if let Err(e) = self.assess(id).await {
-                tracing::warn!(record = %id, error = %e, "quality assessment failed");
-            }
-        }
-    }
-
-    /// Assesses records whose current content has no report (what the follower has not reached
-    /// yet, after an upgrade, or after a crash between a write and its assessment). Returns how
-    /// many. One pass at a time: a reader calling it waits for the follower's pass, then finds
-    /// little or nothing left.
-    pub async fn assess_missing(&self) -> Result<usize, StoreError> {
-        let _one = self.quality.pass.lock().await;
-        let mut n = 0;
-        let mut failed = std::collections::HashSet::new();
+/// Starts the follower: a pass at once (records written before reports existed, or by a
+/// process that stopped before assessing), then one whenever a write wakes it, and every
+/// few seconds for what other processes (a CLI import beside the server) wrote.
+pub fn spawn_quality_follower(reg: &Arc<Registry>) {
+    reg.quality
+        .running
+        .store(true, std::sync::atomic::Ordering::Release);
+    let me = reg.clone();
+    tokio::spawn(async move {
         loop {
-            let ids: Vec<String> = self
-                .log
-                .unassessed(500 + failed.len() as i64)
-                .await?
-                .into_iter()
-                .filter(|i| !failed.contains(i))
-                .collect();
-            if ids.is_empty() {
-                return Ok(n);
+            match assess_missing(&me).await {
+                Ok(n) if n > 0 => tracing::debug!(records = n, "quality reports computed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "quality follower"),
             }
-            for id in ids {
-                match self.assess(&id).await {
-                    Ok(_) => n += 1,
-                    // The database is busy with a write (a harvest's batch): wait, and take the
-                    // record again on the next round rather than giving up on it.
-                    Err(StoreError::Sql(e)) if crate::store::is_busy(&e) => {
-                        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-                    }
-                    Err(e) => {
-                        tracing::warn!(record = %id, error = %e, "quality assessment failed");
-                        failed.insert(id);
-                    }
+            tokio::select! {
+                _ = me.quality.wake.notified() => {}
+                _ = tokio::time::sleep(std::time::Duration::from_secs(5)) => {}
+            }
+        }
+    });
+}
+
+/// Validates and scores a record's current version and stores the report. `None` for
+/// agencies and unknown ids.
+pub async fn assess(reg: &Registry, record_id: &str) -> Result<Option<QualityReport>, StoreError> {
+    let Some(row) = reg.log.record(record_id).await? else {
+        return Ok(None);
+    };
+    if row.kind == "agency" {
+        return Ok(None);
+    }
+    let current = reg.log.current_version(&row).await?;
+    let triples = parse_canonical(&current.canonical);
+    let context = reg.enrichment(&triples).await?;
+    let urls = record::mqa::urls(&triples);
+    let checks = reg.log.link_checks(&urls).await?;
+    let status: HashMap<String, bool> = checks.iter().map(|c| (c.url.clone(), c.ok)).collect();
+    let iri = row.iri.clone();
+    let nodes = reg.enricher.own_nodes(&triples);
+    let (findings, dimensions, score) = tokio::task::spawn_blocking(move || {
+        let mut data = triples.clone();
+        data.extend(context);
+        let findings = shacl::own(shacl::shapes()?.validate(&data)?, &nodes);
+        let dcat_ap_ok = !findings
+            .iter()
+            .any(|f| f.severity == "violation" && f.profile == shacl::PROFILE_DCAT_AP);
+        let (dims, score) =
+            record::mqa::score(&iri, &triples, dcat_ap_ok, &|u| status.get(u).copied());
+        Ok::<_, shacl::ShaclError>((findings, dims, score))
+    })
+    .await
+    .map_err(|e| StoreError::Graph(e.to_string()))?
+    .map_err(|e| StoreError::Graph(e.to_string()))?;
+    let at = now_micros();
+    let violations = findings
+        .iter()
+        .filter(|f| f.severity == "violation")
+        .count() as i64;
+    let warnings = findings.iter().filter(|f| f.severity == "warning").count() as i64;
+    let unchecked_urls = urls
+        .iter()
+        .filter(|u| !checks.iter().any(|c| &c.url == *u))
+        .cloned()
+        .collect();
+    let report = QualityReport {
+        record: row.id.clone(),
+        kind: row.kind.clone(),
+        agency: row.agency.clone(),
+        content_hash: row.content_hash.clone(),
+        validated_at: record::dates::rfc3339(at),
+        profiles: vec![
+            shacl::PROFILE_DCAT_AP.to_owned(),
+            shacl::PROFILE_DCAT_AP_VN.to_owned(),
+        ],
+        conforms: violations == 0,
+        violations,
+        warnings,
+        findings,
+        dimensions,
+        score,
+        max_score: record::mqa::MAX_SCORE,
+        links: checks,
+        unchecked_urls,
+    };
+    let stored = StoredReport {
+        record_id: row.id.clone(),
+        kind: row.kind.clone(),
+        agency: row.agency.clone(),
+        content_hash: row.content_hash.clone(),
+        score,
+        max_score: record::mqa::MAX_SCORE,
+        violations,
+        warnings,
+        report: serde_json::to_string(&report).map_err(|e| StoreError::Graph(e.to_string()))?,
+    };
+    reg.log.put_quality(&stored, &urls, at).await?;
+    Ok(Some(report))
+}
+
+/// The stored report of a record's current content, assessing it first when missing or
+/// stale.
+pub async fn quality_report(
+    reg: &Registry,
+    row: &RecordRow,
+) -> Result<Option<QualityReport>, StoreError> {
+    if let Some(s) = reg.log.quality(&row.id).await?
+        && s.content_hash == row.content_hash
+        && let Ok(r) = serde_json::from_str::<QualityReport>(&s.report)
+    {
+        return Ok(Some(r));
+    }
+    assess(reg, &row.id).await
+}
+
+/// Assesses records, logging (not failing on) errors: writes are committed already.
+pub async fn assess_all(reg: &Registry, ids: &[String]) {
+    for id in ids {
+        if let Err(e) = assess(reg, id).await {
+            tracing::warn!(record = %id, error = %e, "quality assessment failed");
+        }
+    }
+}
+
+/// Assesses records whose current content has no report (what the follower has not reached
+/// yet, after an upgrade, or after a crash between a write and its assessment). Returns how
+/// many. One pass at a time: a reader calling it waits for the follower's pass, then finds
+/// little or nothing left.
+pub async fn assess_missing(reg: &Registry) -> Result<usize, StoreError> {
+    let _one = reg.quality.pass.lock().await;
+    let mut n = 0;
+    let mut failed = std::collections::HashSet::new();
+    loop {
+        let ids: Vec<String> = reg
+            .log
+            .unassessed(500 + failed.len() as i64)
+            .await?
+            .into_iter()
+            .filter(|i| !failed.contains(i))
+            .collect();
+        if ids.is_empty() {
+            return Ok(n);
+        }
+        for id in ids {
+            match assess(reg, &id).await {
+                Ok(_) => n += 1,
+                // The database is busy with a write (a harvest's batch): wait, and take the
+                // record again on the next round rather than giving up on it.
+                Err(StoreError::Sql(e)) if store::is_busy(&e) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                Err(e) => {
+                    tracing::warn!(record = %id, error = %e, "quality assessment failed");
+                    failed.insert(id);
                 }
             }
         }

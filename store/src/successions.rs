@@ -1,8 +1,8 @@
 //! The agency-succession tables (migration 0007), the store's side of
 //! `audit::succession`: which agency took over from which, and the recorded changes.
 
-use super::StoreError;
-use super::log::{Log, NewVersion};
+use crate::StoreError;
+use crate::log::{Log, NewVersion};
 use sqlx::Row;
 
 /// A merge, split or replacement as stored.
@@ -138,5 +138,113 @@ impl Log {
             })
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::log::{RecordRow, VersionRow};
+
+    /// A version of a dataset `id` owned by `agency` (content `title`).
+    fn version(id: &str, v: i64, agency: &str, title: &str) -> NewVersion {
+        let iri = format!("http://reg.example.vn/datasets/{id}");
+        let canonical = format!("<{iri}> <http://purl.org/dc/terms/title> \"{title}\"@vi .\n");
+        let hash = format!("{:064x}", v);
+        NewVersion {
+            version: VersionRow {
+                seq: 0,
+                record_id: id.into(),
+                version: v,
+                kind: "dataset".into(),
+                iri: iri.clone(),
+                agency: agency.into(),
+                status: "published".into(),
+                visibility: "PUBLIC".into(),
+                shared_with: String::new(),
+                content_hash: hash.clone(),
+                canonical,
+                author: "test".into(),
+                source: "succession".into(),
+                at: v,
+            },
+            record: RecordRow {
+                id: id.into(),
+                kind: "dataset".into(),
+                iri,
+                agency: agency.into(),
+                status: "published".into(),
+                visibility: "PUBLIC".into(),
+                access_defaulted: false,
+                shared_with: String::new(),
+                version: v,
+                content_hash: hash,
+                title_vi: Some(title.into()),
+                title_en: None,
+                created_at: 1,
+                modified_at: v,
+                source: "succession".into(),
+                source_id: None,
+                seq: 0,
+            },
+            agency: None,
+        }
+    }
+
+    fn row(id: &str, from: &str, to: &str) -> SuccessionRow {
+        SuccessionRow {
+            id: id.into(),
+            kind: "replacement".into(),
+            date: "2026-07-01".into(),
+            basis: "Nghị quyết số 1/NQ-HĐND".into(),
+            predecessors: vec![from.into()],
+            successors: vec![to.into()],
+            records_moved: 1,
+            created_by: "test".into(),
+            created_at: 2,
+        }
+    }
+
+    /// A succession whose own rows cannot be written (here: its id is taken) leaves no moved
+    /// record behind, and one that commits has both.
+    async fn scenario(log: Log) {
+        let mut first = vec![version("d1", 1, "so-a", "Dự án đầu tư công")];
+        log.append(&mut first).await.expect("dataset");
+        let before = log.max_seq().await.expect("seq");
+
+        let mut moved = vec![version("d1", 2, "so-b", "Dự án đầu tư công")];
+        log.append_succession(&mut moved, &row("s1", "so-a", "so-b"))
+            .await
+            .expect("succession");
+        assert_eq!(log.max_seq().await.expect("seq"), before + 1);
+        assert_eq!(log.successors_of("so-a").await.expect("links"), ["so-b"]);
+        let r = log.record("d1").await.expect("read").expect("record");
+        assert_eq!((r.agency.as_str(), r.version), ("so-b", 2));
+
+        // Same succession id again: the rows fail, so the version must not land either.
+        let mut again = vec![version("d1", 3, "so-c", "Dự án đầu tư công")];
+        let err = log
+            .append_succession(&mut again, &row("s1", "so-b", "so-c"))
+            .await;
+        assert!(err.is_err(), "a duplicate succession id must fail");
+        assert_eq!(log.max_seq().await.expect("seq"), before + 1);
+        let r = log.record("d1").await.expect("read").expect("record");
+        assert_eq!((r.agency.as_str(), r.version), ("so-b", 2));
+        assert!(log.successors_of("so-b").await.expect("links").is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_succession_commits_with_its_versions_or_not_at_all_sqlite() {
+        let dir = tempfile::tempdir().expect("tmp");
+        scenario(Log::open(dir.path(), None).await.expect("open")).await;
+    }
+
+    #[test]
+    fn a_succession_commits_with_its_versions_or_not_at_all_postgres() {
+        let db = danhmuc_e2e::PgDatabase::create();
+        let dir = tempfile::tempdir().expect("tmp");
+        tokio::runtime::Runtime::new().expect("rt").block_on(async {
+            scenario(Log::open(dir.path(), Some(&db.url)).await.expect("open")).await;
+        });
     }
 }

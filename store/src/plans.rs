@@ -1,8 +1,8 @@
 //! Plans: each agency's target of open datasets for a phase (Ninh Thuận 13.2), set by the
 //! coordinating department and compared with what was actually published.
 
-use crate::store::StoreError;
-use crate::store::log::Log;
+use crate::StoreError;
+use crate::log::Log;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -77,7 +77,7 @@ impl Log {
             .bind(p.ends.trim())
             .bind(p.target)
             .bind(&p.set_by)
-            .bind(crate::store::log::now_micros())
+            .bind(crate::log::now_micros())
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;

@@ -5,8 +5,9 @@
 //! idempotent (the record's graph is replaced), so a crash between the log commit and the
 //! projection update loses nothing.
 
-use super::StoreError;
-use super::log::VersionRow;
+use crate::StoreError;
+use crate::log::VersionRow;
+use crate::search::SearchIndex;
 use oxigraph::io::{RdfFormat, RdfParser};
 use oxigraph::model::{GraphName, NamedNode, NamedNodeRef};
 use oxigraph::store::Store;
@@ -34,6 +35,9 @@ pub struct Projections {
     pub government: Store,
     /// All published records.
     pub all: Store,
+    /// The full-text index of every published record, each document marked with who may
+    /// read it (crate::search).
+    pub search: SearchIndex,
     position_file: PathBuf,
     position: AtomicI64,
     apply_lock: Mutex<()>,
@@ -77,6 +81,7 @@ impl Projections {
             public: open("public")?,
             government: open("government")?,
             all: open("all")?,
+            search: SearchIndex::open(data_dir)?,
             position_file,
             position: AtomicI64::new(position),
             apply_lock: Mutex::new(()),
@@ -87,6 +92,7 @@ impl Projections {
 
     /// Deletes the stores so that they can be rebuilt from the log.
     pub fn destroy(data_dir: &Path) -> Result<(), StoreError> {
+        SearchIndex::destroy(data_dir)?;
         let dir = data_dir.join("graph");
         if dir.exists() {
             std::fs::remove_dir_all(&dir)
@@ -104,8 +110,13 @@ impl Projections {
         }
     }
 
-    /// The last log position applied.
+    /// The last log position every projection (graph stores and search index) has applied.
     pub fn position(&self) -> i64 {
+        self.graph_position().min(self.search.position())
+    }
+
+    /// The last log position the graph stores have applied.
+    pub fn graph_position(&self) -> i64 {
         self.position.load(Ordering::SeqCst)
     }
 
@@ -137,7 +148,7 @@ impl Projections {
             .apply_lock
             .lock()
             .map_err(|_| StoreError::Graph("apply lock poisoned".into()))?;
-        let from = self.position();
+        let from = self.graph_position();
         let todo: Vec<&VersionRow> = versions.iter().filter(|v| v.seq > from).collect();
         let Some(last) = todo.last().map(|v| v.seq) else {
             return Ok(());

@@ -324,7 +324,7 @@ mod tests {
     use super::*;
 
     fn parse(ttl: &str) -> Vec<Triple> {
-        super::super::shacl::turtle(ttl).unwrap()
+        crate::shacl::turtle(ttl).unwrap()
     }
 
     const FULL: &str = r#"

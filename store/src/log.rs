@@ -3,7 +3,7 @@
 //! agencies; API tokens. A version row carries everything a projection needs, so the graph
 //! stores can be rebuilt from this table alone.
 
-use super::StoreError;
+use crate::StoreError;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::path::Path;
@@ -602,7 +602,7 @@ impl Log {
                 && !fragments.iter().any(|(h, _)| *h == v.content_hash.as_str())
             {
                 // Derived data: without it an export serialises the record on the spot.
-                match crate::rdf::jsonld_fragment(&v.canonical) {
+                match record::rdf::jsonld_fragment(&v.canonical) {
                     Ok(f) => fragments.push((v.content_hash.as_str(), f)),
                     Err(e) => tracing::warn!(record = %v.record_id, "no JSON-LD fragment: {e}"),
                 }
@@ -666,8 +666,8 @@ impl Log {
             .map(|r| r.try_get::<Option<String>, _>(0))
             .transpose()?
             .flatten()
-            .unwrap_or_else(|| super::chain::GENESIS.to_owned());
-            let hash = super::chain::entry_hash(&prev, &item.version);
+            .unwrap_or_else(|| crate::chain::GENESIS.to_owned());
+            let hash = crate::chain::entry_hash(&prev, &item.version);
             sqlx::query("UPDATE versions SET prev_hash = $1, entry_hash = $2 WHERE seq = $3")
                 .bind(&prev)
                 .bind(&hash)

@@ -1,7 +1,7 @@
 //! SQL for quality reports, score history, record links and link checks.
 
-use crate::store::StoreError;
-use crate::store::log::Log;
+use crate::StoreError;
+use crate::log::Log;
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -214,7 +214,7 @@ impl Log {
                     ok: r.try_get::<i64, _>(1)? != 0,
                     status: r.try_get(2)?,
                     error: r.try_get(3)?,
-                    checked_at: crate::dates::rfc3339(r.try_get(4)?),
+                    checked_at: record::dates::rfc3339(r.try_get(4)?),
                 });
             }
         }
@@ -275,6 +275,25 @@ impl Log {
             .await?;
         rows.iter()
             .map(|r| r.try_get(0))
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(Into::into)
+    }
+}
+
+impl Log {
+    /// Published records of `kind` with their titles (Vietnamese, English), by id: what the
+    /// duplicate finder compares.
+    #[allow(clippy::type_complexity)]
+    pub async fn titles(
+        &self,
+        kind: &str,
+    ) -> Result<Vec<(String, String, Option<String>, Option<String>)>, StoreError> {
+        let rows = sqlx::query("SELECT id, agency, title_vi, title_en FROM records WHERE kind = $1 AND status = 'published' ORDER BY id")
+            .bind(kind)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
             .collect::<Result<_, sqlx::Error>>()
             .map_err(Into::into)
     }

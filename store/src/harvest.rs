@@ -1,8 +1,8 @@
 //! The harvest tables: sources, jobs, original payloads, and the "seen by job" mark on records
 //! that deletion detection reads. Plain SQL through the same pool as the change log.
 
-use super::StoreError;
-use super::log::{Log, now_micros};
+use crate::StoreError;
+use crate::log::{Log, now_micros};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;

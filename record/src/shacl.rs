@@ -18,12 +18,11 @@ use std::sync::OnceLock;
 use vocab::ns::{dcat, dct, foaf, rdf, rdfs, skos};
 
 /// SEMIC's DCAT-AP 3.0.1 shapes (vendored unchanged, see `vocab/shapes/README.md`).
-pub const DCAT_AP_SHAPES: &str =
-    include_str!("../../../vocab/shapes/dcat-ap-3.0.1/dcat-ap-SHACL.ttl");
+pub const DCAT_AP_SHAPES: &str = include_str!("../../vocab/shapes/dcat-ap-3.0.1/dcat-ap-SHACL.ttl");
 /// SEMIC's DCAT-AP 3.0.1 range shapes.
-pub const DCAT_AP_RANGES: &str = include_str!("../../../vocab/shapes/dcat-ap-3.0.1/ranges.ttl");
+pub const DCAT_AP_RANGES: &str = include_str!("../../vocab/shapes/dcat-ap-3.0.1/ranges.ttl");
 /// danhmuc's DCAT-AP-VN shapes.
-pub const DCAT_AP_VN_SHAPES: &str = include_str!("../../../vocab/shapes/dcat-ap-vn.ttl");
+pub const DCAT_AP_VN_SHAPES: &str = include_str!("../../vocab/shapes/dcat-ap-vn.ttl");
 
 /// Which rule set a finding comes from.
 pub const PROFILE_DCAT_AP: &str = "dcat-ap-3.0.1";

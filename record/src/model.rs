@@ -168,14 +168,6 @@ impl Visibility {
             Visibility::NonPublic => access_right::NON_PUBLIC.into_owned(),
         }
     }
-    /// From the configuration default.
-    pub fn from_default(d: crate::config::DefaultAccess) -> Self {
-        match d {
-            crate::config::DefaultAccess::Public => Visibility::Public,
-            crate::config::DefaultAccess::Restricted => Visibility::Restricted,
-            crate::config::DefaultAccess::NonPublic => Visibility::NonPublic,
-        }
-    }
 }
 
 /// Why a description cannot become a record.

@@ -1,92 +1,18 @@
-//! The store: the change log (truth) and its projections, behind one write path. Every write
+//! The records service: every change to the log goes through it. Every write
 //! — REST, import, demo — goes through [`Registry::write`], which normalises, hashes, appends to
 //! the log in one transaction, then brings the projections up to date.
 
-pub mod chain;
-pub mod graph;
-pub mod harvest;
-pub mod log;
-pub mod successions;
-
-use crate::record::{self, Kind, NormaliseContext, Normalised, Status, Visibility};
-use graph::Projections;
-use log::{AgencyRow, Log, NewVersion, RecordRow, VersionRow, now_micros};
 use oxigraph::model::{Literal, NamedNode, Triple};
+use record::enrich::{Agencies, Enricher, agent_description};
+use record::{self, Kind, NormaliseContext, Normalised, Status, Visibility};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+pub use store::StoreError;
+use store::graph::Projections;
+use store::log::{AgencyRow, Log, NewVersion, RecordRow, VersionRow, now_micros};
+use store::successions::SuccessionRow;
 use vocab::ns::{dcatvn, dct, foaf, org, rdf};
-
-/// Store failures.
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum StoreError {
-    /// The SQL database failed.
-    #[error("database error: {0}")]
-    Sql(#[from] sqlx::Error),
-    /// A migration failed.
-    #[error("migration error: {0}")]
-    Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The graph store failed.
-    #[error("graph store error: {0}")]
-    Graph(String),
-    /// The graph store is held by another process.
-    #[error("{0}")]
-    Locked(String),
-    /// Configuration problem (paths, URLs).
-    #[error("{0}")]
-    Config(String),
-    /// No such thing.
-    #[error("{0} not found")]
-    NotFound(String),
-    /// The record was withdrawn.
-    #[error("{0} has been withdrawn")]
-    Withdrawn(String),
-    /// A concurrent or duplicate write.
-    #[error("{0}")]
-    Conflict(String),
-    /// An agency code that does not exist.
-    #[error("unknown agency '{0}'")]
-    UnknownAgency(String),
-    /// `If-Match` did not match.
-    #[error("stale ETag; current is {current}")]
-    Stale {
-        /// The current ETag.
-        current: String,
-    },
-    /// The description cannot become a record.
-    #[error("{0}")]
-    Invalid(String),
-    /// The record is an entry of the catalogue of databases: only an approved request may
-    /// change it.
-    #[error("{0}")]
-    RequestRequired(String),
-}
-
-/// Whether a database error means "busy with another writer" (SQLite `SQLITE_BUSY` /
-/// "database is locked", PostgreSQL lock and serialization timeouts): a retry may succeed,
-/// so callers answer 503 with `Retry-After`, never 500.
-pub fn is_busy(e: &sqlx::Error) -> bool {
-    match e {
-        sqlx::Error::Database(d) => {
-            let code = d.code().unwrap_or_default();
-            // SQLite: 5 SQLITE_BUSY, 6 SQLITE_LOCKED and their extended codes (517 BUSY_SNAPSHOT, …).
-            let sqlite_busy = code.parse::<i64>().is_ok_and(|c| matches!(c & 0xff, 5 | 6));
-            // PostgreSQL: 55P03 lock_not_available, 40001 serialization_failure, 40P01 deadlock.
-            sqlite_busy
-                || matches!(code.as_ref(), "55P03" | "40001" | "40P01")
-                || d.message().contains("database is locked")
-        }
-        sqlx::Error::PoolTimedOut => true,
-        _ => false,
-    }
-}
-
-impl From<record::RecordError> for StoreError {
-    fn from(e: record::RecordError) -> Self {
-        StoreError::Invalid(e.to_string())
-    }
-}
 
 /// Whether a write creates the description in the registry (REST, approved requests), as
 /// opposed to bringing one from elsewhere (harvest, import), which is kept as faithfully as
@@ -148,6 +74,8 @@ pub struct Registry {
     pub graphs: Option<Arc<Projections>>,
     /// Base IRI (no trailing slash).
     pub base: String,
+    /// What the registry adds to a description under that base (record::enrich).
+    pub enricher: Enricher,
     /// Visibility for records without `dct:accessRights`.
     pub default_access: Visibility,
     /// Data directory.
@@ -168,6 +96,49 @@ impl std::fmt::Debug for Registry {
 }
 
 impl Registry {
+    /// [`Enricher::enrichment`] of a description, reading the agencies it names from the log.
+    pub async fn enrichment(&self, records: &[Triple]) -> Result<Vec<Triple>, StoreError> {
+        let mut agencies = Agencies::new();
+        self.read_agencies(records, &mut agencies).await?;
+        Ok(self.enricher.enrichment(records, &agencies))
+    }
+
+    /// Reads into `agencies` the current description of each agency `records` names that
+    /// is not there yet (a caller may put one in beforehand: an agency being renamed).
+    async fn read_agencies(
+        &self,
+        records: &[Triple],
+        agencies: &mut Agencies,
+    ) -> Result<(), StoreError> {
+        for n in self.enricher.agencies_named(records) {
+            if agencies.contains_key(n.as_str()) {
+                continue;
+            }
+            let description = match self.log.record_by_iri(n.as_str()).await? {
+                Some(a) if a.status == "published" => {
+                    let v = self.log.current_version(&a).await?;
+                    Some(agent_description(n, &record::parse_canonical(&v.canonical)))
+                }
+                _ => None,
+            };
+            agencies.insert(n.as_str().to_owned(), description);
+        }
+        Ok(())
+    }
+
+    /// [`Enricher::enrich`], reading the agencies the description names first.
+    pub async fn enrich(
+        &self,
+        n: Normalised,
+        kind: Kind,
+        agencies: &mut Agencies,
+    ) -> Result<Normalised, StoreError> {
+        if kind != Kind::Agency {
+            self.read_agencies(&n.triples, agencies).await?;
+        }
+        Ok(self.enricher.enrich(n, kind, agencies))
+    }
+
     /// Opens the log and, when `with_graphs`, the projections (caught up from the log).
     pub async fn open(
         data_dir: &Path,
@@ -191,6 +162,7 @@ impl Registry {
             log,
             graphs,
             base: crate::config::normalise_base(base),
+            enricher: Enricher::new(crate::config::normalise_base(base)),
             default_access,
             data_dir: data_dir.to_owned(),
             write_lock: tokio::sync::Mutex::new(()),
@@ -211,13 +183,19 @@ impl Registry {
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
+            // Search reads each record with what the registry added (agency names, theme
+            // labels), so a record is found by its publisher's name.
+            let g = graphs.clone();
+            let batch = tokio::task::spawn_blocking(move || g.search.apply(&batch).map(|_| batch))
+                .await
+                .map_err(|e| StoreError::Search(e.to_string()))??;
             // SPARQL sees what each record says; the agencies' names and the vocabularies'
             // labels are in their own graphs once, not copied into every record's graph.
             let batch: Vec<VersionRow> = batch
                 .into_iter()
                 .map(|mut v| {
                     if v.kind != Kind::Agency.as_str() && v.status != "withdrawn" {
-                        let said = self.as_said(record::parse_canonical(&v.canonical));
+                        let said = self.enricher.as_said(record::parse_canonical(&v.canonical));
                         v.canonical = said.iter().map(|t| format!("{t} .\n")).collect();
                     }
                     v
@@ -306,16 +284,7 @@ impl Registry {
                 Err(e) => results.push(Err(e)),
             }
         }
-        self.log.append(&mut pending).await?;
-        drop(_guard);
-        // Quality is assessed once the write is committed: a failure here never loses it
-        // (the server's backfill assesses what is missing).
-        let assess: Vec<String> = pending
-            .iter()
-            .filter(|p| p.record.kind != "agency" && p.record.status != "withdrawn")
-            .map(|p| p.record.id.clone())
-            .collect();
-        self.assess_after_write(&assess).await;
+        let pending = self.commit(_guard, pending, None, false).await?;
         Ok(results
             .into_iter()
             .map(|r| {
@@ -333,7 +302,7 @@ impl Registry {
         prov: &Provenance,
         now: i64,
         pending: &mut Vec<NewVersion>,
-        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
+        agencies: &mut Agencies,
     ) -> Result<Prepared, StoreError> {
         let existing = match (&item.id, &item.source_id) {
             (Some(id), _) => Some(
@@ -363,7 +332,7 @@ impl Registry {
             )));
         }
         if let Some(cur) = &existing {
-            self.guard_catalogue(&cur.id, prov).await?;
+            crate::audit::requests::guard_catalogue(self, &cur.id, prov).await?;
         }
         if let (Some(cur), Some(m)) = (&existing, &item.if_match)
             && m.trim() != cur.etag()
@@ -383,7 +352,7 @@ impl Registry {
             .await?
             .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
         if existing.is_none() {
-            let succ = self.successors_of(&agency_code).await?;
+            let succ = crate::audit::succession::successors_of(self, &agency_code).await?;
             if !succ.is_empty() {
                 return Err(StoreError::Conflict(format!(
                     "agency '{agency_code}' was succeeded by {}: new records belong to its successor",
@@ -503,21 +472,19 @@ impl Registry {
     async fn require_dcat_ap(&self, triples: &[Triple], iri: &str) -> Result<(), StoreError> {
         // The triples are enriched already (Registry::enrich).
         let data = triples.to_vec();
-        let mut nodes = self.own_nodes(triples);
+        let mut nodes = self.enricher.own_nodes(triples);
         nodes.insert(iri.to_owned());
         let findings = tokio::task::spawn_blocking(move || {
-            crate::quality::shacl::shapes()
+            record::shacl::shapes()
                 .and_then(|s| s.validate(&data))
-                .map(|f| crate::quality::shacl::own(f, &nodes))
+                .map(|f| record::shacl::own(f, &nodes))
         })
         .await
         .map_err(|e| StoreError::Graph(e.to_string()))?
         .map_err(|e| StoreError::Graph(e.to_string()))?;
         let problems: Vec<String> = findings
             .iter()
-            .filter(|f| {
-                f.severity == "violation" && f.profile == crate::quality::shacl::PROFILE_DCAT_AP
-            })
+            .filter(|f| f.severity == "violation" && f.profile == record::shacl::PROFILE_DCAT_AP)
             .map(|f| {
                 format!(
                     "{} ({}{})",
@@ -539,6 +506,36 @@ impl Registry {
         )))
     }
 
+    /// The one way a change reaches the log, whatever made it (REST, import, harvest,
+    /// approved requests, successions, agency renames, withdrawals): the versions (and, for a
+    /// succession, its row) commit in one transaction while the caller's write lock is held;
+    /// the lock is then released, the projections brought up to date when asked (bulk
+    /// writers project later, in large runs), and the quality follower told which records to
+    /// assess (agencies and withdrawn records have no report).
+    pub(crate) async fn commit(
+        &self,
+        guard: tokio::sync::MutexGuard<'_, ()>,
+        mut items: Vec<NewVersion>,
+        succession: Option<&SuccessionRow>,
+        project: bool,
+    ) -> Result<Vec<NewVersion>, StoreError> {
+        match succession {
+            Some(s) => self.log.append_succession(&mut items, s).await?,
+            None => self.log.append(&mut items).await?,
+        }
+        drop(guard);
+        if project {
+            self.catch_up().await?;
+        }
+        let assess: Vec<String> = items
+            .iter()
+            .filter(|i| i.record.kind != "agency" && i.record.status != "withdrawn")
+            .map(|i| i.record.id.clone())
+            .collect();
+        crate::quality::assess_after_write(self, &assess).await;
+        Ok(items)
+    }
+
     /// Withdraws a record: a new version with status withdrawn, content kept in history.
     pub async fn withdraw(
         &self,
@@ -557,7 +554,7 @@ impl Registry {
         if cur.status == "withdrawn" {
             return Err(StoreError::Withdrawn(format!("{} {id}", kind.as_str())));
         }
-        self.guard_catalogue(&cur.id, prov).await?;
+        crate::audit::requests::guard_catalogue(self, &cur.id, prov).await?;
         if let Some(m) = if_match
             && m.trim() != cur.etag()
             && m.trim() != "*"
@@ -566,10 +563,8 @@ impl Registry {
                 current: cur.etag(),
             });
         }
-        let mut items = vec![self.withdrawal(&cur, prov, now_micros()).await?];
-        self.log.append(&mut items).await?;
-        drop(_guard);
-        self.catch_up().await?;
+        let items = vec![self.withdrawal(&cur, prov, now_micros()).await?];
+        let mut items = self.commit(_guard, items, None, true).await?;
         Ok(items.remove(0).record)
     }
 
@@ -620,12 +615,15 @@ impl Registry {
                 continue;
             }
             // Entries of the catalogue of databases leave it only by an approved request.
-            if self.guard_catalogue(&cur.id, prov).await.is_err() {
+            if crate::audit::requests::guard_catalogue(self, &cur.id, prov)
+                .await
+                .is_err()
+            {
                 continue;
             }
             items.push(self.withdrawal(&cur, prov, now).await?);
         }
-        self.log.append(&mut items).await?;
+        let items = self.commit(_guard, items, None, false).await?;
         Ok(items.len())
     }
 
@@ -695,7 +693,7 @@ impl Registry {
             parent: parent.map(str::to_owned),
             created_at: now,
         };
-        let mut items = vec![self.new_version(
+        let items = vec![self.new_version(
             code,
             Kind::Agency,
             &iri,
@@ -710,9 +708,7 @@ impl Registry {
             now,
             Some(agency),
         )];
-        self.log.append(&mut items).await?;
-        drop(_guard);
-        self.catch_up().await?;
+        let mut items = self.commit(_guard, items, None, true).await?;
         Ok(items.remove(0).record)
     }
 
@@ -803,7 +799,7 @@ impl Registry {
         let subject = NamedNode::new_unchecked(&agency_iri);
         cache.insert(
             agency_iri.clone(),
-            Some(crate::feeds::agent_description(&subject, &n.triples)),
+            Some(agent_description(&subject, &n.triples)),
         );
         for (rec, canonical) in self.log.records_naming(&agency_iri).await? {
             if let Some(v) = self
@@ -813,11 +809,7 @@ impl Registry {
                 items.push(v);
             }
         }
-        self.log.append(&mut items).await?;
-        drop(_guard);
-        self.catch_up().await?;
-        let refreshed: Vec<String> = items[1..].iter().map(|i| i.record.id.clone()).collect();
-        self.assess_after_write(&refreshed).await;
+        let mut items = self.commit(_guard, items, None, true).await?;
         Ok(items.remove(0).record)
     }
 
@@ -827,7 +819,7 @@ impl Registry {
         &self,
         rec: &RecordRow,
         canonical: &str,
-        agencies: &mut HashMap<String, Option<Vec<Triple>>>,
+        agencies: &mut Agencies,
         prov: &Provenance,
         now: i64,
     ) -> Result<Option<NewVersion>, StoreError> {

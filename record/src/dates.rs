@@ -32,6 +32,11 @@ pub fn parse_time(s: &str, end: bool) -> Result<i64, String> {
         .ok_or_else(|| format!("“{s}” is not a valid day"))
 }
 
+/// `dd/mm/yyyy`, the way dates are written in Vietnam.
+pub fn vn_date(d: chrono::NaiveDate) -> String {
+    d.format("%d/%m/%Y").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

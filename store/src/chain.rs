@@ -4,8 +4,8 @@
 //! the database's write lock, or under PostgreSQL's advisory lock), so the chain follows log
 //! order even with several writing processes.
 
-use super::StoreError;
-use super::log::{Log, VersionRow, version_row_at};
+use crate::StoreError;
+use crate::log::{Log, VersionRow, version_row_at};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
@@ -69,7 +69,7 @@ impl Log {
     ) -> Result<Vec<(VersionRow, Option<String>, Option<String>)>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT {}, prev_hash, entry_hash FROM versions WHERE seq > $1 ORDER BY seq LIMIT $2",
-            super::log::VERSION_COLS
+            crate::log::VERSION_COLS
         ))
         .bind(seq)
         .bind(limit)
@@ -346,7 +346,7 @@ impl Log {
             .map(|r| {
                 Ok(TrailEntry {
                     seq: r.try_get(0)?,
-                    at: crate::dates::rfc3339(r.try_get(1)?),
+                    at: record::dates::rfc3339(r.try_get(1)?),
                     record: r.try_get(2)?,
                     iri: r.try_get(3)?,
                     kind: r.try_get(4)?,
