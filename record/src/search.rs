@@ -53,7 +53,8 @@ impl SearchDoc {
     }
 }
 
-fn pick<'a>(texts: &'a [(String, String)], lang: &str) -> Option<&'a str> {
+/// The first text in `lang`, else Vietnamese, else untagged, else any.
+pub fn pick<'a>(texts: &'a [(String, String)], lang: &str) -> Option<&'a str> {
     let by = |l: &str| {
         texts
             .iter()
@@ -168,11 +169,10 @@ pub fn search_doc(iri: &str, triples: &[Triple]) -> SearchDoc {
     coded.extend(&doc.spatial);
     let mut labelled: HashSet<&str> = HashSet::new();
     for t in triples {
-        if let (NamedOrBlankNode::NamedNode(n), Term::Literal(l)) = (&t.subject, &t.object)
+        if let (NamedOrBlankNode::NamedNode(n), Term::Literal(_)) = (&t.subject, &t.object)
             && (t.predicate == skos::PREF_LABEL || t.predicate == foaf::NAME)
             && coded.iter().any(|c| c.as_str() == n.as_str())
         {
-            let _ = l;
             labelled.insert(n.as_str());
         }
     }

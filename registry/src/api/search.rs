@@ -308,17 +308,8 @@ pub async fn search(
             },
         }
     };
-    let pick = |texts: &[(String, String)]| -> Option<String> {
-        let by = |l: &str| {
-            texts
-                .iter()
-                .find(|(t, _)| t == l || t.starts_with(&format!("{l}-")))
-        };
-        by(lang_tag)
-            .or_else(|| by("vi"))
-            .or(texts.first())
-            .map(|(_, s)| s.clone())
-    };
+    let pick =
+        |texts: &[(String, String)]| record::search::pick(texts, lang_tag).map(str::to_owned);
     let items: Vec<SearchItem> = res
         .hits
         .into_iter()
