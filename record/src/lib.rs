@@ -12,6 +12,7 @@ mod model;
 pub mod mqa;
 pub mod rdf;
 pub mod search;
+pub mod services;
 pub mod shacl;
 
 pub use model::*;

@@ -305,10 +305,19 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     let link_fetcher = harvest::fetch::Fetcher::new(harvest::Policy {
         retries: 0,
         timeout: Duration::from_secs(15),
+        // The only bodies it reads are endpoint descriptions.
+        max_bytes: record::services::MAX_DESCRIPTION_BYTES as u64,
         ..harvester.policy.clone()
     })
     .map_err(|e| anyhow!(e.to_string()))?;
     danhmuc::quality::links::spawn(registry.clone(), link_fetcher.clone(), links.clone());
+    // What data services offer: their endpoint descriptions, fetched at start and after writes.
+    danhmuc::quality::services::spawn(
+        registry.clone(),
+        link_fetcher.clone(),
+        links.max_age,
+        links.every,
+    );
     // Quality reports follow the log (they were validated in every write's path).
     danhmuc::quality::spawn_quality_follower(&registry);
     let queries = danhmuc::query_gate::QueryGate::new(config.http.queries.clone());

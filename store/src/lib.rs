@@ -15,6 +15,7 @@ pub mod log;
 pub mod plans;
 pub mod quality;
 pub mod search;
+pub mod services;
 pub mod successions;
 
 /// Store failures.

@@ -207,6 +207,30 @@ pub fn now_micros() -> i64 {
 }
 
 pub(crate) const VERSION_COLS: &str = "seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at";
+/// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+/// values at 17 columns.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `HEAD VALUES ($1, …, $width), (…) TAIL` for `rows` rows.
+fn values_sql(head: &str, width: usize, rows: usize, tail: &str) -> String {
+    use std::fmt::Write;
+    let mut sql = String::with_capacity(head.len() + tail.len() + rows * width * 6 + 8);
+    sql.push_str(head);
+    sql.push_str(" VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..width {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            let _ = write!(sql, "${}", r * width + c + 1);
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
+}
+
 const RECORD_COLS: &str = "id, kind, iri, agency, status, visibility, access_defaulted, shared_with, version, content_hash, title_vi, title_en, created_at, modified_at, source, source_id, seq";
 
 /// Reads a version row from the first columns of a result (see `VERSION_COLS`).
@@ -594,13 +618,15 @@ impl Log {
         tx: &mut sqlx::Transaction<'static, sqlx::Any>,
         items: &mut [NewVersion],
     ) -> Result<(), StoreError> {
+        if items.is_empty() {
+            return Ok(());
+        }
         // Prepared JSON-LD of what exports will read (not of withdrawals).
         let mut fragments: Vec<(&str, String)> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for item in items.iter() {
             let v = &item.version;
-            if v.status != "withdrawn"
-                && !fragments.iter().any(|(h, _)| *h == v.content_hash.as_str())
-            {
+            if v.status != "withdrawn" && seen.insert(v.content_hash.as_str()) {
                 // Derived data: without it an export serialises the record on the spot.
                 match record::rdf::jsonld_fragment(&v.canonical) {
                     Ok(f) => fragments.push((v.content_hash.as_str(), f)),
@@ -608,105 +634,165 @@ impl Log {
                 }
             }
         }
-        let fragments: Vec<(String, String)> = fragments
-            .into_iter()
-            .map(|(h, f)| (h.to_owned(), f))
-            .collect();
-        for (hash, jsonld) in &fragments {
-            sqlx::query(
-                "INSERT INTO fragments (content_hash, jsonld) VALUES ($1, $2) ON CONFLICT (content_hash) DO NOTHING",
-            )
-            .bind(hash)
-            .bind(jsonld)
-            .execute(&mut **tx)
-            .await?;
+        for chunk in fragments.chunks(ROWS_PER_STATEMENT) {
+            let sql = values_sql(
+                "INSERT INTO fragments (content_hash, jsonld)",
+                2,
+                chunk.len(),
+                " ON CONFLICT (content_hash) DO NOTHING",
+            );
+            let mut q = sqlx::query(&sql);
+            for (hash, jsonld) in chunk {
+                q = q.bind(*hash).bind(jsonld.as_str());
+            }
+            q.execute(&mut **tx).await?;
         }
+        drop(fragments);
         if self.backend == Backend::Postgres {
             // Keep log positions in commit order across processes sharing the database.
             sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
                 .execute(&mut **tx)
                 .await?;
         }
-        for item in items.iter_mut() {
-            let v = &item.version;
-            let row = sqlx::query(
-                "INSERT INTO versions (record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING seq",
-            )
-            .bind(&v.record_id)
-            .bind(v.version)
-            .bind(&v.kind)
-            .bind(&v.iri)
-            .bind(&v.agency)
-            .bind(&v.status)
-            .bind(&v.visibility)
-            .bind(&v.shared_with)
-            .bind(&v.content_hash)
-            .bind(&v.canonical)
-            .bind(&v.author)
-            .bind(&v.source)
-            .bind(v.at)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(|e| match e {
-                sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("record {} changed concurrently", v.record_id)),
-                e => e.into(),
-            })?;
-            let seq: i64 = row.try_get(0)?;
+        // Positions and the chain's head are read once, under the write lock (SQLite's
+        // BEGIN IMMEDIATE, PostgreSQL's advisory lock above), so no other entry can come
+        // between: every entry is sealed here, and the rows go in in few statements.
+        let seqs = self.next_positions(tx, items.len()).await?;
+        let mut prev: String =
+            sqlx::query("SELECT entry_hash FROM versions ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut **tx)
+                .await?
+                .map(|r| r.try_get::<Option<String>, _>(0))
+                .transpose()?
+                .flatten()
+                .unwrap_or_else(|| crate::chain::GENESIS.to_owned());
+        let mut seals = Vec::with_capacity(items.len());
+        for (item, seq) in items.iter_mut().zip(seqs) {
             item.version.seq = seq;
             item.record.seq = seq;
-            // Seal the entry into the hash chain. The insert above holds the write lock
-            // (SQLite) or the advisory lock (PostgreSQL), so no other entry can come between.
-            let prev: String = sqlx::query(
-                "SELECT entry_hash FROM versions WHERE seq < $1 ORDER BY seq DESC LIMIT 1",
-            )
-            .bind(seq)
-            .fetch_optional(&mut **tx)
-            .await?
-            .map(|r| r.try_get::<Option<String>, _>(0))
-            .transpose()?
-            .flatten()
-            .unwrap_or_else(|| crate::chain::GENESIS.to_owned());
             let hash = crate::chain::entry_hash(&prev, &item.version);
-            sqlx::query("UPDATE versions SET prev_hash = $1, entry_hash = $2 WHERE seq = $3")
-                .bind(&prev)
-                .bind(&hash)
-                .bind(seq)
-                .execute(&mut **tx)
-                .await?;
-            let r = &item.record;
-            let affected = if r.version == 1 {
-                sqlx::query(&format!(
-                    "INSERT INTO records ({RECORD_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
-                ))
-                .bind(&r.id)
-                .bind(&r.kind)
-                .bind(&r.iri)
-                .bind(&r.agency)
-                .bind(&r.status)
-                .bind(&r.visibility)
-                .bind(r.access_defaulted as i64)
-                .bind(&r.shared_with)
-                .bind(r.version)
-                .bind(&r.content_hash)
-                .bind(&r.title_vi)
-                .bind(&r.title_en)
-                .bind(r.created_at)
-                .bind(r.modified_at)
-                .bind(&r.source)
-                .bind(&r.source_id)
-                .bind(r.seq)
-                .execute(&mut **tx)
-                .await
-                .map_err(|e| match e {
-                    sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(format!("a record with IRI {} already exists", r.iri)),
+            seals.push((std::mem::replace(&mut prev, hash.clone()), hash));
+        }
+        let rows: Vec<(&VersionRow, &(String, String))> =
+            items.iter().map(|i| &i.version).zip(seals.iter()).collect();
+        for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+            let sql = values_sql(
+                "INSERT INTO versions (seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at, prev_hash, entry_hash)",
+                16,
+                chunk.len(),
+                "",
+            );
+            let mut q = sqlx::query(&sql);
+            for (v, (prev, hash)) in chunk {
+                q = q
+                    .bind(v.seq)
+                    .bind(v.record_id.as_str())
+                    .bind(v.version)
+                    .bind(v.kind.as_str())
+                    .bind(v.iri.as_str())
+                    .bind(v.agency.as_str())
+                    .bind(v.status.as_str())
+                    .bind(v.visibility.as_str())
+                    .bind(v.shared_with.as_str())
+                    .bind(v.content_hash.as_str())
+                    .bind(v.canonical.as_str())
+                    .bind(v.author.as_str())
+                    .bind(v.source.as_str())
+                    .bind(v.at)
+                    .bind(prev.as_str())
+                    .bind(hash.as_str());
+            }
+            let mut sp = sqlx::Connection::begin(&mut **tx).await?;
+            if let Err(e) = q.execute(&mut *sp).await {
+                sp.rollback().await?;
+                return Err(match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        // Name the record: the first one of the statement already at its version.
+                        let mut culprit = chunk[0].0.record_id.clone();
+                        for (v, _) in chunk {
+                            let taken = sqlx::query(
+                                "SELECT 1 FROM versions WHERE record_id = $1 AND version = $2",
+                            )
+                            .bind(v.record_id.as_str())
+                            .bind(v.version)
+                            .fetch_optional(&mut **tx)
+                            .await?;
+                            if taken.is_some() {
+                                culprit = v.record_id.clone();
+                                break;
+                            }
+                        }
+                        StoreError::Conflict(format!("record {culprit} changed concurrently"))
+                    }
                     e => e.into(),
-                })?
-                .rows_affected()
-            } else {
+                });
+            }
+            sp.commit().await?;
+        }
+        let fresh: Vec<&RecordRow> = items
+            .iter()
+            .map(|i| &i.record)
+            .filter(|r| r.version == 1)
+            .collect();
+        for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
+            let sql = values_sql(
+                &format!("INSERT INTO records ({RECORD_COLS})"),
+                17,
+                chunk.len(),
+                "",
+            );
+            let mut q = sqlx::query(&sql);
+            for r in chunk {
+                q = q
+                    .bind(r.id.as_str())
+                    .bind(r.kind.as_str())
+                    .bind(r.iri.as_str())
+                    .bind(r.agency.as_str())
+                    .bind(r.status.as_str())
+                    .bind(r.visibility.as_str())
+                    .bind(r.access_defaulted as i64)
+                    .bind(r.shared_with.as_str())
+                    .bind(r.version)
+                    .bind(r.content_hash.as_str())
+                    .bind(r.title_vi.as_deref())
+                    .bind(r.title_en.as_deref())
+                    .bind(r.created_at)
+                    .bind(r.modified_at)
+                    .bind(r.source.as_str())
+                    .bind(r.source_id.as_deref())
+                    .bind(r.seq);
+            }
+            let mut sp = sqlx::Connection::begin(&mut **tx).await?;
+            if let Err(e) = q.execute(&mut *sp).await {
+                sp.rollback().await?;
+                return Err(match e {
+                    sqlx::Error::Database(d) if d.is_unique_violation() => {
+                        let mut culprit = chunk[0].iri.clone();
+                        for r in chunk {
+                            let taken =
+                                sqlx::query("SELECT 1 FROM records WHERE iri = $1 OR id = $2")
+                                    .bind(r.iri.as_str())
+                                    .bind(r.id.as_str())
+                                    .fetch_optional(&mut **tx)
+                                    .await?;
+                            if taken.is_some() {
+                                culprit = r.iri.clone();
+                                break;
+                            }
+                        }
+                        StoreError::Conflict(format!("a record with IRI {culprit} already exists"))
+                    }
+                    e => e.into(),
+                });
+            }
+            sp.commit().await?;
+        }
+        for item in items.iter() {
+            let r = &item.record;
+            if r.version > 1 {
                 // The owner is written too: it changes only when an agency's successor takes
                 // its records over (every other write carries the current owner).
-                sqlx::query(
+                let affected = sqlx::query(
                     "UPDATE records SET status = $1, visibility = $2, access_defaulted = $3, shared_with = $4, version = $5, content_hash = $6, \
                      title_vi = $7, title_en = $8, modified_at = $9, seq = $10, agency = $13 WHERE id = $11 AND version = $12",
                 )
@@ -725,13 +811,13 @@ impl Log {
                 .bind(&r.agency)
                 .execute(&mut **tx)
                 .await?
-                .rows_affected()
-            };
-            if affected != 1 {
-                return Err(StoreError::Conflict(format!(
-                    "record {} changed concurrently",
-                    r.id
-                )));
+                .rows_affected();
+                if affected != 1 {
+                    return Err(StoreError::Conflict(format!(
+                        "record {} changed concurrently",
+                        r.id
+                    )));
+                }
             }
             if let Some(a) = &item.agency {
                 // A new agency, or a new name for an existing one (its record's version
@@ -753,6 +839,43 @@ impl Log {
             }
         }
         Ok(())
+    }
+
+    /// The next `n` log positions, in order. Called under the write lock. SQLite's
+    /// AUTOINCREMENT counter and PostgreSQL's sequence both remember positions that were
+    /// used once, so a deleted entry's position is never reused (the chain check sees the
+    /// gap).
+    async fn next_positions(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        n: usize,
+    ) -> Result<Vec<i64>, StoreError> {
+        match self.backend {
+            Backend::Sqlite => {
+                let last: i64 = sqlx::query(
+                    "SELECT MAX(s) FROM (SELECT seq AS s FROM sqlite_sequence WHERE name = 'versions' \
+                     UNION ALL SELECT MAX(seq) FROM versions UNION ALL SELECT 0)",
+                )
+                .fetch_one(&mut **tx)
+                .await?
+                .try_get(0)?;
+                Ok((1..=n as i64).map(|i| last + i).collect())
+            }
+            Backend::Postgres => {
+                let rows = sqlx::query(
+                    "SELECT nextval(pg_get_serial_sequence('versions', 'seq')) FROM generate_series(1, $1)",
+                )
+                .bind(n as i64)
+                .fetch_all(&mut **tx)
+                .await?;
+                let mut seqs = rows
+                    .iter()
+                    .map(|r| r.try_get::<i64, _>(0))
+                    .collect::<Result<Vec<_>, _>>()?;
+                seqs.sort_unstable();
+                Ok(seqs)
+            }
+        }
     }
 
     /// An agency by code.

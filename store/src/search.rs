@@ -12,6 +12,7 @@
 
 use crate::StoreError;
 use crate::log::{Audience, VersionRow};
+use oxigraph::model::Triple;
 use std::collections::HashMap;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -32,7 +33,7 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Changed whenever the schema or what is indexed changes: an index of another version is
 /// rebuilt from the log at start.
-const SCHEMA_VERSION: &str = "1";
+const SCHEMA_VERSION: &str = "2";
 
 /// The `kind` facet value of catalogue-of-databases entries (R1), beside their `dataset`.
 pub const DATABASE_ENTRY: &str = "database-entry";
@@ -95,6 +96,8 @@ pub struct SearchQuery {
     pub filters: HashMap<String, Vec<String>>,
     /// Records changed at or after this time (µs since the epoch).
     pub modified_since: Option<i64>,
+    /// Records whose `dct:issued` is at or after this time (µs since the epoch).
+    pub issued_since: Option<i64>,
     /// Order.
     pub sort: Sort,
     /// Page size.
@@ -122,6 +125,8 @@ pub struct SearchHit {
     pub descriptions: Vec<(String, String)>,
     /// Last change in the registry, µs since the epoch.
     pub modified: i64,
+    /// `dct:issued` as the record states it, µs since the epoch.
+    pub issued: Option<i64>,
     /// Relevance score (0 when sorted otherwise).
     pub score: f32,
 }
@@ -158,6 +163,7 @@ struct Fields {
     other: Field,
     other_f: Field,
     modified: Field,
+    issued: Field,
     sort_title: Field,
     shown: Field,
 }
@@ -184,6 +190,7 @@ fn schema() -> (Schema, Fields) {
         other: b.add_text_field("other", TEXT),
         other_f: b.add_text_field("other_f", TEXT),
         modified: b.add_i64_field("modified", INDEXED | FAST | STORED),
+        issued: b.add_i64_field("issued", INDEXED | FAST | STORED),
         sort_title: b.add_text_field("sort_title", STRING | FAST),
         shown: b.add_text_field("shown", STORED),
     };
@@ -287,19 +294,28 @@ impl SearchIndex {
     /// Applies versions (in log order, each with its stored description, enrichment
     /// included), then commits them with their position. Versions at or before the current
     /// position are skipped.
-    pub fn apply(&self, versions: &[VersionRow]) -> Result<(), StoreError> {
+    ///
+    /// `offers` holds, by record id, the operation texts of the endpoint descriptions a data
+    /// service points at (crate::services), searched with the record's own text.
+    pub fn apply(
+        &self,
+        versions: &[(VersionRow, Vec<Triple>)],
+        offers: &HashMap<String, Vec<String>>,
+    ) -> Result<(), StoreError> {
         let mut w = self
             .writer
             .lock()
             .map_err(|_| StoreError::Search("index writer poisoned".into()))?;
         let from = self.position();
         let mut last = None;
-        for v in versions.iter().filter(|v| v.seq > from) {
+        for (v, triples) in versions.iter().filter(|(v, _)| v.seq > from) {
             // Deletes apply to documents added before them: an older version in this same
             // batch is replaced too.
             w.delete_term(Term::from_field_text(self.f.id, &v.record_id));
             if v.status == "published" {
-                w.add_document(self.document(v)).map_err(search_err)?;
+                let offered = offers.get(&v.record_id).map(Vec::as_slice).unwrap_or(&[]);
+                w.add_document(self.document(v, triples, offered))
+                    .map_err(search_err)?;
             }
             last = Some(v.seq);
         }
@@ -312,9 +328,39 @@ impl SearchIndex {
         Ok(())
     }
 
-    fn document(&self, v: &VersionRow) -> TantivyDocument {
+    /// Re-reads records whose endpoint descriptions changed: each given current version
+    /// replaces its document (a withdrawn or unpublished one only goes). The log position
+    /// stays: a version the index has not reached yet is applied again, in order, later.
+    pub fn reindex(
+        &self,
+        versions: &[(VersionRow, Vec<Triple>)],
+        offers: &HashMap<String, Vec<String>>,
+    ) -> Result<(), StoreError> {
+        if versions.is_empty() {
+            return Ok(());
+        }
+        let mut w = self
+            .writer
+            .lock()
+            .map_err(|_| StoreError::Search("index writer poisoned".into()))?;
+        for (v, triples) in versions {
+            w.delete_term(Term::from_field_text(self.f.id, &v.record_id));
+            if v.status == "published" {
+                let offered = offers.get(&v.record_id).map(Vec::as_slice).unwrap_or(&[]);
+                w.add_document(self.document(v, triples, offered))
+                    .map_err(search_err)?;
+            }
+        }
+        let mut prepared = w.prepare_commit().map_err(search_err)?;
+        prepared.set_payload(&self.position().to_string());
+        prepared.commit().map_err(search_err)?;
+        self.reader.reload().map_err(search_err)?;
+        Ok(())
+    }
+
+    fn document(&self, v: &VersionRow, triples: &[Triple], offered: &[String]) -> TantivyDocument {
         let f = &self.f;
-        let s = record::search::search_doc(&v.iri, &record::parse_canonical(&v.canonical));
+        let s = record::search::search_doc(&v.iri, triples);
         let mut d = TantivyDocument::default();
         d.add_text(f.id, &v.record_id);
         d.add_text(f.iri, &v.iri);
@@ -339,7 +385,7 @@ impl SearchIndex {
         for (_, t) in &s.descriptions {
             both(f.desc, f.desc_f, t);
         }
-        for o in &s.other {
+        for o in s.other.iter().chain(offered) {
             both(f.other, f.other_f, o);
         }
         for (field, values) in [
@@ -354,6 +400,9 @@ impl SearchIndex {
             }
         }
         d.add_i64(f.modified, v.at);
+        if let Some(issued) = s.issued {
+            d.add_i64(f.issued, issued);
+        }
         d.add_text(
             f.sort_title,
             vocab::text::fold(s.title("vi").unwrap_or_default()),
@@ -486,11 +535,13 @@ impl SearchIndex {
             let terms = values.iter().map(|x| Term::from_field_text(field, x));
             clauses.push(filter(TermSetQuery::new(terms)));
         }
-        if let Some(since) = sq.modified_since {
-            clauses.push(filter(RangeQuery::new(
-                Bound::Included(Term::from_field_i64(f.modified, since)),
-                Bound::Unbounded,
-            )));
+        for (field, since) in [(f.modified, sq.modified_since), (f.issued, sq.issued_since)] {
+            if let Some(since) = since {
+                clauses.push(filter(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(field, since)),
+                    Bound::Unbounded,
+                )));
+            }
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
@@ -553,6 +604,7 @@ impl SearchIndex {
                     .get_first(f.modified)
                     .and_then(|v| v.as_i64())
                     .unwrap_or(0),
+                issued: d.get_first(f.issued).and_then(|v| v.as_i64()),
                 score,
             });
         }
@@ -711,14 +763,20 @@ fn search_err(e: impl std::fmt::Display) -> StoreError {
 mod tests {
     use super::*;
 
-    fn version(seq: i64, id: &str, visibility: &str, agency: &str, ttl_body: &str) -> VersionRow {
+    fn version(
+        seq: i64,
+        id: &str,
+        visibility: &str,
+        agency: &str,
+        ttl_body: &str,
+    ) -> (VersionRow, Vec<Triple>) {
         let iri = format!("https://r.example/datasets/{id}");
         let triples: Vec<oxigraph::model::Triple> =
             oxigraph::io::RdfParser::from_format(oxigraph::io::RdfFormat::Turtle)
                 .for_slice(format!("<{iri}> {ttl_body} .").as_bytes())
                 .map(|q| q.unwrap().into())
                 .collect();
-        VersionRow {
+        let v = VersionRow {
             seq,
             record_id: id.into(),
             version: 1,
@@ -733,7 +791,8 @@ mod tests {
             author: "t".into(),
             source: "t".into(),
             at: 1_000_000 * seq,
-        }
+        };
+        (v, triples)
     }
 
     fn query(q: &str, audience: Audience) -> SearchQuery {
@@ -741,6 +800,7 @@ mod tests {
             q: q.into(),
             filters: HashMap::new(),
             modified_since: None,
+            issued_since: None,
             sort: Sort::Relevance,
             limit: 10,
             offset: 0,
@@ -755,45 +815,48 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let idx = SearchIndex::open(dir.path()).unwrap();
         let t = "<http://purl.org/dc/terms/title>";
-        idx.apply(&[
-            version(
-                1,
-                "a",
-                "PUBLIC",
-                "so-gd",
-                &format!("{t} \"Danh sách trường học\"@vi"),
-            ),
-            version(
-                2,
-                "b",
-                "PUBLIC",
-                "so-gd",
-                &format!("{t} \"Danh sach truong hoc cu\"@vi"),
-            ),
-            version(
-                3,
-                "c",
-                "RESTRICTED",
-                "so-yt",
-                &format!("{t} \"Trường học bí mật\"@vi"),
-            ),
-            version(
-                4,
-                "d",
-                "NON_PUBLIC",
-                "so-yt",
-                &format!("{t} \"Trường học nội bộ\"@vi"),
-            ),
-            version(
-                5,
-                "e",
-                "PUBLIC",
-                "so-yt",
-                &format!(
-                    "{t} \"Bệnh viện\"@vi ; <http://www.w3.org/ns/dcat#distribution> [ {CSV} ]"
+        idx.apply(
+            &[
+                version(
+                    1,
+                    "a",
+                    "PUBLIC",
+                    "so-gd",
+                    &format!("{t} \"Danh sách trường học\"@vi"),
                 ),
-            ),
-        ])
+                version(
+                    2,
+                    "b",
+                    "PUBLIC",
+                    "so-gd",
+                    &format!("{t} \"Danh sach truong hoc cu\"@vi"),
+                ),
+                version(
+                    3,
+                    "c",
+                    "RESTRICTED",
+                    "so-yt",
+                    &format!("{t} \"Trường học bí mật\"@vi"),
+                ),
+                version(
+                    4,
+                    "d",
+                    "NON_PUBLIC",
+                    "so-yt",
+                    &format!("{t} \"Trường học nội bộ\"@vi"),
+                ),
+                version(
+                    5,
+                    "e",
+                    "PUBLIC",
+                    "so-yt",
+                    &format!(
+                        "{t} \"Bệnh viện\"@vi ; <http://www.w3.org/ns/dcat#distribution> [ {CSV} ]"
+                    ),
+                ),
+            ],
+            &HashMap::new(),
+        )
         .unwrap();
         assert_eq!(idx.position(), 5);
         let ids = |r: &SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
@@ -850,8 +913,8 @@ mod tests {
         assert_eq!(ids(&r), vec!["e"]);
         // A later version replaces the record; withdrawal removes it.
         let mut w = version(6, "a", "PUBLIC", "so-gd", &format!("{t} \"Bản đồ\"@vi"));
-        w.status = "withdrawn".into();
-        idx.apply(&[w]).unwrap();
+        w.0.status = "withdrawn".into();
+        idx.apply(&[w], &HashMap::new()).unwrap();
         assert_eq!(idx.search(&query("", Audience::Public)).unwrap().total, 2);
         drop(idx);
         // The position survives a reopen.

@@ -173,6 +173,36 @@ fn scenario(backend: Backend) {
     assert_eq!(r["results"][0]["id"], t2.as_str());
     let r = ok(&a, "package_search", "?q=b%E1%BB%87nh%20nh%C3%A2n");
     assert_eq!(r["count"], 0, "restricted records are never found");
+    // `q` goes through the search index: the same records in the same order as
+    // GET /api/v1/search ranks the datasets, prefix matching while typing included.
+    for q in [
+        "truong",
+        "d%E1%BB%AF%20li%E1%BB%87u",
+        "y%20t",
+        "gi%C3%A1o%20d",
+    ] {
+        let ckan: Vec<String> = ok(&a, "package_search", &format!("?q={q}&rows=1000"))["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_owned())
+            .collect();
+        let ours: Value = a
+            .get(
+                &format!("/api/v1/search?kind=dataset&limit=1000&q={q}"),
+                None,
+            )
+            .json()
+            .expect("search");
+        let ours: Vec<String> = ours["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| i["id"].as_str().expect("id").to_owned())
+            .collect();
+        assert_eq!(ckan, ours, "package_search q={q} ranks as the search API");
+    }
+    assert!(ok(&a, "package_search", "?q=y%20t")["count"].as_u64() >= Some(1));
     // Incremental harvesting as CKAN's harvester asks for it.
     let r = ok(
         &a,

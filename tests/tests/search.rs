@@ -292,3 +292,115 @@ fn rebuild_recreates_the_index_from_the_log() {
         "Danh sách trường học"
     );
 }
+
+/// F18: a data service is found by what its API offers. Its endpoint description (OpenAPI
+/// JSON, then YAML) is fetched from a loopback origin through the guarded client, kept, and
+/// refreshed by the link checker; a description that goes away keeps the last good one; a
+/// server that may not fetch private addresses refuses, naming why.
+#[test]
+fn data_services_are_found_by_the_operations_of_their_openapi() {
+    use danhmuc_e2e::origin::{Origin, Reply};
+    use std::sync::{Arc, Mutex};
+    const TAX: &str = r#"{"openapi": "3.0.3", "info": {"title": "API doanh nghiệp"},
+      "paths": {"/doanh-nghiep/{mst}": {"get": {"summary": "Tra cứu mã số thuế", "operationId": "traCuuMst",
+        "parameters": [{"name": "mst", "in": "path"}]}}}}"#;
+    const CIVIL: &str = "openapi: 3.1.0\ninfo:\n  title: API hộ tịch\npaths:\n  /khai-sinh:\n    post:\n      summary: Đăng ký khai sinh trực tuyến\n";
+    let body: Arc<Mutex<Option<(&'static str, &'static str)>>> =
+        Arc::new(Mutex::new(Some(("application/json", TAX))));
+    let served = body.clone();
+    let origin = Origin::start(move |_path| match *served.lock().expect("lock") {
+        Some((ct, b)) => Reply::ok(ct, b),
+        None => Reply::status(404),
+    });
+    let described = format!("{}/openapi", origin.url);
+    let service = format!(
+        "<http://src/svc> a <http://www.w3.org/ns/dcat#DataService> ; \
+         <http://purl.org/dc/terms/title> \"Dịch vụ dữ liệu doanh nghiệp\"@vi ; \
+         <http://www.w3.org/ns/dcat#endpointURL> <{0}/api> ; \
+         <http://www.w3.org/ns/dcat#endpointDescription> <{described}> .",
+        origin.url
+    );
+    let run = |s: &Server| -> Value {
+        let r = s.post(
+            "/api/v1/audit/links/check?force=true",
+            "application/json",
+            "",
+            Some(&s.admin),
+        );
+        assert_eq!(r.status().as_u16(), 200);
+        r.json().expect("run")
+    };
+    let found = |s: &Server, q: &str| -> usize {
+        search(
+            s,
+            &format!("kind=dataservice&q={}", urlencoding::encode(q)),
+            None,
+        )["total"]
+            .as_u64()
+            .expect("total") as usize
+    };
+    for backend in BACKENDS {
+        *body.lock().expect("lock") = Some(("application/json", TAX));
+        let s = Server::start(
+            backend,
+            &["--allow-private-harvest", "--link-check-every", "off"],
+        );
+        s.agency("so-khdt", "Sở Kế hoạch và Đầu tư");
+        let editor = s.token("editor", "so-khdt");
+        let r = s.post(
+            "/api/v1/dataservices",
+            "text/turtle",
+            service.clone(),
+            Some(&editor),
+        );
+        assert_eq!(r.status().as_u16(), 201, "{:?}", r.text());
+        // Written: the refresher wakes, fetches and the index re-reads the service.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while found(&s, "tra cứu mã số thuế") == 0 {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the service was never found by its operation ({backend:?})"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+        // Without diacritics, and by a parameter name, too.
+        assert_eq!(found(&s, "tra cuu ma so thue"), 1);
+        assert_eq!(found(&s, "traCuuMst"), 1);
+        assert_eq!(found(&s, "khai sinh"), 0);
+        // The description changes (now YAML): a refresh re-reads it.
+        *body.lock().expect("lock") = Some(("application/yaml", CIVIL));
+        let r = run(&s);
+        assert_eq!(r["services"]["described"], 1, "{r}");
+        assert_eq!(r["services"]["reindexed"], 1, "{r}");
+        assert_eq!(found(&s, "dang ky khai sinh"), 1);
+        assert_eq!(found(&s, "tra cứu mã số thuế"), 0);
+        // Gone: the failure is kept beside the last good description, still searchable.
+        *body.lock().expect("lock") = None;
+        let r = run(&s);
+        assert_eq!(r["services"]["failed"], 1, "{r}");
+        assert_eq!(found(&s, "dang ky khai sinh"), 1);
+        assert_eq!(
+            s.sql("UPDATE service_descriptions SET error = error WHERE status = 404 AND error LIKE '%HTTP 404%' AND body LIKE '%khai-sinh%'"),
+            1
+        );
+    }
+    // A server that may not reach private addresses does not fetch it, and says why.
+    *body.lock().expect("lock") = Some(("application/json", TAX));
+    let s = Server::start(Backend::Sqlite, &["--link-check-every", "off"]);
+    s.agency("so-khdt", "Sở Kế hoạch và Đầu tư");
+    let editor = s.token("editor", "so-khdt");
+    let r = s.post(
+        "/api/v1/dataservices",
+        "text/turtle",
+        service,
+        Some(&editor),
+    );
+    assert_eq!(r.status().as_u16(), 201);
+    let r = run(&s);
+    assert_eq!(r["services"]["failed"], 1, "{r}");
+    assert_eq!(found(&s, "tra cuu ma so thue"), 0);
+    assert_eq!(
+        s.sql("UPDATE service_descriptions SET error = error WHERE error LIKE '%non-public address%' AND body IS NULL"),
+        1
+    );
+}

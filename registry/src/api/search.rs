@@ -38,6 +38,9 @@ pub struct SearchParams {
     /// Only records changed at or after this time: RFC 3339, or a day (`YYYY-MM-DD` or
     /// `dd/mm/yyyy`) from its start in Vietnam's time zone (UTC+7), as everywhere else.
     pub modified_since: Option<String>,
+    /// Only records the description says were issued (`dct:issued`) at or after this time,
+    /// read as `modified_since` is.
+    pub issued_since: Option<String>,
     /// `relevance` (default; `modified` when `q` is empty), `modified` (newest first) or
     /// `title` (A to Z, diacritics ignored).
     #[param(pattern = "^(relevance|modified|title)?$")]
@@ -87,6 +90,8 @@ pub struct SearchItem {
     pub agency: String,
     /// Last change in the registry (RFC 3339).
     pub modified: String,
+    /// When the description says it was issued (`dct:issued`, RFC 3339), when it says so.
+    pub issued: Option<String>,
     /// Relevance (0 when sorted by `modified` or `title`).
     pub score: f32,
 }
@@ -141,7 +146,7 @@ pub async fn search(
     for (k, v) in &pairs {
         let v = v.trim();
         match k.as_str() {
-            "q" | "modified_since" | "sort" | "limit" | "cursor" | "lang" => {
+            "q" | "modified_since" | "issued_since" | "sort" | "limit" | "cursor" | "lang" => {
                 if one.insert(k.as_str(), v.to_owned()).is_some() {
                     return Err(ApiError::new(
                         Code::BadRequest,
@@ -181,7 +186,7 @@ pub async fn search(
                 return Err(ApiError::new(
                     Code::BadRequest,
                     format!(
-                        "unknown parameter '{other}' (known: q, {}, modified_since, sort, limit, cursor, lang)",
+                        "unknown parameter '{other}' (known: q, {}, modified_since, issued_since, sort, limit, cursor, lang)",
                         FACETS.join(", ")
                     ),
                 ));
@@ -237,13 +242,16 @@ pub async fn search(
             ));
         }
     };
-    let modified_since = match one.get("modified_since").filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => Some(
-            record::dates::parse_time(s, false)
-                .map_err(|e| ApiError::new(Code::BadRequest, format!("modified_since: {e}")))?,
-        ),
+    let since = |name: &str| -> ApiResult<Option<i64>> {
+        match one.get(name).filter(|s| !s.is_empty()) {
+            None => Ok(None),
+            Some(s) => record::dates::parse_time(s, false)
+                .map(Some)
+                .map_err(|e| ApiError::new(Code::BadRequest, format!("{name}: {e}"))),
+        }
     };
+    let modified_since = since("modified_since")?;
+    let issued_since = since("issued_since")?;
     let Some(graphs) = state.registry.graphs.clone() else {
         return Err(ApiError::new(
             Code::NotReady,
@@ -254,6 +262,7 @@ pub async fn search(
         q: q.clone(),
         filters,
         modified_since,
+        issued_since,
         sort,
         limit,
         offset,
@@ -340,6 +349,7 @@ pub async fn search(
                 highlights,
                 agency: h.agency,
                 modified: record::dates::rfc3339(h.modified),
+                issued: h.issued.map(record::dates::rfc3339),
                 score: h.score,
             }
         })

@@ -14,7 +14,6 @@ use record::parse_canonical;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, HashMap};
 use vocab::ns::{dcat, dct, vcard};
-use vocab::text::fold;
 
 /// CKAN's version this API answers as.
 pub const CKAN_VERSION: &str = "2.10.4";
@@ -116,6 +115,41 @@ struct Pkg {
     modified: i64,
     triples: Vec<Triple>,
 }
+
+/// Public datasets matching `q` in the search index, by id, with their rank (0 = best).
+/// `None` when another process holds the index.
+async fn ranked_datasets(
+    state: &AppState,
+    q: String,
+) -> Result<Option<HashMap<String, usize>>, store::StoreError> {
+    let Some(graphs) = state.registry.graphs.clone() else {
+        return Ok(None);
+    };
+    let sq = store::search::SearchQuery {
+        q,
+        filters: HashMap::from([("kind".to_owned(), vec!["dataset".to_owned()])]),
+        modified_since: None,
+        issued_since: None,
+        sort: store::search::Sort::Relevance,
+        limit: MAX_SEARCH_HITS,
+        offset: 0,
+        audience: store::log::Audience::Public,
+    };
+    let res = tokio::task::spawn_blocking(move || graphs.search.search(&sq))
+        .await
+        .map_err(|e| store::StoreError::Search(e.to_string()))??;
+    Ok(Some(
+        res.hits
+            .into_iter()
+            .enumerate()
+            .map(|(i, h)| (h.id, i))
+            .collect(),
+    ))
+}
+
+/// The most matches a `package_search` `q` considers (CKAN's Solr has the same kind of
+/// bound on a result window).
+const MAX_SEARCH_HITS: usize = 100_000;
 
 async fn packages(state: &AppState, agency: Option<&str>) -> Result<Vec<Pkg>, store::StoreError> {
     let rows = state
@@ -677,11 +711,21 @@ async fn run(
                 .filter(|a| a.len() == 1)
                 .map(|mut a| a.remove(0));
             let orgs = orgs(state).await?;
-            let q = string(p, "q")
-                .filter(|q| q != "*:*")
-                .map(|q| fold(&q));
+            // `q` goes through the search index (GET /api/v1/search ranks the same way): its
+            // order is the score order, and only what it finds is filtered by `fq` below.
+            let q = string(p, "q").filter(|q| !q.trim().is_empty() && q.trim() != "*:*");
+            let ranked: Option<HashMap<String, usize>> = match q {
+                None => None,
+                Some(q) => match ranked_datasets(state, q).await? {
+                    Some(r) => Some(r),
+                    None => return Ok(error(action, 503, "Search Index Error", "the search index is held by another process")),
+                },
+            };
             let mut hits: Vec<(Pkg, Value)> = Vec::new();
             for pkg in packages(state, org_filter.as_deref()).await? {
+                if ranked.as_ref().is_some_and(|r| !r.contains_key(&pkg.id)) {
+                    continue;
+                }
                 let d = package_dict(&pkg, orgs.get(&pkg.agency));
                 let ok = fq.iter().all(|(f, v)| {
                     alternatives(v).iter().any(|v| match f.as_str() {
@@ -700,16 +744,7 @@ async fn run(
                         _ => false,
                     })
                 });
-                let matches_q = q.as_ref().is_none_or(|q| {
-                    let hay = fold(&format!(
-                        "{} {} {}",
-                        d["title"].as_str().unwrap_or(""),
-                        d["notes"].as_str().unwrap_or(""),
-                        d["tags"].as_array().map(|t| t.iter().filter_map(|x| x["name"].as_str()).collect::<Vec<_>>().join(" ")).unwrap_or_default()
-                    ));
-                    q.split_whitespace().all(|w| hay.contains(w))
-                });
-                if ok && matches_q {
+                if ok {
                     hits.push((pkg, d));
                 }
             }
@@ -721,12 +756,12 @@ async fn run(
                 "name" => hits.sort_by(|a, b| a.1["name"].as_str().cmp(&b.1["name"].as_str())),
                 "title_string" | "title" => hits.sort_by_key(|a| text_of(&a.1, "title")),
                 "metadata_created" => hits.sort_by_key(|a| a.0.created),
-                "metadata_modified" | "score" => {
-                    hits.sort_by_key(|a| a.0.modified);
-                    if field == "score" {
-                        hits.reverse();
-                    }
-                }
+                "score" => match &ranked {
+                    // Best first, as the index ranks them.
+                    Some(r) => hits.sort_by_key(|a| r[&a.0.id]),
+                    None => hits.sort_by_key(|a| std::cmp::Reverse(a.0.modified)),
+                },
+                "metadata_modified" => hits.sort_by_key(|a| a.0.modified),
                 other => return Ok(error(action, 400, "Search Query Error", &format!("cannot sort by '{other}'"))),
             }
             if dir == "desc" && field != "score" {

@@ -1,7 +1,8 @@
 //! The link checker: checks the access and download URLs of published records with bounded
 //! concurrency (HEAD, then GET when HEAD is refused), through the harvester's guarded HTTP
 //! client (no private addresses unless allowed, timeouts, redirect limits), records what it
-//! saw, and re-scores the records whose URLs changed verdict.
+//! saw, and re-scores the records whose URLs changed verdict. Each run also refreshes the data
+//! services' endpoint descriptions (crate::quality::services).
 
 use futures_util::StreamExt;
 use std::time::Duration;
@@ -40,6 +41,9 @@ pub struct LinkRun {
     pub failed: usize,
     /// Records re-scored because a URL changed verdict.
     pub rescored: usize,
+    /// The data services' endpoint descriptions refreshed in the same run
+    /// (crate::quality::services).
+    pub services: super::services::ServiceRun,
 }
 
 /// Checks every due URL (never checked, or older than `max_age`); `force` checks all.
@@ -101,6 +105,7 @@ pub async fn check(
     let ids: Vec<String> = changed_records.into_iter().collect();
     run.rescored = ids.len();
     crate::quality::assess_all(reg, &ids).await;
+    run.services = super::services::refresh(reg, fetcher, settings.max_age, force).await?;
     Ok(run)
 }
 

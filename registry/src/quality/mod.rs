@@ -5,6 +5,7 @@
 
 pub mod duplicates;
 pub mod links;
+pub mod services;
 
 use record::parse_canonical;
 use record::shacl::{self, Finding};
@@ -58,6 +59,9 @@ pub struct QualityReport {
 #[derive(Debug, Default)]
 pub struct QualityFollower {
     wake: tokio::sync::Notify,
+    /// Wakes the endpoint-description refresher ([`services::spawn`]) after a data service
+    /// is written.
+    pub(crate) offers_wake: tokio::sync::Notify,
     running: std::sync::atomic::AtomicBool,
     pass: tokio::sync::Mutex<()>,
 }

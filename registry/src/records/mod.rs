@@ -63,6 +63,10 @@ pub struct WriteRecord {
 
 /// A prepared write: outcome, the current row (unchanged) or the index of the pending version,
 /// and whether access rights were defaulted.
+/// The owning agencies a batch writes for, with their successors, read once per batch (the
+/// write lock is held: neither changes meanwhile).
+type Owners = HashMap<String, (AgencyRow, Vec<String>)>;
+
 type Prepared = (Outcome, Result<RecordRow, usize>, bool);
 
 /// The registry's storage: log, projections and the settings writes need.
@@ -183,22 +187,33 @@ impl Registry {
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
-            // Search reads each record with what the registry added (agency names, theme
-            // labels), so a record is found by its publisher's name.
+            // Each version is parsed once, for both projections. Search reads a record with
+            // what the registry added (agency names, theme labels), so a record is found by
+            // its publisher's name.
+            let batch: Vec<(VersionRow, Vec<Triple>)> = batch
+                .into_iter()
+                .map(|v| {
+                    let t = record::parse_canonical(&v.canonical);
+                    (v, t)
+                })
+                .collect();
+            let offers = self.offers(&batch).await?;
             let g = graphs.clone();
-            let batch = tokio::task::spawn_blocking(move || g.search.apply(&batch).map(|_| batch))
-                .await
-                .map_err(|e| StoreError::Search(e.to_string()))??;
+            let batch =
+                tokio::task::spawn_blocking(move || g.search.apply(&batch, &offers).map(|_| batch))
+                    .await
+                    .map_err(|e| StoreError::Search(e.to_string()))??;
             // SPARQL sees what each record says; the agencies' names and the vocabularies'
             // labels are in their own graphs once, not copied into every record's graph.
-            let batch: Vec<VersionRow> = batch
+            let batch: Vec<(VersionRow, Vec<Triple>)> = batch
                 .into_iter()
-                .map(|mut v| {
+                .map(|(v, t)| {
                     if v.kind != Kind::Agency.as_str() && v.status != "withdrawn" {
-                        let said = self.enricher.as_said(record::parse_canonical(&v.canonical));
-                        v.canonical = said.iter().map(|t| format!("{t} .\n")).collect();
+                        let said = self.enricher.as_said(t);
+                        (v, said)
+                    } else {
+                        (v, t)
                     }
-                    v
                 })
                 .collect();
             let g = graphs.clone();
@@ -206,6 +221,29 @@ impl Registry {
                 .await
                 .map_err(|e| StoreError::Graph(e.to_string()))??;
         }
+    }
+
+    /// By record id, what the data services among `versions` offer: the operations of the
+    /// endpoint descriptions they point at, as last fetched (crate::quality::services).
+    pub async fn offers(
+        &self,
+        versions: &[(VersionRow, Vec<Triple>)],
+    ) -> Result<HashMap<String, Vec<String>>, StoreError> {
+        let mut out = HashMap::new();
+        for (v, triples) in versions {
+            if v.kind != Kind::DataService.as_str() || v.status != "published" {
+                continue;
+            }
+            let urls = record::services::endpoint_descriptions(triples);
+            if urls.is_empty() {
+                continue;
+            }
+            let ops = self.log.service_operations(&urls).await?;
+            if !ops.is_empty() {
+                out.insert(v.record_id.clone(), ops);
+            }
+        }
+        Ok(out)
     }
 
     /// Whether the projections have applied the whole log.
@@ -271,9 +309,10 @@ impl Registry {
         let mut results: Vec<Result<Prepared, StoreError>> = Vec::new();
         let now = now_micros();
         let mut agencies = HashMap::new();
+        let mut owners = Owners::new();
         for item in items {
             match self
-                .prepare(item, prov, now, &mut pending, &mut agencies)
+                .prepare(item, prov, now, &mut pending, &mut agencies, &mut owners)
                 .await
             {
                 Ok(r) => results.push(Ok(r)),
@@ -303,6 +342,7 @@ impl Registry {
         now: i64,
         pending: &mut Vec<NewVersion>,
         agencies: &mut Agencies,
+        owners: &mut Owners,
     ) -> Result<Prepared, StoreError> {
         let existing = match (&item.id, &item.source_id) {
             (Some(id), _) => Some(
@@ -346,19 +386,21 @@ impl Registry {
             .as_ref()
             .map(|r| r.agency.clone())
             .unwrap_or(item.agency.clone());
-        let agency = self
-            .log
-            .agency(&agency_code)
-            .await?
-            .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
-        if existing.is_none() {
+        if !owners.contains_key(&agency_code) {
+            let row = self
+                .log
+                .agency(&agency_code)
+                .await?
+                .ok_or_else(|| StoreError::UnknownAgency(agency_code.clone()))?;
             let succ = crate::audit::succession::successors_of(self, &agency_code).await?;
-            if !succ.is_empty() {
-                return Err(StoreError::Conflict(format!(
-                    "agency '{agency_code}' was succeeded by {}: new records belong to its successor",
-                    succ.join(", ")
-                )));
-            }
+            owners.insert(agency_code.clone(), (row, succ));
+        }
+        let (agency, succ) = &owners[&agency_code];
+        if existing.is_none() && !succ.is_empty() {
+            return Err(StoreError::Conflict(format!(
+                "agency '{agency_code}' was succeeded by {}: new records belong to its successor",
+                succ.join(", ")
+            )));
         }
         let id = existing
             .as_ref()
@@ -533,6 +575,12 @@ impl Registry {
             .map(|i| i.record.id.clone())
             .collect();
         crate::quality::assess_after_write(self, &assess).await;
+        if items
+            .iter()
+            .any(|i| i.record.kind == Kind::DataService.as_str() && i.record.status == "published")
+        {
+            self.quality.offers_wake.notify_one();
+        }
         Ok(items)
     }
 
