@@ -260,12 +260,21 @@ pub fn serialize_triples<'a>(
 /// version is written, so that full JSON-LD exports copy bytes instead of re-serialising
 /// (`fragments` table). Made by Oxigraph's JSON-LD serialiser; serde_json cuts out the nodes.
 pub fn jsonld_fragment(canonical: &str) -> std::io::Result<String> {
+    let triples = RdfParser::from_format(RdfFormat::NTriples)
+        .for_slice(canonical.as_bytes())
+        .map(|q| q.map(Triple::from).map_err(std::io::Error::other))
+        .collect::<std::io::Result<Vec<Triple>>>()?;
+    jsonld_fragment_of(&triples)
+}
+
+/// [`jsonld_fragment`] of a version already parsed.
+pub fn jsonld_fragment_of(triples: &[Triple]) -> std::io::Result<String> {
     let mut w = RdfSerializer::from_format(RdfFormat::JsonLd {
         profile: Default::default(),
     })
     .for_writer(Vec::new());
-    for q in RdfParser::from_format(RdfFormat::NTriples).for_slice(canonical.as_bytes()) {
-        w.serialize_quad(&q.map_err(std::io::Error::other)?)?;
+    for t in triples {
+        w.serialize_triple(t)?;
     }
     let doc: serde_json::Value = serde_json::from_slice(&w.finish()?)?;
     // Without a context the serialiser writes the node objects as a top-level array.

@@ -211,8 +211,18 @@ pub(crate) const VERSION_COLS: &str = "seq, record_id, version, kind, iri, agenc
 /// values at 17 columns.
 const ROWS_PER_STATEMENT: usize = 500;
 
+/// The `n`th (from 1) bound value of a statement. SQLite gets anonymous `?`s (bound in
+/// order): it looks each named parameter up in a list, which made a statement of thousands
+/// of `$N`s spend most of its time naming them.
+fn placeholder(backend: Backend, n: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_owned(),
+        Backend::Postgres => format!("${n}"),
+    }
+}
+
 /// `HEAD VALUES ($1, …, $width), (…) TAIL` for `rows` rows.
-fn values_sql(head: &str, width: usize, rows: usize, tail: &str) -> String {
+fn values_sql(backend: Backend, head: &str, width: usize, rows: usize, tail: &str) -> String {
     use std::fmt::Write;
     let mut sql = String::with_capacity(head.len() + tail.len() + rows * width * 6 + 8);
     sql.push_str(head);
@@ -223,7 +233,7 @@ fn values_sql(head: &str, width: usize, rows: usize, tail: &str) -> String {
             if c > 0 {
                 sql.push_str(", ");
             }
-            let _ = write!(sql, "${}", r * width + c + 1);
+            let _ = write!(sql, "{}", placeholder(backend, r * width + c + 1));
         }
         sql.push(')');
     }
@@ -488,6 +498,59 @@ impl Log {
         Ok(out)
     }
 
+    /// [`Log::record_by_source`] for many source ids at once (a batch of a harvest or an
+    /// import), by source id.
+    pub async fn records_by_source(
+        &self,
+        source: &str,
+        source_ids: &[&str],
+    ) -> Result<std::collections::HashMap<String, RecordRow>, StoreError> {
+        let mut out = std::collections::HashMap::new();
+        for chunk in source_ids.chunks(ROWS_PER_STATEMENT) {
+            let list: Vec<String> = (0..chunk.len())
+                .map(|i| placeholder(self.backend, i + 2))
+                .collect();
+            let sql = format!(
+                "SELECT {RECORD_COLS} FROM records WHERE source = {} AND source_id IN ({})",
+                placeholder(self.backend, 1),
+                list.join(", ")
+            );
+            let mut q = sqlx::query(&sql).bind(source);
+            for sid in chunk {
+                q = q.bind(*sid);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                let row = record_row(&r)?;
+                if let Some(sid) = row.source_id.clone() {
+                    out.insert(sid, row);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Which of these IRIs a record already holds.
+    pub async fn iris_taken(
+        &self,
+        iris: &[&str],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut out = std::collections::HashSet::new();
+        for chunk in iris.chunks(ROWS_PER_STATEMENT) {
+            let list: Vec<String> = (0..chunk.len())
+                .map(|i| placeholder(self.backend, i + 1))
+                .collect();
+            let sql = format!("SELECT iri FROM records WHERE iri IN ({})", list.join(", "));
+            let mut q = sqlx::query(&sql);
+            for iri in chunk {
+                q = q.bind(*iri);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.insert(r.try_get::<String, _>(0)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// A record by its source and the identifier it has there.
     pub async fn record_by_source(
         &self,
@@ -621,33 +684,6 @@ impl Log {
         if items.is_empty() {
             return Ok(());
         }
-        // Prepared JSON-LD of what exports will read (not of withdrawals).
-        let mut fragments: Vec<(&str, String)> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for item in items.iter() {
-            let v = &item.version;
-            if v.status != "withdrawn" && seen.insert(v.content_hash.as_str()) {
-                // Derived data: without it an export serialises the record on the spot.
-                match record::rdf::jsonld_fragment(&v.canonical) {
-                    Ok(f) => fragments.push((v.content_hash.as_str(), f)),
-                    Err(e) => tracing::warn!(record = %v.record_id, "no JSON-LD fragment: {e}"),
-                }
-            }
-        }
-        for chunk in fragments.chunks(ROWS_PER_STATEMENT) {
-            let sql = values_sql(
-                "INSERT INTO fragments (content_hash, jsonld)",
-                2,
-                chunk.len(),
-                " ON CONFLICT (content_hash) DO NOTHING",
-            );
-            let mut q = sqlx::query(&sql);
-            for (hash, jsonld) in chunk {
-                q = q.bind(*hash).bind(jsonld.as_str());
-            }
-            q.execute(&mut **tx).await?;
-        }
-        drop(fragments);
         if self.backend == Backend::Postgres {
             // Keep log positions in commit order across processes sharing the database.
             sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
@@ -677,6 +713,7 @@ impl Log {
             items.iter().map(|i| &i.version).zip(seals.iter()).collect();
         for chunk in rows.chunks(ROWS_PER_STATEMENT) {
             let sql = values_sql(
+                self.backend,
                 "INSERT INTO versions (seq, record_id, version, kind, iri, agency, status, visibility, shared_with, content_hash, canonical, author, source, at, prev_hash, entry_hash)",
                 16,
                 chunk.len(),
@@ -736,6 +773,7 @@ impl Log {
             .collect();
         for chunk in fresh.chunks(ROWS_PER_STATEMENT) {
             let sql = values_sql(
+                self.backend,
                 &format!("INSERT INTO records ({RECORD_COLS})"),
                 17,
                 chunk.len(),
@@ -838,6 +876,57 @@ impl Log {
                     })?;
             }
         }
+        Ok(())
+    }
+
+    /// Which of these content hashes have a prepared JSON-LD fragment.
+    pub async fn fragments_known(
+        &self,
+        hashes: &[&str],
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        let mut out = std::collections::HashSet::new();
+        for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
+            let list: Vec<String> = (0..chunk.len())
+                .map(|i| placeholder(self.backend, i + 1))
+                .collect();
+            let sql = format!(
+                "SELECT content_hash FROM fragments WHERE content_hash IN ({})",
+                list.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for h in chunk {
+                q = q.bind(*h);
+            }
+            for r in q.fetch_all(&self.pool).await? {
+                out.insert(r.try_get::<String, _>(0)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Keeps prepared JSON-LD fragments `(content hash, fragment)`: derived data, written by
+    /// the projections as they catch up (an export serialises a version without one on the
+    /// spot).
+    pub async fn put_fragments(&self, fragments: &[(String, String)]) -> Result<(), StoreError> {
+        if fragments.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.begin_write().await?;
+        for chunk in fragments.chunks(ROWS_PER_STATEMENT) {
+            let sql = values_sql(
+                self.backend,
+                "INSERT INTO fragments (content_hash, jsonld)",
+                2,
+                chunk.len(),
+                " ON CONFLICT (content_hash) DO NOTHING",
+            );
+            let mut q = sqlx::query(&sql);
+            for (hash, jsonld) in chunk {
+                q = q.bind(hash.as_str()).bind(jsonld.as_str());
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 

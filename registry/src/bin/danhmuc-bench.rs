@@ -6,6 +6,7 @@
 //! danhmuc-bench import --datasets 10000                          # danhmuc import vs Oxigraph bulk load
 //! danhmuc-bench sparql --datasets 10000 --oxigraph oxigraph      # /sparql vs `oxigraph serve`
 //! danhmuc-bench national --datasets 18000                        # a national-shaped catalogue harvested by a server
+//! danhmuc-bench search --datasets 100000                         # /api/v1/search vs SPARQL CONTAINS vs bare tantivy
 //! ```
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -1062,6 +1063,318 @@ fn bench_national(n: usize, work: &Path) -> Result<()> {
     Ok(())
 }
 
+/// What people type: twenty queries over the generated corpus (diacritics and none, a
+/// prefix while typing, places, keywords, English).
+const SEARCH_QUERIES: [&str; 20] = [
+    "trường học",
+    "truong hoc",
+    "cơ sở khám bệnh",
+    "co so kham benh",
+    "doanh nghiệp đăng ký",
+    "quan trắc không khí",
+    "giá đất",
+    "gia dat tan ninh",
+    "giấy phép xây dựng",
+    "chợ siêu thị",
+    "văn phòng công chứng",
+    "di tich lich su",
+    "trạm phát sóng",
+    "tuyến xe buýt",
+    "gieo trồng",
+    "phường Tân Ninh",
+    "xa hoa thanh",
+    "dữ liệu mở",
+    "benh vi",
+    "air quality",
+];
+
+/// Texts of one record for the bare tantivy peer: what it indexes, extracted beforehand.
+struct BareDoc {
+    title: String,
+    keywords: String,
+    description: String,
+}
+
+/// The search projection beside tantivy alone: indexing throughput (our projection from the
+/// log vs bare tantivy on the same texts), index size, and query latency p50/p99 of a
+/// 20-query mix through `GET /api/v1/search`, against the same words through `/sparql`
+/// (`CONTAINS` on titles, as a user must do without search) and bare tantivy in-process.
+fn bench_search(n: usize, work: &Path, rounds: usize) -> Result<()> {
+    let data = work.join("danhmuc-data");
+    let bin = danhmuc_bin()?;
+    let (import_s, import_mb) = if data.exists() {
+        (0.0, 0.0)
+    } else {
+        let files = corpus(n, &work.join("corpus"), 10_000)?;
+        let store_args = |c: &mut Command| {
+            c.arg("--data")
+                .arg(&data)
+                .arg("--base-iri")
+                .arg("https://registry.tayninh.example");
+        };
+        let mut c = Command::new(&bin);
+        c.args(["agency", "create", "so-tc", "--name-vi", "Sở Tài chính"]);
+        store_args(&mut c);
+        run(&mut c)?;
+        let mut c = Command::new(&bin);
+        c.args(["import", "--agency", "so-tc", "--quiet", "--batch", "1000"])
+            .args(&files)
+            .env("DANHMUC_LOG", "warn");
+        store_args(&mut c);
+        timed(&mut c)?
+    };
+    let index_bytes = dir_bytes(&data.join("search"));
+    // Indexing: our projection's own work (parse each canonical version, extract, index,
+    // commit per 10,000) into a fresh index, and bare tantivy on the texts extracted first.
+    let rt = tokio::runtime::Runtime::new()?;
+    let versions: Vec<store::log::VersionRow> = rt.block_on(async {
+        let log = store::log::Log::open(&data, None).await?;
+        let mut all = Vec::new();
+        let mut from = 0;
+        loop {
+            let batch = log.versions_after(from, 10_000).await?;
+            let Some(last) = batch.last() else { break };
+            from = last.seq;
+            all.extend(batch);
+        }
+        Ok::<_, anyhow::Error>(all)
+    })?;
+    let ours_dir = work.join("search-ours");
+    let _ = std::fs::remove_dir_all(&ours_dir);
+    let t = Instant::now();
+    {
+        let idx = store::search::SearchIndex::open(&ours_dir)?;
+        for chunk in versions.chunks(10_000) {
+            let batch: Vec<_> = chunk
+                .iter()
+                .map(|v| (v.clone(), record::parse_canonical(&v.canonical)))
+                .collect();
+            idx.apply(&batch, &std::collections::HashMap::new())?;
+        }
+    }
+    let ours_index_s = t.elapsed().as_secs_f64();
+    let docs: Vec<BareDoc> = versions
+        .iter()
+        .filter(|v| v.kind == "dataset")
+        .map(|v| {
+            let d = record::search::search_doc(&v.iri, &record::parse_canonical(&v.canonical));
+            let texts = |x: &[(String, String)]| {
+                x.iter()
+                    .map(|(_, t)| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            BareDoc {
+                title: texts(&d.titles),
+                keywords: d.keywords.join(" "),
+                description: texts(&d.descriptions),
+            }
+        })
+        .collect();
+    let bare_dir = work.join("search-bare");
+    let _ = std::fs::remove_dir_all(&bare_dir);
+    std::fs::create_dir_all(&bare_dir)?;
+    let t = Instant::now();
+    let bare = bare_index(&bare_dir, &docs)?;
+    let bare_index_s = t.elapsed().as_secs_f64();
+    let bare_bytes = dir_bytes(&bare_dir);
+    // Queries: the server on the imported data, interleaved round by round with SPARQL and
+    // bare tantivy so that all three see the same machine state.
+    let server = Killer(
+        Command::new(&bin)
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:18090",
+                "--query-timeout",
+                "600",
+            ])
+            .arg("--data")
+            .arg(&data)
+            .env("DANHMUC_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    let pid = server.0.id();
+    wait_http("http://127.0.0.1:18090/readyz")?;
+    let client = reqwest::blocking::Client::new();
+    let get = |url: &str| -> Result<f64> {
+        let t = Instant::now();
+        let r = client.get(url).send()?;
+        if !r.status().is_success() {
+            bail!("{url}: {}", r.status());
+        }
+        let _ = r.bytes()?;
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    let sparql = |q: &str| -> Result<f64> {
+        let query = format!(
+            "PREFIX dct: <http://purl.org/dc/terms/> PREFIX dcat: <http://www.w3.org/ns/dcat#> SELECT ?d ?t WHERE {{ ?d a dcat:Dataset ; dct:title ?t FILTER(CONTAINS(LCASE(STR(?t)), \"{}\")) }} LIMIT 20",
+            q.to_lowercase()
+        );
+        let t = Instant::now();
+        let r = client
+            .post("http://127.0.0.1:18090/sparql")
+            .header("content-type", "application/sparql-query")
+            .header("accept", "application/sparql-results+json")
+            .body(query)
+            .send()?;
+        if !r.status().is_success() {
+            bail!("sparql {q}: {}", r.status());
+        }
+        let _ = r.bytes()?;
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    let search_url = |q: &str| {
+        format!(
+            "http://127.0.0.1:18090/api/v1/search?q={}",
+            urlencoding::encode(q)
+        )
+    };
+    // warm up
+    for q in SEARCH_QUERIES {
+        get(&search_url(q))?;
+        sparql(q)?;
+        bare_query(&bare, q)?;
+    }
+    let (mut a, mut b, mut c, mut floor) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        for q in SEARCH_QUERIES {
+            a.push(get(&search_url(q))?);
+            b.push(sparql(q)?);
+            let t = Instant::now();
+            bare_query(&bare, q)?;
+            c.push(t.elapsed().as_secs_f64() * 1000.0);
+            floor.push(get("http://127.0.0.1:18090/healthz")?);
+        }
+    }
+    let (server_peak_mb, _) = rss_mb(pid);
+    drop(server);
+    println!(
+        "search {n} datasets ({} versions, {} rounds of {} queries)",
+        versions.len(),
+        rounds,
+        SEARCH_QUERIES.len()
+    );
+    if import_s > 0.0 {
+        println!(
+            "  import (log, graph stores and search index): {import_s:.1} s, peak RSS {import_mb:.0} MB"
+        );
+    }
+    println!(
+        "  indexing: our projection {:.0} records/s ({ours_index_s:.2} s), bare tantivy {:.0} records/s ({bare_index_s:.2} s), ratio {:.2}",
+        versions.len() as f64 / ours_index_s,
+        docs.len() as f64 / bare_index_s,
+        (versions.len() as f64 / ours_index_s) / (docs.len() as f64 / bare_index_s)
+    );
+    println!(
+        "  index size: ours {:.1} MB ({:.1} MB per 100k records), bare {:.1} MB",
+        index_bytes as f64 / 1e6,
+        index_bytes as f64 / 1e6 * 100_000.0 / versions.len().max(1) as f64,
+        bare_bytes as f64 / 1e6
+    );
+    println!(
+        "  latency p50/p99: /api/v1/search {:.2}/{:.2} ms, /sparql CONTAINS {:.2}/{:.2} ms, bare tantivy in-process {:.2}/{:.2} ms, HTTP floor (/healthz) {:.2}/{:.2} ms",
+        pct(a.clone(), 0.5),
+        pct(a, 0.99),
+        pct(b.clone(), 0.5),
+        pct(b, 0.99),
+        pct(c.clone(), 0.5),
+        pct(c, 0.99),
+        pct(floor.clone(), 0.5),
+        pct(floor, 0.99)
+    );
+    println!("  server peak RSS {server_peak_mb:.0} MB");
+    Ok(())
+}
+
+/// Bytes of the files under a directory.
+fn dir_bytes(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match e.metadata() {
+                Ok(m) if m.is_dir() => stack.push(e.path()),
+                Ok(m) => total += m.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
+}
+
+/// Bare tantivy: the same texts as exact and folded fields (what finds words without
+/// diacritics), default tokenizer, one commit.
+struct Bare {
+    reader: tantivy::IndexReader,
+    exact: tantivy::query::QueryParser,
+    folded: tantivy::query::QueryParser,
+    title: tantivy::schema::Field,
+}
+
+fn bare_index(dir: &Path, docs: &[BareDoc]) -> Result<Bare> {
+    use tantivy::schema::{STORED, Schema, TEXT};
+    let mut b = Schema::builder();
+    let title = b.add_text_field("title", TEXT | STORED);
+    let keywords = b.add_text_field("keywords", TEXT);
+    let description = b.add_text_field("description", TEXT);
+    let title_f = b.add_text_field("title_f", TEXT);
+    let keywords_f = b.add_text_field("keywords_f", TEXT);
+    let description_f = b.add_text_field("description_f", TEXT);
+    let index = tantivy::Index::create_in_dir(dir, b.build())?;
+    let mut w: tantivy::IndexWriter = index.writer(100_000_000)?;
+    for d in docs {
+        let mut doc = tantivy::TantivyDocument::default();
+        doc.add_text(title, &d.title);
+        doc.add_text(keywords, &d.keywords);
+        doc.add_text(description, &d.description);
+        doc.add_text(title_f, vocab::text::fold(&d.title));
+        doc.add_text(keywords_f, vocab::text::fold(&d.keywords));
+        doc.add_text(description_f, vocab::text::fold(&d.description));
+        w.add_document(doc)?;
+    }
+    w.commit()?;
+    let reader = index.reader()?;
+    let mut exact =
+        tantivy::query::QueryParser::for_index(&index, vec![title, keywords, description]);
+    exact.set_conjunction_by_default();
+    let mut folded =
+        tantivy::query::QueryParser::for_index(&index, vec![title_f, keywords_f, description_f]);
+    folded.set_conjunction_by_default();
+    Ok(Bare {
+        reader,
+        exact,
+        folded,
+        title,
+    })
+}
+
+/// One query on the bare index: exact or folded words, top 20 with their titles, and the count.
+fn bare_query(b: &Bare, q: &str) -> Result<usize> {
+    use tantivy::query::{BooleanQuery, Occur};
+    let searcher = b.reader.searcher();
+    let query = BooleanQuery::new(vec![
+        (Occur::Should, b.exact.parse_query_lenient(q).0),
+        (
+            Occur::Should,
+            b.folded.parse_query_lenient(&vocab::text::fold(q)).0,
+        ),
+    ]);
+    let (top, count) = searcher.search(
+        &query,
+        &(
+            tantivy::collector::TopDocs::with_limit(20).order_by_score(),
+            tantivy::collector::Count,
+        ),
+    )?;
+    for (_, addr) in top {
+        let d: tantivy::TantivyDocument = searcher.doc(addr)?;
+        let _ = d.get_first(b.title);
+    }
+    Ok(count)
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let get = |flag: &str| {
@@ -1131,6 +1444,11 @@ fn main() -> Result<()> {
                 &formats,
             )?;
         }
+        Some("search") => {
+            std::fs::create_dir_all(&work)?;
+            let rounds: usize = get("--rounds").unwrap_or_else(|| "10".into()).parse()?;
+            bench_search(n, &work, rounds)?;
+        }
         Some("harvest-bare") => {
             let url = get("--url").ok_or_else(|| anyhow!("--url URL"))?;
             let store = get("--store")
@@ -1139,7 +1457,7 @@ fn main() -> Result<()> {
             bare_load(&url, &store)?;
         }
         _ => bail!(
-            "usage: danhmuc-bench corpus|import|sparql|harvest|national|export --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
+            "usage: danhmuc-bench corpus|import|sparql|harvest|national|export|search --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R]"
         ),
     }
     Ok(())

@@ -67,6 +67,14 @@ pub struct WriteRecord {
 /// write lock is held: neither changes meanwhile).
 type Owners = HashMap<String, (AgencyRow, Vec<String>)>;
 
+/// A batch's records as the log knows them already: by source id, and which of their
+/// source IRIs another record holds.
+#[derive(Default)]
+struct Known {
+    by_source: HashMap<String, RecordRow>,
+    taken: std::collections::HashSet<String>,
+}
+
 type Prepared = (Outcome, Result<RecordRow, usize>, bool);
 
 /// The registry's storage: log, projections and the settings writes need.
@@ -187,9 +195,12 @@ impl Registry {
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
-            // Each version is parsed once, for both projections. Search reads a record with
-            // what the registry added (agency names, theme labels), so a record is found by
-            // its publisher's name.
+            let started = std::time::Instant::now();
+            let n = batch.len();
+            // Each version is parsed once, for every projection; the search index, the graph
+            // stores and the JSON-LD fragments are made side by side, on the cores the writer
+            // leaves free. Search reads a record with what the registry added (agency names,
+            // theme labels), so a record is found by its publisher's name.
             let batch: Vec<(VersionRow, Vec<Triple>)> = batch
                 .into_iter()
                 .map(|v| {
@@ -197,30 +208,66 @@ impl Registry {
                     (v, t)
                 })
                 .collect();
+            let fragments = self.fragments_to_make(&batch).await?;
             let offers = self.offers(&batch).await?;
-            let g = graphs.clone();
-            let batch =
-                tokio::task::spawn_blocking(move || g.search.apply(&batch, &offers).map(|_| batch))
-                    .await
-                    .map_err(|e| StoreError::Search(e.to_string()))??;
-            // SPARQL sees what each record says; the agencies' names and the vocabularies'
-            // labels are in their own graphs once, not copied into every record's graph.
-            let batch: Vec<(VersionRow, Vec<Triple>)> = batch
-                .into_iter()
-                .map(|(v, t)| {
-                    if v.kind != Kind::Agency.as_str() && v.status != "withdrawn" {
-                        let said = self.enricher.as_said(t);
-                        (v, said)
-                    } else {
-                        (v, t)
-                    }
-                })
-                .collect();
-            let g = graphs.clone();
-            tokio::task::spawn_blocking(move || g.apply(&batch))
-                .await
-                .map_err(|e| StoreError::Graph(e.to_string()))??;
+            let batch = Arc::new(batch);
+            let (g, b) = (graphs.clone(), batch.clone());
+            let search = tokio::task::spawn_blocking(move || g.search.apply(&b, &offers));
+            let (g, b, enricher) = (graphs.clone(), batch.clone(), self.enricher.clone());
+            let graph = tokio::task::spawn_blocking(move || {
+                // SPARQL sees what each record says; the agencies' names and the vocabularies'
+                // labels are in their own graphs once, not copied into every record's graph.
+                let said: Vec<(VersionRow, Vec<Triple>)> = b
+                    .iter()
+                    .map(|(v, t)| {
+                        let t = if v.kind != Kind::Agency.as_str() && v.status != "withdrawn" {
+                            enricher.as_said(t.clone())
+                        } else {
+                            t.clone()
+                        };
+                        (v.clone(), t)
+                    })
+                    .collect();
+                g.apply(&said)
+            });
+            let b = batch.clone();
+            let made = tokio::task::spawn_blocking(move || make_fragments(&b, &fragments));
+            let (search, graph, made) = tokio::join!(search, graph, made);
+            search.map_err(|e| StoreError::Search(e.to_string()))??;
+            graph.map_err(|e| StoreError::Graph(e.to_string()))??;
+            let made = made.map_err(|e| StoreError::Graph(e.to_string()))?;
+            self.log.put_fragments(&made).await?;
+            tracing::debug!(
+                versions = n,
+                ms = started.elapsed().as_millis() as u64,
+                "projected"
+            );
         }
+    }
+
+    /// The versions among `versions` whose JSON-LD fragment (what exports copy,
+    /// record::rdf::jsonld_fragment) is not made yet, by index:
+    /// derived data, made beside the projections rather than inside the write's transaction.
+    async fn fragments_to_make(
+        &self,
+        versions: &[(VersionRow, Vec<Triple>)],
+    ) -> Result<Vec<usize>, StoreError> {
+        let mut seen = std::collections::HashSet::new();
+        let wanted: Vec<usize> = (0..versions.len())
+            .filter(|&i| {
+                let v = &versions[i].0;
+                v.status != "withdrawn" && seen.insert(v.content_hash.as_str())
+            })
+            .collect();
+        let hashes: Vec<&str> = wanted
+            .iter()
+            .map(|&i| versions[i].0.content_hash.as_str())
+            .collect();
+        let known = self.log.fragments_known(&hashes).await?;
+        Ok(wanted
+            .into_iter()
+            .filter(|&i| !known.contains(&versions[i].0.content_hash))
+            .collect())
     }
 
     /// By record id, what the data services among `versions` offer: the operations of the
@@ -310,9 +357,18 @@ impl Registry {
         let now = now_micros();
         let mut agencies = HashMap::new();
         let mut owners = Owners::new();
+        let known = self.known(&items, prov).await?;
         for item in items {
             match self
-                .prepare(item, prov, now, &mut pending, &mut agencies, &mut owners)
+                .prepare(
+                    item,
+                    prov,
+                    now,
+                    &mut pending,
+                    &mut agencies,
+                    &mut owners,
+                    &known,
+                )
                 .await
             {
                 Ok(r) => results.push(Ok(r)),
@@ -335,6 +391,7 @@ impl Registry {
             .collect())
     }
 
+    #[allow(clippy::too_many_arguments)]
     async fn prepare(
         &self,
         item: WriteRecord,
@@ -343,6 +400,7 @@ impl Registry {
         pending: &mut Vec<NewVersion>,
         agencies: &mut Agencies,
         owners: &mut Owners,
+        known: &Known,
     ) -> Result<Prepared, StoreError> {
         let existing = match (&item.id, &item.source_id) {
             (Some(id), _) => Some(
@@ -352,7 +410,7 @@ impl Registry {
                     .filter(|r| r.kind == item.kind.as_str())
                     .ok_or_else(|| StoreError::NotFound(format!("{} {id}", item.kind.as_str())))?,
             ),
-            (None, Some(sid)) => self.log.record_by_source(&prov.source, sid).await?,
+            (None, Some(sid)) => known.by_source.get(sid).cloned(),
             _ => None,
         };
         // The same record twice in one batch: the second fails (callers flush first).
@@ -408,7 +466,7 @@ impl Registry {
             .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
         let iri = match &existing {
             Some(r) => r.iri.clone(),
-            None => match self.adoptable_iri(&item, prov, pending).await? {
+            None => match self.adoptable_iri(&item, prov, pending, known) {
                 Some(iri) => iri,
                 None => self.iri(item.kind, &id),
             },
@@ -471,42 +529,63 @@ impl Registry {
         Ok((outcome, Err(at), n.access_defaulted))
     }
 
+    /// What a batch's records already are in the log, read in a few statements before any
+    /// is prepared (the write lock is held: nothing changes meanwhile).
+    async fn known(&self, items: &[WriteRecord], prov: &Provenance) -> Result<Known, StoreError> {
+        let sids: Vec<&str> = items
+            .iter()
+            .filter(|i| i.id.is_none())
+            .filter_map(|i| i.source_id.as_deref())
+            .collect();
+        if sids.is_empty() {
+            return Ok(Known::default());
+        }
+        let iris: Vec<&str> = sids
+            .iter()
+            .copied()
+            .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+            .collect();
+        Ok(Known {
+            by_source: self.log.records_by_source(&prov.source, &sids).await?,
+            taken: self.log.iris_taken(&iris).await?,
+        })
+    }
+
     /// The IRI a harvested or imported record keeps: its own, when it is an absolute http(s)
     /// IRI outside this registry's base that no other record holds (as ckanext-dcat keeps a
     /// harvested dataset's URI). A second registry harvesting this one's feeds then holds the
     /// same records under the same IRIs, with the same canonical hashes. Anything else (a
     /// blank node, an IRI under our base, one already taken) gets a minted IRI, and the
     /// source's identifier is kept as `dct:identifier`.
-    async fn adoptable_iri(
+    fn adoptable_iri(
         &self,
         item: &WriteRecord,
         prov: &Provenance,
         pending: &[NewVersion],
-    ) -> Result<Option<String>, StoreError> {
+        known: &Known,
+    ) -> Option<String> {
         if created_here(prov) {
-            return Ok(None);
+            return None;
         }
-        let Some(sid) = item.source_id.as_deref() else {
-            return Ok(None);
-        };
+        let sid = item.source_id.as_deref()?;
         let own = sid == self.base || sid.starts_with(&format!("{}/", self.base));
         let well_formed = sid.len() <= 2000
             && (sid.starts_with("https://") || sid.starts_with("http://"))
             && NamedNode::new(sid).is_ok();
         if own || !well_formed {
-            return Ok(None);
+            return None;
         }
         let main = match record::main_subject(&item.triples, item.kind) {
             Ok(oxigraph::model::NamedOrBlankNode::NamedNode(n)) => n,
-            _ => return Ok(None),
+            _ => return None,
         };
         if main.as_str() != sid
             || pending.iter().any(|p| p.record.iri == sid)
-            || self.log.record_by_iri(sid).await?.is_some()
+            || known.taken.contains(sid)
         {
-            return Ok(None);
+            return None;
         }
-        Ok(Some(sid.to_owned()))
+        Some(sid.to_owned())
     }
 
     /// Refuses a description that, enriched as it will be kept and published (agency,
@@ -988,6 +1067,22 @@ impl Registry {
             agency: new_agency,
         }
     }
+}
+
+/// JSON-LD fragments, by content hash, of the versions at `todo` in `versions`.
+fn make_fragments(versions: &[(VersionRow, Vec<Triple>)], todo: &[usize]) -> Vec<(String, String)> {
+    todo.iter()
+        .filter_map(|&i| {
+            let (v, triples) = &versions[i];
+            match record::rdf::jsonld_fragment_of(triples) {
+                Ok(f) => Some((v.content_hash.clone(), f)),
+                Err(e) => {
+                    tracing::warn!(record = %v.record_id, "no JSON-LD fragment: {e}");
+                    None
+                }
+            }
+        })
+        .collect()
 }
 
 /// An agency's description: types, names, code, parent.
