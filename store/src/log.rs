@@ -73,6 +73,29 @@ pub struct VersionRow {
     pub at: i64,
 }
 
+impl VersionRow {
+    /// The row without its canonical text (what a consumer that has the triples already
+    /// keeps).
+    pub fn header(&self) -> VersionRow {
+        VersionRow {
+            seq: self.seq,
+            record_id: self.record_id.clone(),
+            version: self.version,
+            kind: self.kind.clone(),
+            iri: self.iri.clone(),
+            agency: self.agency.clone(),
+            status: self.status.clone(),
+            visibility: self.visibility.clone(),
+            shared_with: self.shared_with.clone(),
+            content_hash: self.content_hash.clone(),
+            canonical: String::new(),
+            author: self.author.clone(),
+            source: self.source.clone(),
+            at: self.at,
+        }
+    }
+}
+
 /// The current state of a record.
 #[derive(Debug, Clone)]
 pub struct RecordRow {

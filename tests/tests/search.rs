@@ -384,6 +384,35 @@ fn data_services_are_found_by_the_operations_of_their_openapi() {
             1
         );
     }
+    // What a RESTRICTED service offers is found by agencies only, never anonymously.
+    {
+        *body.lock().expect("lock") = Some(("application/json", TAX));
+        let s = Server::start(
+            Backend::Sqlite,
+            &["--allow-private-harvest", "--link-check-every", "off"],
+        );
+        s.agency("so-khdt", "Sở Kế hoạch và Đầu tư");
+        s.agency("so-tc", "Sở Tài chính");
+        let editor = s.token("editor", "so-khdt");
+        let other = s.token("editor", "so-tc");
+        let restricted = service.replace(
+            " .",
+            " ; <http://purl.org/dc/terms/accessRights> <http://publications.europa.eu/resource/authority/access-right/RESTRICTED> .",
+        );
+        let r = s.post(
+            "/api/v1/dataservices",
+            "text/turtle",
+            restricted,
+            Some(&editor),
+        );
+        assert_eq!(r.status().as_u16(), 201, "{:?}", r.text());
+        let r = run(&s);
+        assert_eq!(r["services"]["described"], 1, "{r}");
+        let q = "kind=dataservice&q=tra%20cuu%20ma%20so%20thue";
+        assert_eq!(search(&s, q, None)["total"], 0, "anonymous");
+        assert_eq!(search(&s, "q=traCuuMst", None)["total"], 0, "anonymous");
+        assert_eq!(search(&s, q, Some(&other))["total"], 1, "another agency");
+    }
     // A server that may not reach private addresses does not fetch it, and says why.
     *body.lock().expect("lock") = Some(("application/json", TAX));
     let s = Server::start(Backend::Sqlite, &["--link-check-every", "off"]);

@@ -75,6 +75,11 @@ struct Known {
     taken: std::collections::HashSet<String>,
 }
 
+/// Versions one catch-up pass projects: large enough for the bulk loader to pay off, small
+/// enough that a pass (the parsed versions, their graphs, documents and fragments, all at once)
+/// stays within a few hundred megabytes.
+const CATCH_UP_BATCH: i64 = 2_500;
+
 type Prepared = (Outcome, Result<RecordRow, usize>, bool);
 
 /// The registry's storage: log, projections and the settings writes need.
@@ -191,7 +196,10 @@ impl Registry {
             return self.log.max_seq().await;
         };
         loop {
-            let batch = self.log.versions_after(graphs.position(), 10_000).await?;
+            let batch = self
+                .log
+                .versions_after(graphs.position(), CATCH_UP_BATCH)
+                .await?;
             if batch.is_empty() {
                 return Ok(graphs.position());
             }
@@ -225,7 +233,8 @@ impl Registry {
                         } else {
                             t.clone()
                         };
-                        (v.clone(), t)
+                        // The graph stores need the row, not its text again.
+                        (v.header(), t)
                     })
                     .collect();
                 g.apply(&said)
