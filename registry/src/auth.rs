@@ -3,7 +3,7 @@
 //! Handlers take a [`Caller`] extractor, so the check cannot be forgotten.
 
 use crate::error::{ApiError, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use rand::Rng;
 use sha2::{Digest, Sha256};

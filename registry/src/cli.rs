@@ -259,6 +259,23 @@ pub struct QueryArgs {
     pub max_result_bytes: usize,
 }
 
+impl QueryArgs {
+    /// The limits these flags set, with defaults that follow the machine's cores.
+    pub fn limits(&self) -> crate::config::QueryLimits {
+        let a = self;
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let slots = a.query_slots.unwrap_or(2 * cores).max(1);
+        crate::config::QueryLimits {
+            slots,
+            anonymous_slots: a.anonymous_query_slots.unwrap_or(slots / 2).clamp(1, slots),
+            queue: a.query_queue,
+            queue_wait: std::time::Duration::from_secs_f64(a.query_queue_wait.max(0.0)),
+            max_query_bytes: a.max_query_bytes.max(1),
+            max_result_bytes: a.max_result_bytes.max(1),
+        }
+    }
+}
+
 /// `token` subcommands.
 #[derive(Debug, Subcommand)]
 pub enum TokenAction {

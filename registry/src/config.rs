@@ -70,22 +70,6 @@ pub struct QueryLimits {
     pub max_result_bytes: usize,
 }
 
-impl QueryLimits {
-    /// The limits from the command line, with defaults that follow the machine's cores.
-    pub fn from_args(a: &crate::cli::QueryArgs) -> QueryLimits {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let slots = a.query_slots.unwrap_or(2 * cores).max(1);
-        QueryLimits {
-            slots,
-            anonymous_slots: a.anonymous_query_slots.unwrap_or(slots / 2).clamp(1, slots),
-            queue: a.query_queue,
-            queue_wait: Duration::from_secs_f64(a.query_queue_wait.max(0.0)),
-            max_query_bytes: a.max_query_bytes.max(1),
-            max_result_bytes: a.max_result_bytes.max(1),
-        }
-    }
-}
-
 /// Record policy.
 #[derive(Debug, Clone)]
 pub struct RecordConfig {

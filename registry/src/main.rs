@@ -262,7 +262,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
                     .unwrap_or(args.query_timeout)
                     .max(0.001),
             ),
-            queries: danhmuc::config::QueryLimits::from_args(&args.queries),
+            queries: args.queries.limits(),
         },
         records: RecordConfig { default_access },
     };
@@ -321,7 +321,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     // Quality reports follow the log (they were validated in every write's path).
     danhmuc::quality::spawn_quality_follower(&registry);
     let queries = danhmuc::query_gate::QueryGate::new(config.http.queries.clone());
-    let state = actix_web::web::Data::new(danhmuc::server::AppState {
+    let state = actix_web::web::Data::new(danhmuc::state::AppState {
         queries,
         registry,
         config,

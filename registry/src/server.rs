@@ -1,42 +1,11 @@
-//! The HTTP server: shared state, the App (REST, SPARQL, dereferencing, docs), error routing
+//! The HTTP server: the App (REST, SPARQL, dereferencing, docs), error routing
 //! for extractor failures, and the background tail of the log.
 
-use crate::config::Config;
 use crate::error::{ApiError, Code};
-use crate::records::Registry;
+use crate::state::AppState;
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
-use std::sync::Arc;
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::SwaggerUi;
-
-/// What every handler can reach.
-pub struct AppState {
-    /// Storage.
-    pub registry: Arc<Registry>,
-    /// Settings.
-    pub config: Config,
-    /// The REST JSON context.
-    pub context: vocab::context::Context,
-    /// Harvest runs and the scheduler.
-    pub harvester: Arc<crate::harvesting::Harvester>,
-    /// The province rules in force (`serve --profile`).
-    pub profile: crate::audit::Profile,
-    /// Link checker settings.
-    pub links: crate::quality::links::LinkSettings,
-    /// The link checker's HTTP client (the harvest guards, no retries).
-    pub link_fetcher: harvest::fetch::Fetcher,
-    /// Log entries per `/feed` page.
-    pub feed_page_size: i64,
-    /// Slots for SPARQL evaluation.
-    pub queries: crate::query_gate::QueryGate,
-}
-
-impl AppState {
-    /// Where the context is published.
-    pub fn context_url(&self) -> String {
-        format!("{}{}", self.registry.base, record::rdf::CONTEXT_PATH)
-    }
-}
 
 /// Builds the routes and the OpenAPI document from one declaration.
 pub fn configure<T>(app: utoipa_actix_web::UtoipaApp<T>) -> (App<T>, utoipa::openapi::OpenApi)

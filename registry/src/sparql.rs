@@ -6,7 +6,7 @@
 use crate::auth::{Caller, Role};
 use crate::error::{ApiError, ApiResult, Code};
 use crate::query_gate::CallerClass;
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
 use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode};

@@ -6,37 +6,9 @@
 
 use crate::StoreError;
 use crate::log::{Log, VersionRow, version_row_at};
-use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-/// The `prev_hash` of the first entry.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The hash of an entry, given the previous entry's hash.
-pub fn entry_hash(prev: &str, v: &VersionRow) -> String {
-    let mut d = Sha256::new();
-    for part in [
-        prev,
-        &v.seq.to_string(),
-        &v.record_id,
-        &v.version.to_string(),
-        &v.kind,
-        &v.iri,
-        &v.agency,
-        &v.status,
-        &v.visibility,
-        &v.shared_with,
-        &v.content_hash,
-        &v.author,
-        &v.source,
-        &v.at.to_string(),
-        &v.canonical,
-    ] {
-        d.update((part.len() as u64).to_be_bytes());
-        d.update(part.as_bytes());
-    }
-    hex::encode(d.finalize())
-}
+pub use crate::log::{GENESIS, entry_hash};
 
 /// The first problem found in the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]

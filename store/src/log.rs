@@ -4,6 +4,7 @@
 //! stores can be rebuilt from this table alone.
 
 use crate::StoreError;
+use sha2::{Digest, Sha256};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};
 use std::path::Path;
@@ -94,6 +95,37 @@ impl VersionRow {
             at: self.at,
         }
     }
+}
+
+// The seal of each entry (crate::chain checks it), kept beside the append that writes it.
+
+/// The `prev_hash` of the first entry.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// The hash of an entry, given the previous entry's hash.
+pub fn entry_hash(prev: &str, v: &VersionRow) -> String {
+    let mut d = Sha256::new();
+    for part in [
+        prev,
+        &v.seq.to_string(),
+        &v.record_id,
+        &v.version.to_string(),
+        &v.kind,
+        &v.iri,
+        &v.agency,
+        &v.status,
+        &v.visibility,
+        &v.shared_with,
+        &v.content_hash,
+        &v.author,
+        &v.source,
+        &v.at.to_string(),
+        &v.canonical,
+    ] {
+        d.update((part.len() as u64).to_be_bytes());
+        d.update(part.as_bytes());
+    }
+    hex::encode(d.finalize())
 }
 
 /// The current state of a record.
@@ -724,12 +756,12 @@ impl Log {
                 .map(|r| r.try_get::<Option<String>, _>(0))
                 .transpose()?
                 .flatten()
-                .unwrap_or_else(|| crate::chain::GENESIS.to_owned());
+                .unwrap_or_else(|| GENESIS.to_owned());
         let mut seals = Vec::with_capacity(items.len());
         for (item, seq) in items.iter_mut().zip(seqs) {
             item.version.seq = seq;
             item.record.seq = seq;
-            let hash = crate::chain::entry_hash(&prev, &item.version);
+            let hash = entry_hash(&prev, &item.version);
             seals.push((std::mem::replace(&mut prev, hash.clone()), hash));
         }
         let rows: Vec<(&VersionRow, &(String, String))> =

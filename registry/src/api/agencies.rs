@@ -4,7 +4,7 @@ use super::rfc3339;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::records::Provenance;
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use record::Kind;

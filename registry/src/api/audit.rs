@@ -3,7 +3,7 @@
 use crate::audit::deadlines::{Deadline, deadline};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -4,7 +4,7 @@
 use crate::audit::requests::{Action, Issue, Request};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::http::header::LOCATION;
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};

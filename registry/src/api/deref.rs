@@ -5,7 +5,7 @@
 
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use record::Kind;
 

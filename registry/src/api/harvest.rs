@@ -7,7 +7,7 @@ use crate::api::records::readable_in;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::harvesting::sources::{self, SourceInput};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::http::header::{CONTENT_TYPE, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use serde::Serialize;

@@ -1,7 +1,7 @@
 //! Health, readiness and the published JSON-LD context.
 
 use crate::error::{ApiError, ApiResult, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 

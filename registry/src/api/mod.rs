@@ -192,7 +192,4 @@ fn too_large(limit: usize) -> ApiError {
 
 pub use record::dates::rfc3339;
 
-/// A header's value as text.
-pub fn header<'a>(req: &'a HttpRequest, name: &str) -> Option<&'a str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
-}
+pub use crate::http::header;

@@ -6,7 +6,7 @@ use crate::error::{ApiError, ApiResult, Code};
 use crate::quality::QualityReport;
 use crate::quality::duplicates::{self, Pair};
 use crate::quality::links::{self, LinkRun};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, get, post, web};
 use oxigraph::model::Term;
 use record::{Kind, parse_canonical};

@@ -7,7 +7,7 @@ use super::{header, read_body, rfc3339};
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::records::{Outcome, Provenance, WriteRecord};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::http::header::{ETAG, LOCATION};
 use actix_web::{HttpRequest, HttpResponse, delete, get, post, put, web};
 use oxigraph::io::RdfFormat;

@@ -4,7 +4,7 @@
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::i18n::{self, Lang};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::Serialize;
 use std::collections::HashMap;

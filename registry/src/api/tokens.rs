@@ -3,7 +3,7 @@
 use super::rfc3339;
 use crate::auth::{Caller, Role, create_token};
 use crate::error::ApiResult;
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpResponse, delete, get, post, web};
 use serde::{Deserialize, Serialize};
 use store::log::TokenRow;

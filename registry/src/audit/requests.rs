@@ -18,24 +18,6 @@ use vocab::ns::{dcat, dcatvn, rdf};
 /// The least length of a justification, in characters.
 pub const MIN_JUSTIFICATION: usize = 10;
 
-/// Refuses to change or withdraw an entry of the catalogue except through an approved
-/// request (provenance `request:…`).
-pub(crate) async fn guard_catalogue(
-    reg: &Registry,
-    record_id: &str,
-    prov: &Provenance,
-) -> Result<(), StoreError> {
-    if prov.source.starts_with("request:") {
-        return Ok(());
-    }
-    if reg.log.is_catalogue_entry(record_id).await? {
-        return Err(StoreError::RequestRequired(format!(
-            "record {record_id} is an entry of the catalogue of databases: submit a request to change or withdraw it (POST /api/v1/database-catalogue/requests)"
-        )));
-    }
-    Ok(())
-}
-
 /// Records a request after checking it: the justification, the entry it names, and for
 /// add/change a description that becomes a valid dataset with every R1 field.
 pub async fn submit_request(

@@ -6,7 +6,7 @@
 //! `Accept` or suffix; an ETag that changes with the log, and `If-None-Match`.
 
 use crate::error::{ApiError, ApiResult, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::http::header::ETAG;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::{Literal, NamedNode, Triple};
@@ -71,7 +71,7 @@ pub async fn catalog(
             .find(|(_, _, s)| *s == ext)
             .map(|(_, m, _)| *m)
     });
-    let accept = forced.or_else(|| crate::api::header(&req, "accept"));
+    let accept = forced.or_else(|| crate::http::header(&req, "accept"));
     let chosen = record::rdf::negotiate(accept, &offered).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
@@ -86,7 +86,7 @@ pub async fn catalog(
             format!("{}?{}|{chosen}", req.path(), req.query_string()).as_bytes()
         ))[..16]
     );
-    if crate::api::header(&req, "if-none-match")
+    if crate::http::header(&req, "if-none-match")
         .is_some_and(|h| h.split(',').any(|t| t.trim() == etag))
     {
         return Ok(HttpResponse::NotModified()

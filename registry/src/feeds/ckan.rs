@@ -7,7 +7,7 @@
 //! from the query string or a JSON/form body (ckanapi POSTs JSON). Only PUBLIC published
 //! datasets are packages; agencies are organisations; themes are groups.
 
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::model::{NamedOrBlankNode, Term, Triple};
 use record::parse_canonical;
@@ -457,7 +457,7 @@ fn params(req: &HttpRequest, body: &[u8]) -> Result<Map<String, Value>, String> 
         m.insert(k.into_owned(), json!(v.into_owned()));
     }
     if !body.is_empty() {
-        let json_type = crate::api::header(req, "content-type")
+        let json_type = crate::http::header(req, "content-type")
             .is_some_and(|ct| ct.to_ascii_lowercase().contains("json"));
         let looks_json = body
             .iter()

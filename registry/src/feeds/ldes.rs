@@ -12,7 +12,7 @@
 //! pages older than what it has read. TriG (default), N-Quads or JSON-LD.
 
 use crate::error::{ApiError, ApiResult, Code};
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::http::header::{CACHE_CONTROL, ETAG};
 use actix_web::{HttpRequest, HttpResponse, web};
 use oxigraph::io::{RdfFormat, RdfSerializer};
@@ -46,7 +46,7 @@ fn negotiate(req: &HttpRequest, suffix: Option<&str>) -> ApiResult<&'static str>
         }
         None => None,
     };
-    let accept = forced.or_else(|| crate::api::header(req, "accept"));
+    let accept = forced.or_else(|| crate::http::header(req, "accept"));
     record::rdf::negotiate(accept, OFFERED).ok_or_else(|| {
         ApiError::new(
             Code::NotAcceptable,
@@ -84,7 +84,8 @@ fn split_suffix(s: &str) -> (&str, Option<&str>) {
 }
 
 fn conditional(req: &HttpRequest, etag: &str) -> bool {
-    crate::api::header(req, "if-none-match").is_some_and(|h| h.split(',').any(|t| t.trim() == etag))
+    crate::http::header(req, "if-none-match")
+        .is_some_and(|h| h.split(',').any(|t| t.trim() == etag))
 }
 
 fn triple(t: Triple) -> Quad {

@@ -4,7 +4,7 @@
 use super::Localised;
 use crate::error::ApiResult;
 use crate::i18n::Lang;
-use crate::server::AppState;
+use crate::state::AppState;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use oxigraph::sparql::{QueryResults, SparqlEvaluator};

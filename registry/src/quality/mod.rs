@@ -52,37 +52,6 @@ pub struct QualityReport {
     pub unchecked_urls: Vec<String>,
 }
 
-/// Quality assessment as a follower of the change log, as the graph projections are: in the
-/// server, a write wakes it instead of validating in line, so SHACL and MQA (about 2.4 ms a
-/// record) stay out of every write's path. Readers of stored reports catch it up first
-/// ([`assess_missing`]), so no aggregate is ever computed from stale reports.
-#[derive(Debug, Default)]
-pub struct QualityFollower {
-    wake: tokio::sync::Notify,
-    /// Wakes the endpoint-description refresher ([`services::spawn`]) after a data service
-    /// is written.
-    pub(crate) offers_wake: tokio::sync::Notify,
-    running: std::sync::atomic::AtomicBool,
-    pass: tokio::sync::Mutex<()>,
-}
-
-/// After a committed write: wakes the follower. A process without one (a CLI import or
-/// harvest) leaves the reports to whoever reads them next: every reader of stored reports
-/// catches up first ([`assess_missing`]) and a server's follower starts with a pass, so a
-/// command-line write never pays for SHACL and MQA in line.
-pub async fn assess_after_write(reg: &Registry, ids: &[String]) {
-    if ids.is_empty() {
-        return;
-    }
-    if reg
-        .quality
-        .running
-        .load(std::sync::atomic::Ordering::Acquire)
-    {
-        reg.quality.wake.notify_one();
-    }
-}
-
 /// Starts the follower: a pass at once (records written before reports existed, or by a
 /// process that stopped before assessing), then one whenever a write wakes it, and every
 /// few seconds for what other processes (a CLI import beside the server) wrote.
