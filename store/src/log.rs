@@ -276,6 +276,14 @@ fn placeholder(backend: Backend, n: usize) -> String {
     }
 }
 
+/// `n` bound values from the `first`th, comma-separated (an `IN (…)` list).
+fn placeholders(backend: Backend, first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| placeholder(backend, i))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// `HEAD VALUES ($1, …, $width), (…) TAIL` for `rows` rows.
 fn values_sql(backend: Backend, head: &str, width: usize, rows: usize, tail: &str) -> String {
     use std::fmt::Write;
@@ -562,13 +570,11 @@ impl Log {
     ) -> Result<std::collections::HashMap<String, RecordRow>, StoreError> {
         let mut out = std::collections::HashMap::new();
         for chunk in source_ids.chunks(ROWS_PER_STATEMENT) {
-            let list: Vec<String> = (0..chunk.len())
-                .map(|i| placeholder(self.backend, i + 2))
-                .collect();
+            let list = placeholders(self.backend, 2, chunk.len());
             let sql = format!(
                 "SELECT {RECORD_COLS} FROM records WHERE source = {} AND source_id IN ({})",
                 placeholder(self.backend, 1),
-                list.join(", ")
+                list
             );
             let mut q = sqlx::query(&sql).bind(source);
             for sid in chunk {
@@ -591,10 +597,8 @@ impl Log {
     ) -> Result<std::collections::HashSet<String>, StoreError> {
         let mut out = std::collections::HashSet::new();
         for chunk in iris.chunks(ROWS_PER_STATEMENT) {
-            let list: Vec<String> = (0..chunk.len())
-                .map(|i| placeholder(self.backend, i + 1))
-                .collect();
-            let sql = format!("SELECT iri FROM records WHERE iri IN ({})", list.join(", "));
+            let list = placeholders(self.backend, 1, chunk.len());
+            let sql = format!("SELECT iri FROM records WHERE iri IN ({})", list);
             let mut q = sqlx::query(&sql);
             for iri in chunk {
                 q = q.bind(*iri);
@@ -941,12 +945,10 @@ impl Log {
     ) -> Result<std::collections::HashSet<String>, StoreError> {
         let mut out = std::collections::HashSet::new();
         for chunk in hashes.chunks(ROWS_PER_STATEMENT) {
-            let list: Vec<String> = (0..chunk.len())
-                .map(|i| placeholder(self.backend, i + 1))
-                .collect();
+            let list = placeholders(self.backend, 1, chunk.len());
             let sql = format!(
                 "SELECT content_hash FROM fragments WHERE content_hash IN ({})",
-                list.join(", ")
+                list
             );
             let mut q = sqlx::query(&sql);
             for h in chunk {
@@ -1235,5 +1237,24 @@ fn export_filter(audience: &Audience) -> &'static str {
         Audience::Public => "r.status = 'published' AND r.visibility = 'PUBLIC'",
         Audience::Agency(_) => "r.status = 'published' AND r.visibility IN ('PUBLIC','RESTRICTED')",
         Audience::Admin => "r.status = 'published'",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_for_postgresql_and_anonymous_for_sqlite() {
+        assert_eq!(placeholders(Backend::Postgres, 2, 3), "$2, $3, $4");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 3), "?, ?, ?");
+        assert_eq!(
+            values_sql(Backend::Postgres, "INSERT INTO t (a, b)", 2, 2, " X"),
+            "INSERT INTO t (a, b) VALUES ($1, $2), ($3, $4) X"
+        );
+        assert_eq!(
+            values_sql(Backend::Sqlite, "INSERT INTO t (a, b)", 2, 2, ""),
+            "INSERT INTO t (a, b) VALUES (?, ?), (?, ?)"
+        );
     }
 }
