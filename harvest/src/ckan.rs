@@ -8,7 +8,7 @@
 //! objects keyed by language (ckanext-fluent), numbers arrive as strings. A package that cannot
 //! be mapped fails alone.
 
-use crate::dcat::source_url;
+use crate::page::source_url;
 use crate::terms::{self, Builder};
 use crate::{
     Connector, Context, Event, HarvestError, Harvested, Payload, RecordKind, Summary, send,

@@ -9,7 +9,7 @@
 //! rewrite itself on every harvest.
 
 use crate::fetch::Visited;
-use crate::format::{self, ACCEPT};
+use crate::page::{fetch_rdf, source_url};
 use crate::split::{RecordKind, ntriples, split};
 use crate::{Connector, Context, Event, HarvestError, Harvested, Payload, Summary, send};
 use futures_util::future::BoxFuture;
@@ -31,25 +31,6 @@ impl Connector for Dcat {
     ) -> BoxFuture<'a, Result<Summary, HarvestError>> {
         Box::pin(run(ctx, out))
     }
-}
-
-/// Parses the source URL.
-pub(crate) fn source_url(raw: &str) -> Result<Url, HarvestError> {
-    Url::parse(raw.trim())
-        .map_err(|e| HarvestError::Source(format!("harvest URL “{raw}” is not a valid URL: {e}")))
-}
-
-/// Fetches and parses one page. Errors name the page.
-pub(crate) async fn fetch_rdf(
-    ctx: &Context,
-    url: &Url,
-) -> Result<(Url, Vec<Quad>, Option<String>), HarvestError> {
-    let f = ctx.fetcher.get(url, ACCEPT).await?;
-    let fmt = format::detect(f.content_type.as_deref(), &f.url, &f.body)
-        .ok_or_else(|| HarvestError::Source(format!("{url}: the response is empty, not RDF")))?;
-    let quads = format::parse(&f.body, fmt, f.url.as_str())
-        .map_err(|m| HarvestError::Source(format!("{url}: {m}")))?;
-    Ok((f.url, quads, f.cache_control))
 }
 
 async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError> {

@@ -2,11 +2,10 @@
 //! the first bytes — and parsing it with JSON-LD contexts served from a local cache only.
 
 use oxrdf::Quad;
-use oxrdfio::{JsonLdProfileSet, RdfFormat, RdfParser};
+use oxrdfio::{RdfFormat, RdfParser};
 
-pub const JSONLD: RdfFormat = RdfFormat::JsonLd {
-    profile: JsonLdProfileSet::empty(),
-};
+pub use crate::syntax::JSONLD;
+use crate::syntax::collect;
 
 /// The media types a DCAT harvest asks for, best first.
 pub const ACCEPT: &str = "text/turtle, application/trig;q=0.95, application/ld+json;q=0.9, application/rdf+xml;q=0.9, application/n-triples;q=0.8, application/n-quads;q=0.8, application/json;q=0.5, */*;q=0.1";
@@ -113,33 +112,6 @@ pub fn parse(body: &[u8], format: RdfFormat, base: &str) -> Result<Vec<Quad>, St
         parser = p;
     }
     collect(parser.for_slice(body), name(format))
-}
-
-/// Every quad of a parse, or its first syntax error with line and column, named by `syntax`.
-pub(crate) fn collect(
-    quads: impl Iterator<Item = Result<Quad, oxrdfio::RdfSyntaxError>>,
-    syntax: &str,
-) -> Result<Vec<Quad>, String> {
-    let mut out = Vec::new();
-    for q in quads {
-        match q {
-            Ok(q) => out.push(q),
-            Err(e) => {
-                let at = e
-                    .location()
-                    .map(|r| {
-                        format!(
-                            " at line {}, column {}",
-                            r.start.line + 1,
-                            r.start.column + 1
-                        )
-                    })
-                    .unwrap_or_default();
-                return Err(format!("{syntax} syntax error{at}: {e}"));
-            }
-        }
-    }
-    Ok(out)
 }
 
 /// The syntax's usual name, for messages.

@@ -135,7 +135,7 @@ pub fn parse(body: &str, base: Option<&str>) -> Result<Vec<Quad>, String> {
 
 /// The same document through oxigraph's streaming JSON-LD parser, with the same contexts.
 fn parse_streaming(body: &str, base: Option<&str>) -> Result<Vec<Quad>, String> {
-    let mut parser = oxrdfio::RdfParser::from_format(crate::format::JSONLD);
+    let mut parser = oxrdfio::RdfParser::from_format(crate::syntax::JSONLD);
     if let Some(b) = base
         && let Ok(p) = parser.clone().with_base_iri(b)
     {
@@ -147,10 +147,10 @@ fn parse_streaming(body: &str, base: Option<&str>) -> Result<Vec<Quad>, String> 
             Ok(oxrdfio::LoadedDocument {
                 url: iri.to_owned(),
                 content: known_context(iri)?.as_bytes().to_vec(),
-                format: crate::format::JSONLD,
+                format: crate::syntax::JSONLD,
             })
         });
-    crate::format::collect(quads, "JSON-LD")
+    crate::syntax::collect(quads, "JSON-LD")
 }
 
 /// A sophia term as an oxrdf one. Blank nodes get fresh identifiers, one per label of this
@@ -397,9 +397,12 @@ mod tests {
                 continue;
             };
             let base = "https://example.vn/";
-            let from_json = crate::format::parse(&json, crate::format::JSONLD, base)
+            let from_json = parse(std::str::from_utf8(&json).expect("UTF-8"), Some(base))
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
-            let Ok(from_ttl) = crate::format::parse(&ttl, oxrdfio::RdfFormat::Turtle, base) else {
+            let turtle = oxrdfio::RdfParser::from_format(oxrdfio::RdfFormat::Turtle)
+                .with_base_iri(base)
+                .expect("base IRI");
+            let Ok(from_ttl) = crate::syntax::collect(turtle.for_slice(&ttl), "Turtle") else {
                 turtle_broken.push(ttl_name);
                 continue;
             };

@@ -140,7 +140,7 @@ pub async fn run_from(
                     failed_lower.push(None);
                     break;
                 }
-                match crate::dcat::fetch_rdf(ctx, &url).await {
+                match crate::page::fetch_rdf(ctx, &url).await {
                     Ok((u, q, _)) => (u, q),
                     Err(HarvestError::Cancelled) => return Err(HarvestError::Cancelled),
                     Err(e) => {

@@ -12,8 +12,10 @@ pub mod format;
 pub mod guard;
 pub mod jsonld;
 pub mod ldes;
+pub mod page;
 pub mod sheet;
 pub mod split;
+pub mod syntax;
 pub mod terms;
 
 pub use fetch::{FetchError, Fetcher, Policy};

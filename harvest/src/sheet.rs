@@ -160,7 +160,7 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
     let (bytes, name, media) = match &ctx.upload {
         Some(p) => (p.body.clone(), String::new(), p.media_type.clone()),
         None => {
-            let u = crate::dcat::source_url(&ctx.url)?;
+            let u = crate::page::source_url(&ctx.url)?;
             let f = ctx.fetcher.get(&u, "text/csv, application/vnd.openxmlformats-officedocument.spreadsheetml.sheet;q=0.9, */*;q=0.1").await?;
             (
                 f.body.to_vec(),

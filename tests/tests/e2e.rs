@@ -22,4 +22,5 @@ mod readme;
 mod rest;
 mod search;
 mod sparql;
+mod structure;
 mod visibility;
