@@ -37,6 +37,32 @@ pub fn vn_date(d: chrono::NaiveDate) -> String {
     d.format("%d/%m/%Y").to_string()
 }
 
+/// `dd/mm/yyyy` of an instant (µs since the epoch), on Vietnam's calendar (UTC+7): what a
+/// page shows for "changed on".
+pub fn vn_day(micros: i64) -> String {
+    let tz = chrono::FixedOffset::east_opt(VIETNAM_UTC_OFFSET_SECS).expect("UTC+7");
+    chrono::DateTime::from_timestamp_micros(micros)
+        .map(|d| vn_date(d.with_timezone(&tz).date_naive()))
+        .unwrap_or_default()
+}
+
+/// `dd/mm/yyyy` of an `xsd:date` or `xsd:dateTime` lexical value as descriptions write them
+/// (`2024-05-01`, `2024-05-01T23:30:00Z`, a time with an offset: its day in Vietnam); `None`
+/// for text that is not a date.
+pub fn vn_day_of(lexical: &str) -> Option<String> {
+    let s = lexical.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Some(vn_day(t.timestamp_micros()));
+    }
+    if let Ok(t) = chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f") {
+        return Some(vn_date(t.date()));
+    }
+    let day = s.get(..10).unwrap_or(s);
+    chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .map(vn_date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +80,26 @@ mod tests {
     #[test]
     fn times_are_written_in_utc_with_milliseconds() {
         assert_eq!(rfc3339(1_782_864_000_123_456), "2026-07-01T00:00:00.123Z");
+    }
+
+    #[test]
+    fn days_on_pages_are_vietnamese_calendar_days() {
+        // 23:30 UTC on 31 May is already 1 June in Vietnam.
+        let late = parse_time("2024-05-31T23:30:00Z", false).expect("time");
+        assert_eq!(vn_day(late), "01/06/2024");
+        assert_eq!(
+            vn_day_of("2024-05-31T23:30:00Z").as_deref(),
+            Some("01/06/2024")
+        );
+        assert_eq!(
+            vn_day_of("2024-05-31T23:30:00+07:00").as_deref(),
+            Some("31/05/2024")
+        );
+        assert_eq!(vn_day_of("2024-05-31").as_deref(), Some("31/05/2024"));
+        assert_eq!(
+            vn_day_of("2024-05-31T10:00:00").as_deref(),
+            Some("31/05/2024")
+        );
+        assert_eq!(vn_day_of("hằng năm"), None);
     }
 }

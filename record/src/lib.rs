@@ -6,6 +6,7 @@
 //! Below the store and the services: nothing here reads a database, a file or the network,
 //! so everything here is tested in-process and the compiler keeps it that way.
 
+pub mod citation;
 pub mod dates;
 pub mod enrich;
 mod model;

@@ -248,6 +248,20 @@ pub fn labels() -> &'static HashMap<String, Vec<(String, String)>> {
     })
 }
 
+/// What to call an IRI no code list labels: an IANA media type by its type (`text/csv`),
+/// anything else by its last path segment.
+pub fn short_label(iri: &str) -> String {
+    if let Some((_, media)) = iri.split_once("/assignments/media-types/") {
+        return media.trim_end_matches('/').to_owned();
+    }
+    iri.trim_end_matches('/')
+        .rsplit(['/', '#'])
+        .next()
+        .filter(|s| !s.is_empty())
+        .unwrap_or(iri)
+        .to_owned()
+}
+
 /// The label of a code in `lang` (else Vietnamese, else any), if the registry knows it.
 pub fn label(iri: &str, lang: &str) -> Option<&'static str> {
     labels().get(iri).and_then(|ls| pick(ls, lang))
@@ -412,5 +426,23 @@ mod tests {
         ));
         let d = search_doc("https://r.example/datasets/2", &t);
         assert_eq!(d.title("vi"), Some("Trường học"));
+    }
+
+    #[test]
+    fn codes_without_a_label_are_named_readably() {
+        assert_eq!(
+            short_label("https://www.iana.org/assignments/media-types/text/csv"),
+            "text/csv"
+        );
+        assert_eq!(short_label("http://x/a#Thing"), "Thing");
+        assert_eq!(short_label("http://x/licences/by/"), "by");
+        assert_eq!(
+            label("http://creativecommons.org/licenses/by/4.0/", "vi"),
+            Some("Creative Commons Ghi công 4.0 (CC BY 4.0)")
+        );
+        assert_eq!(
+            label("https://w3id.org/dcat-vn/codelist/province/80", "vi"),
+            Some("Tây Ninh")
+        );
     }
 }

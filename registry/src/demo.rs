@@ -4,6 +4,7 @@
 //! first start with `serve --demo`, through the same write path as every other write.
 
 use crate::auth::{Role, create_token};
+use crate::demo_openapi::{DESCRIPTIONS, DESCRIPTIONS_PATH};
 use oxigraph::io::RdfFormat;
 use record::{Kind, Status};
 use {
@@ -790,7 +791,7 @@ fn dataset_ttl(i: usize, d: &DatasetRow) -> String {
     let slug = format!("{agency}-{i:03}");
     let kw: Vec<String> = kws.iter().map(|k| format!("\"{}\"@vi", esc(k))).collect();
     let mut s = format!(
-        "{}<urn:demo:{slug}> a dcat:Dataset ;\n dct:title \"{}\"@vi, \"{}\"@en ;\n dct:description \"{}\"@vi ;\n dcat:keyword {} ;\n dcat:theme theme:{theme} ;\n dct:accrualPeriodicity freq:{freq} ;\n dct:license <http://creativecommons.org/licenses/by/4.0/> ;\n dct:language <http://publications.europa.eu/resource/authority/language/VIE> ;\n dct:spatial <https://w3id.org/dcat-vn/codelist/province/72> ;\n dct:issued \"2024-{:02}-{:02}\"^^xsd:date ;\n dct:modified \"2026-{:02}-15\"^^xsd:date ;\n dcatvn:freeOfCharge true ;\n dcat:contactPoint [ a vcard:Kind ; vcard:fn \"Cán bộ đầu mối dữ liệu\"@vi ; vcard:hasEmail <mailto:dulieu.{agency}@tayninh.gov.vn> ] ",
+        "{}<urn:demo:{slug}> a dcat:Dataset ;\n dct:title \"{}\"@vi, \"{}\"@en ;\n dct:description \"{}\"@vi ;\n dcat:keyword {} ;\n dcat:theme theme:{theme} ;\n dct:accrualPeriodicity freq:{freq} ;\n dct:license <http://creativecommons.org/licenses/by/4.0/> ;\n dct:language <http://publications.europa.eu/resource/authority/language/VIE> ;\n dct:spatial <https://w3id.org/dcat-vn/codelist/province/80> ;\n dct:issued \"2024-{:02}-{:02}\"^^xsd:date ;\n dct:modified \"2026-{:02}-15\"^^xsd:date ;\n dcatvn:freeOfCharge true ;\n dcat:contactPoint [ a vcard:Kind ; vcard:fn \"Cán bộ đầu mối dữ liệu\"@vi ; vcard:hasEmail <mailto:dulieu.{agency}@tayninh.gov.vn> ] ",
         prefixes(),
         esc(vi),
         esc(en),
@@ -847,13 +848,20 @@ fn database_ttl(i: usize, d: &DbRow) -> String {
 
 fn service_ttl(i: usize, s: &(&str, &str, &str, &str, &str, &str)) -> String {
     let (agency, vi, en, path, mode, desc) = *s;
+    let described = DESCRIPTIONS
+        .iter()
+        .find(|d| d.0 == path)
+        .map(|d| format!("__BASE__{DESCRIPTIONS_PATH}{}", d.1))
+        .unwrap_or_else(|| {
+            format!("https://lgsp.tayninh.gov.vn{path}?service=WMS&request=GetCapabilities")
+        });
     let access = if mode == "SpecificRequestSharing" {
         "RESTRICTED"
     } else {
         "PUBLIC"
     };
     format!(
-        "{}<urn:demo:svc-{i}> a dcat:DataService ;\n dct:title \"{}\"@vi, \"{}\"@en ;\n dct:description \"{}\"@vi ;\n dcat:endpointURL <https://lgsp.tayninh.gov.vn{path}> ;\n dcat:endpointDescription <https://lgsp.tayninh.gov.vn{path}/openapi.json> ;\n dcatvn:sharingMode dcatvn:{mode} ;\n dct:accessRights at:{access} ;\n dct:license <http://creativecommons.org/licenses/by/4.0/> ;\n dcatvn:fee \"Miễn phí đối với cơ quan nhà nước\"@vi ;\n dcat:contactPoint [ a vcard:Kind ; vcard:fn \"Trung tâm dữ liệu tỉnh\"@vi ; vcard:hasEmail <mailto:lgsp@tayninh.gov.vn> ] .\n# agency {agency}\n",
+        "{}<urn:demo:svc-{i}> a dcat:DataService ;\n dct:title \"{}\"@vi, \"{}\"@en ;\n dct:description \"{}\"@vi ;\n dcat:endpointURL <https://lgsp.tayninh.gov.vn{path}> ;\n dcat:endpointDescription <{described}> ;\n dcatvn:sharingMode dcatvn:{mode} ;\n dct:accessRights at:{access} ;\n dct:license <http://creativecommons.org/licenses/by/4.0/> ;\n dcatvn:fee \"Miễn phí đối với cơ quan nhà nước\"@vi ;\n dcat:contactPoint [ a vcard:Kind ; vcard:fn \"Trung tâm dữ liệu tỉnh\"@vi ; vcard:hasEmail <mailto:lgsp@tayninh.gov.vn> ] .\n# agency {agency}\n",
         prefixes(),
         esc(vi),
         esc(en),
@@ -951,7 +959,7 @@ pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError>
         .map(|(_, r, _)| format!("<{}>", r.iri))
         .collect();
     let catalog = format!(
-        "{}<urn:demo:catalog> a dcat:Catalog ;\n dct:title \"Danh mục dữ liệu mở tỉnh Tây Ninh\"@vi, \"Open data catalogue of Tay Ninh province\"@en ;\n dct:description \"Danh mục dữ liệu mở do Chủ tịch Ủy ban nhân dân tỉnh ban hành.\"@vi ;\n dct:spatial <https://w3id.org/dcat-vn/codelist/province/72> ;\n dct:language <http://publications.europa.eu/resource/authority/language/VIE> ;\n dct:license <http://creativecommons.org/licenses/by/4.0/> ;\n dcat:dataset {} ;\n dcat:service {} .\n",
+        "{}<urn:demo:catalog> a dcat:Catalog ;\n dct:title \"Danh mục dữ liệu mở tỉnh Tây Ninh\"@vi, \"Open data catalogue of Tay Ninh province\"@en ;\n dct:description \"Danh mục dữ liệu mở do Chủ tịch Ủy ban nhân dân tỉnh ban hành.\"@vi ;\n dct:spatial <https://w3id.org/dcat-vn/codelist/province/80> ;\n dct:language <http://publications.europa.eu/resource/authority/language/VIE> ;\n dct:license <http://creativecommons.org/licenses/by/4.0/> ;\n dcat:dataset {} ;\n dcat:service {} .\n",
         prefixes(),
         public_datasets.join(", "),
         services.join(", "),

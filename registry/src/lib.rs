@@ -11,6 +11,7 @@ pub mod cli;
 pub mod cli_harvest;
 pub mod config;
 pub mod demo;
+pub mod demo_openapi;
 pub mod error;
 pub mod feeds;
 pub mod harvesting;

@@ -335,6 +335,7 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
     danhmuc::server::run(state, |addrs| {
         let shown = addrs.first().map(|a| a.to_string()).unwrap_or(bind.clone());
         println!("{}", i18n::both("cli_serving"));
+        println!("  http://{shown}/               (portal: trang cổng dữ liệu / web pages)");
         println!("  http://{shown}/api/v1/docs/   (API)");
         println!("  http://{shown}/sparql         (SPARQL)");
         println!("  {base}/datasets/<id>     (IRIs)");

@@ -78,8 +78,12 @@ fn form_error(err: actix_web::error::UrlencodedError, _: &HttpRequest) -> actix_
 const OTHER_ROUTES: &[(&str, &[&str])] = &[
     ("/", &["GET"]),
     ("/assets/site.css", &["GET"]),
+    ("/search", &["GET"]),
+    ("/agencies", &["GET"]),
+    ("/agencies/{code}", &["GET"]),
     ("/errors", &["GET"]),
     ("/errors/{code}", &["GET"]),
+    ("/demo/openapi/{file}", &["GET"]),
     ("/catalog", &["GET"]),
     ("/feed", &["GET"]),
     ("/feed/{page}", &["GET"]),
@@ -213,6 +217,8 @@ pub async fn run(
                     SwaggerUi::new("/api/v1/docs/{_:.*}").url("/api/v1/openapi.json", api.clone()),
                 )
                 .service(web::redirect("/api/v1/docs", "/api/v1/docs/"))
+                // Browsers asking /sparql for HTML get the query page; clients the endpoint.
+                .route("/sparql", crate::pages::sparql_page_route())
                 .app_data(st.clone())
                 .app_data(web::QueryConfig::default().error_handler(query_error))
                 .app_data(web::PathConfig::default().error_handler(path_error))

@@ -33,12 +33,41 @@ const GRAPH_TYPES: &[&str] = &[
 
 /// A parsed protocol request.
 #[derive(Debug, Default)]
-struct ProtocolRequest {
+pub struct ProtocolRequest {
     query: Option<String>,
     update: bool,
     default_graphs: Vec<String>,
     named_graphs: Vec<String>,
+    /// `format=`: a result syntax chosen by a link (downloads), which a browser cannot put in
+    /// `Accept`; it overrides `Accept`.
+    format: Option<&'static str>,
 }
+
+impl ProtocolRequest {
+    /// A query over the default dataset.
+    pub fn query(text: &str) -> ProtocolRequest {
+        ProtocolRequest {
+            query: Some(text.to_owned()),
+            ..ProtocolRequest::default()
+        }
+    }
+}
+
+/// The `format` parameter's values and the media types each stands for (a results syntax
+/// for SELECT/ASK, a graph syntax for CONSTRUCT/DESCRIBE).
+pub const FORMATS: &[(&str, &str)] = &[
+    (
+        "json",
+        "application/sparql-results+json, application/ld+json",
+    ),
+    ("xml", "application/sparql-results+xml, application/rdf+xml"),
+    ("csv", "text/csv, text/turtle"),
+    ("tsv", "text/tab-separated-values, text/turtle"),
+    ("ttl", "text/turtle"),
+    ("nt", "application/n-triples"),
+    ("rdf", "application/rdf+xml"),
+    ("jsonld", "application/ld+json"),
+];
 
 fn parse_pairs(pairs: &[(String, String)], req: &mut ProtocolRequest) -> ApiResult<()> {
     for (k, v) in pairs {
@@ -53,6 +82,27 @@ fn parse_pairs(pairs: &[(String, String)], req: &mut ProtocolRequest) -> ApiResu
                 req.query = Some(v.clone());
             }
             "update" => req.update = true,
+            "format" => {
+                req.format = Some(
+                    FORMATS
+                        .iter()
+                        .find(|(name, _)| name == v)
+                        .map(|(_, media)| *media)
+                        .ok_or_else(|| {
+                            ApiError::new(
+                                Code::BadRequest,
+                                format!(
+                                    "unknown format '{v}' (one of {})",
+                                    FORMATS
+                                        .iter()
+                                        .map(|(n, _)| *n)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            )
+                        })?,
+                )
+            }
             "default-graph-uri" => req.default_graphs.push(v.clone()),
             "named-graph-uri" => req.named_graphs.push(v.clone()),
             _ => {}
@@ -327,6 +377,26 @@ async fn execute(
     req: &HttpRequest,
     p: ProtocolRequest,
 ) -> ApiResult<HttpResponse> {
+    let accept = p
+        .format
+        .map(str::to_owned)
+        .or_else(|| crate::api::header(req, "accept").map(str::to_owned));
+    let (media, body) = answer(state, caller, p, accept).await?;
+    Ok(HttpResponse::Ok()
+        .content_type(media)
+        .insert_header(("Vary", "Accept"))
+        .body(body))
+}
+
+/// Answers a query for `caller` in the syntax `accept` chooses, under every limit of the
+/// endpoint (size, nesting, operators, query slots, timeout with cancellation, result bytes):
+/// the media type and the bytes. The SPARQL page shows its results through this too.
+pub async fn answer(
+    state: &AppState,
+    caller: &Caller,
+    p: ProtocolRequest,
+    accept: Option<String>,
+) -> ApiResult<(String, Vec<u8>)> {
     let query_text = p
         .query
         .clone()
@@ -365,7 +435,6 @@ async fn execute(
     };
     let slot = state.queries.enter(class).await?;
     let token = CancellationToken::new();
-    let accept = crate::api::header(req, "accept").map(str::to_owned);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let thread_token = token.clone();
     let max_bytes = limits.max_result_bytes;
@@ -391,24 +460,20 @@ async fn execute(
         })
         .map_err(ApiError::internal)?;
     let timeout = state.config.http.query_timeout;
-    let (media, body) = match tokio::time::timeout(timeout, rx).await {
-        Ok(joined) => joined.map_err(ApiError::internal)??,
+    match tokio::time::timeout(timeout, rx).await {
+        Ok(joined) => joined.map_err(ApiError::internal)?,
         Err(_) => {
             // Stop the evaluation itself, not just our wait for it.
             token.cancel();
-            return Err(ApiError::new(
+            Err(ApiError::new(
                 Code::QueryTimeout,
                 format!(
                     "the query ran longer than {} s and was cancelled",
                     timeout.as_secs_f32()
                 ),
-            ));
+            ))
         }
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(media)
-        .insert_header(("Vary", "Accept"))
-        .body(body))
+    }
 }
 
 /// Parses, scopes and evaluates a query on the calling (large-stack) thread.

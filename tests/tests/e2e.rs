@@ -18,6 +18,7 @@ mod harvest;
 mod harvest_sources;
 mod hostile;
 mod openapi;
+mod pages;
 mod readme;
 mod rest;
 mod search;

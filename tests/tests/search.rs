@@ -34,6 +34,33 @@ fn the_relevance_set_finds_every_expected_record_in_the_top_three() {
     )
     .expect("json");
     let s = Server::start(Backend::Sqlite, &["--demo"]);
+    // The demo's services describe their APIs in documents the registry serves itself; the
+    // refresher reads them after start. Wait until one of their operations is found.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while search(&s, "q=traCuuTheoMaSoThue", None)["total"] == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the demo's endpoint descriptions were never indexed"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    // A RESTRICTED service's operations are never found anonymously (its document is read).
+    let hidden = search(&s, "q=traCuuThuaDatTheoToBanDo", None);
+    assert_eq!(hidden["total"], 0, "{hidden}");
+    let seen = search(&s, "q=traCuuThuaDatTheoToBanDo", Some(&s.admin));
+    assert_eq!(
+        titles(&seen).first().map(String::as_str),
+        Some("Dịch vụ tra cứu thông tin thửa đất"),
+        "{seen}"
+    );
+    // The documents themselves are served where the records say.
+    let doc = s.get("/demo/openapi/doanh-nghiep.yaml", None);
+    assert_eq!(doc.status().as_u16(), 200);
+    assert!(doc.text().expect("text").contains("traCuuTheoMaSoThue"));
+    assert_eq!(
+        s.get("/demo/openapi/khong-co.yaml", None).status().as_u16(),
+        404
+    );
     let queries = set["queries"].as_array().expect("queries");
     assert!(queries.len() >= 40);
     let mut misses = Vec::new();

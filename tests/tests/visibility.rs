@@ -248,6 +248,96 @@ fn restricted_records_never_leak() {
             "published only, every audience"
         );
 
+        // pages: the home page, the search page (results, facets, counts) and each record's
+        // page show a browser only what the API shows the same caller
+        let page = |path: &str, token: Option<&str>| -> (u16, String) {
+            let mut r = s
+                .client()
+                .get(format!("{}{path}", s.url))
+                .header("accept", "text/html,application/xhtml+xml,*/*;q=0.8");
+            if let Some(t) = token {
+                r = r.bearer_auth(t);
+            }
+            let r = r.send().expect("GET page");
+            (r.status().as_u16(), r.text().expect("page"))
+        };
+        let hidden = ["hanche", "khongcongkhai", "banthao"];
+        for path in [
+            "/",
+            "/search?q=SECRET",
+            "/search?q=hanche",
+            "/search?q=khongcongkhai",
+            "/search?q=banthao",
+            "/search?agency=owner&kind=dataset",
+            "/search?kind=dataset&sort=title",
+        ] {
+            let (status, html) = page(path, None);
+            assert_eq!(status, 200, "{path}");
+            for h in hidden {
+                // The description is the marker: the query itself is echoed in the page.
+                assert!(
+                    !html.contains(&format!("SECRET-{h}")),
+                    "anonymous page {path} shows {h}: {html}"
+                );
+                if path == format!("/search?q={h}") {
+                    assert!(html.contains(">0 kết quả<"), "{path}: {html}");
+                }
+            }
+            // Agencies are records too (each its own agency's): count datasets only.
+            assert!(
+                !path.contains("kind=dataset")
+                    || !html.contains("<span class=\"count\">3</span>")
+                        && !html.contains("<span class=\"count\">2</span>"),
+                "a facet counts hidden records on {path}: {html}"
+            );
+        }
+        let (_, html) = page("/search?q=SECRET&kind=dataset", None);
+        assert!(html.contains("1 kết quả"), "{html}");
+        let (_, html) = page("/search?q=SECRET&kind=dataset", Some(&friend));
+        assert!(
+            html.contains("3 kết quả")
+                && html.contains("khongcongkhai")
+                && !html.contains("banthao"),
+            "{html}"
+        );
+        let (_, html) = page("/search?q=SECRET&kind=dataset", Some(&stranger));
+        assert!(
+            html.contains("2 kết quả") && !html.contains("khongcongkhai"),
+            "{html}"
+        );
+        for (id, readers) in [
+            (
+                &res_id,
+                vec![
+                    Some(stranger.as_str()),
+                    Some(friend.as_str()),
+                    Some(owner.as_str()),
+                ],
+            ),
+            (&np_id, vec![Some(friend.as_str()), Some(owner.as_str())]),
+            (&draft_id, vec![Some(owner.as_str())]),
+        ] {
+            let (status, html) = page(&format!("/datasets/{id}"), None);
+            assert_eq!(status, 404, "an anonymous page of {id}");
+            for h in hidden {
+                assert!(!html.contains(&format!("SECRET-{h}")), "{html}");
+            }
+            for reader in readers {
+                let (status, html) = page(&format!("/datasets/{id}"), reader);
+                assert_eq!(status, 200, "{id} for its reader");
+                assert!(html.contains("SECRET-"), "{html}");
+            }
+        }
+        let (status, html) = page(&format!("/datasets/{np_id}"), Some(&stranger));
+        assert_eq!(status, 404);
+        assert!(!html.contains("SECRET-khongcongkhai"));
+        let (status, html) = page(&format!("/datasets/{pub_id}"), None);
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("SECRET-congkhai") && html.contains("<html"),
+            "{html}"
+        );
+
         // exports: the public export holds only the public record
         let (ok, out, err) = s.cli(&["export", "--format", "nt"]);
         assert!(ok, "{err}");

@@ -1,13 +1,12 @@
 //! Audit endpoints for the coordinating department (and each agency, for its own records).
 
-use crate::audit::deadlines::{Deadline, deadline};
+use crate::audit::deadlines::Deadline;
 use crate::auth::Caller;
 use crate::error::{ApiError, ApiResult, Code};
 use crate::state::AppState;
 use actix_web::{HttpResponse, get, put, web};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use store::log::ListFilter;
 
 /// Filters for the deadline list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -77,32 +76,14 @@ pub async fn deadlines(
     }
     let profile = &state.profile;
     let today = profile.local_date(chrono::Utc::now());
-    let audience = caller.audience();
-    let mut items = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = state
-            .registry
-            .log
-            .list(
-                &ListFilter {
-                    kind: "dataset".into(),
-                    agency: q.agency.clone(),
-                    statuses: vec!["published".into()],
-                    modified_since: None,
-                    after: after.clone(),
-                    limit: 1000,
-                },
-                &audience,
-            )
-            .await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id.clone());
-        for rec in &page {
-            let v = state.registry.log.current_version(rec).await?;
-            items.push(deadline(profile, rec, &v, today));
-        }
-    }
+    let mut items = crate::audit::deadlines::deadlines_for(
+        &state.registry,
+        profile,
+        q.agency.clone(),
+        &caller.audience(),
+        today,
+    )
+    .await?;
     let mut counts: BTreeMap<String, usize> = STATUSES.iter().map(|s| (s.to_string(), 0)).collect();
     for d in &items {
         *counts.entry(d.status.clone()).or_default() += 1;

@@ -606,10 +606,22 @@ async fn history(
     caller: Caller,
     id: String,
 ) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(visible_history(&state, &caller, kind, &id).await?))
+}
+
+/// The versions of a record `caller` could read when each was written, each diffed against
+/// the previous one they could read (so a diff never shows what was hidden from them); 404
+/// when they could read none. The history API and the record page both show this.
+pub async fn visible_history(
+    state: &AppState,
+    caller: &Caller,
+    kind: Kind,
+    id: &str,
+) -> ApiResult<History> {
     let rec = state
         .registry
         .log
-        .record(&id)
+        .record(id)
         .await?
         .filter(|r| r.kind == kind.as_str());
     let rec = rec.ok_or_else(|| {
@@ -618,7 +630,7 @@ async fn history(
             format!("no {} with id '{id}'", kind.as_str()),
         )
     })?;
-    let versions = state.registry.log.history(&id).await?;
+    let versions = state.registry.log.history(id).await?;
     // A caller sees the versions they could have read at the time, diffed against the last
     // version they could see, so a diff never shows content that was hidden from them.
     let mut out = Vec::new();
@@ -653,11 +665,11 @@ async fn history(
             format!("no {} with id '{id}'", kind.as_str()),
         ));
     }
-    Ok(HttpResponse::Ok().json(History {
+    Ok(History {
         id: rec.id,
         iri: rec.iri,
         versions: out,
-    }))
+    })
 }
 
 macro_rules! record_handlers {

@@ -138,7 +138,37 @@ pub async fn search(
     caller: Caller,
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(req.query_string().as_bytes())
+    let asked = parse_request(req.query_string())?;
+    Ok(HttpResponse::Ok().json(run(&state, &caller, asked).await?))
+}
+
+/// A search as asked, checked: what [`run`] needs besides the caller. The API and the search
+/// page both read their query strings with [`parse_request`], so both accept the same
+/// parameters and refuse the same mistakes.
+#[derive(Debug, Clone)]
+pub struct Asked {
+    /// The query text as typed (trimmed).
+    pub q: String,
+    /// Facet filters, by facet name, in the order given.
+    pub filters: HashMap<String, Vec<String>>,
+    /// `modified_since`, µs since the epoch.
+    pub modified_since: Option<i64>,
+    /// `issued_since`, µs since the epoch.
+    pub issued_since: Option<i64>,
+    /// Order.
+    pub sort: Sort,
+    /// Page size.
+    pub limit: usize,
+    /// Results skipped (the cursor).
+    pub offset: usize,
+    /// Language of titles and descriptions.
+    pub lang: Lang,
+}
+
+/// Reads and checks a search's query string (`q`, the facets, dates, `sort`, `limit`,
+/// `cursor`, `lang`); a wrong or unknown parameter is a 400 naming it.
+pub fn parse_request(query: &str) -> ApiResult<Asked> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
         .into_owned()
         .collect();
     let mut one: HashMap<&str, String> = HashMap::new();
@@ -252,6 +282,31 @@ pub async fn search(
     };
     let modified_since = since("modified_since")?;
     let issued_since = since("issued_since")?;
+    Ok(Asked {
+        q,
+        filters,
+        modified_since,
+        issued_since,
+        sort,
+        limit,
+        offset,
+        lang,
+    })
+}
+
+/// Runs a checked search for `caller`: the hits they may read, labelled in the asked language,
+/// with exact facet counts and the next page's cursor.
+pub async fn run(state: &AppState, caller: &Caller, asked: Asked) -> ApiResult<SearchPage> {
+    let Asked {
+        q,
+        filters,
+        modified_since,
+        issued_since,
+        sort,
+        limit,
+        offset,
+        lang,
+    } = asked;
     let Some(graphs) = state.registry.graphs.clone() else {
         return Err(ApiError::new(
             Code::NotReady,
@@ -281,14 +336,7 @@ pub async fn search(
         .map(|a| (a.code, (a.name_vi, a.name_en)))
         .collect();
     let label = |facet: &str, value: &str| -> Label {
-        let fallback = || {
-            value
-                .rsplit(['/', '#'])
-                .next()
-                .filter(|s| !s.is_empty())
-                .unwrap_or(value)
-                .to_owned()
-        };
+        let fallback = || record::search::short_label(value);
         match facet {
             "kind" => {
                 let key = format!("kind_{value}");
@@ -372,12 +420,12 @@ pub async fn search(
             (name.to_owned(), v)
         })
         .collect();
-    Ok(HttpResponse::Ok().json(SearchPage {
+    Ok(SearchPage {
         total: res.total,
         items,
         facets,
         next,
-    }))
+    })
 }
 
 /// Routes of this module.

@@ -86,6 +86,42 @@ fn facts(rec: &RecordRow, v: &VersionRow) -> (Option<String>, Option<DateTime<Ut
     (freq, modified)
 }
 
+/// The deadlines, as of `today`, of the published datasets `audience` may read (of one agency
+/// when given), in the store's order: what the deadlines API lists and an agency's page sums.
+pub async fn deadlines_for(
+    reg: &crate::records::Registry,
+    profile: &Profile,
+    agency: Option<String>,
+    audience: &store::log::Audience,
+    today: NaiveDate,
+) -> Result<Vec<Deadline>, store::StoreError> {
+    let mut items = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = reg
+            .log
+            .list(
+                &store::log::ListFilter {
+                    kind: "dataset".into(),
+                    agency: agency.clone(),
+                    statuses: vec!["published".into()],
+                    modified_since: None,
+                    after: after.clone(),
+                    limit: 1000,
+                },
+                audience,
+            )
+            .await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        for rec in &page {
+            let v = reg.log.current_version(rec).await?;
+            items.push(deadline(profile, rec, &v, today));
+        }
+    }
+    Ok(items)
+}
+
 /// The deadline of one dataset as of `today` (province date).
 pub fn deadline(profile: &Profile, rec: &RecordRow, v: &VersionRow, today: NaiveDate) -> Deadline {
     let (freq, modified) = facts(rec, v);

@@ -48,6 +48,9 @@ impl Localised for ErrorsPage {
     fn lang(&self) -> Lang {
         self.lang
     }
+    fn here(&self) -> &str {
+        &self.path
+    }
 }
 
 fn render(page: ErrorsPage, remember: bool) -> ApiResult<HttpResponse> {

@@ -4,8 +4,13 @@
 //! visitor what the registry holds and where every channel is, and the error-code pages every
 //! problem+json `type` points to.
 
+mod agency;
 mod errors;
 mod home;
+pub mod record;
+mod search;
+mod sparql;
+mod view;
 
 use crate::i18n::Lang;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -41,6 +46,23 @@ pub fn page_lang(req: &HttpRequest) -> (Lang, bool) {
 pub trait Localised {
     /// The page's language.
     fn lang(&self) -> Lang;
+    /// This page's path and query, for the language switch.
+    fn here(&self) -> &str {
+        "/"
+    }
+    /// This page in the other language (`lang` replaced in the query).
+    fn switch_href(&self) -> String {
+        let here = self.here();
+        let (path, query) = here.split_once('?').unwrap_or((here, ""));
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in url::form_urlencoded::parse(query.as_bytes()) {
+            if k != "lang" {
+                s.append_pair(&k, &v);
+            }
+        }
+        s.append_pair("lang", self.other_lang());
+        format!("{path}?{}", s.finish())
+    }
     /// The catalogue's text for `key`.
     fn t(&self, key: &'static str) -> &'static str {
         crate::i18n::msg(key, self.lang())
@@ -91,10 +113,103 @@ async fn site_css() -> HttpResponse {
         .body(SITE_CSS)
 }
 
+/// A demo service's endpoint description (crate::demo_openapi::DESCRIPTIONS), for people and
+/// clients reading the demo's services; unknown names are 404 problem+json.
+async fn demo_description(file: web::Path<String>) -> Result<HttpResponse, crate::error::ApiError> {
+    let (media, body) = crate::demo_openapi::description_file(&file).ok_or_else(|| {
+        crate::error::ApiError::new(
+            crate::error::Code::NotFound,
+            format!("no demo endpoint description named {file}"),
+        )
+    })?;
+    Ok(HttpResponse::Ok()
+        .content_type(format!("{media}; charset=utf-8"))
+        .insert_header(("Cache-Control", "public, max-age=3600"))
+        .body(body))
+}
+
+/// Requests for a record's address that a page answers: a browser's (`text/html` preferred),
+/// without a syntax suffix (`/datasets/{id}.ttl` is never a page).
+fn page_guard() -> impl actix_web::guard::Guard {
+    actix_web::guard::fn_guard(|ctx| {
+        !ctx.head()
+            .uri
+            .path()
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .contains('.')
+            && record::wants_html(
+                ctx.head()
+                    .headers()
+                    .get("accept")
+                    .and_then(|v| v.to_str().ok()),
+            )
+    })
+}
+
+/// `GET /sparql` as a page, for browsers (a request that prefers HTML and names no download
+/// `format=`); SPARQL clients keep the protocol endpoint. Registered before the endpoint.
+pub fn sparql_page_route() -> actix_web::Route {
+    web::get()
+        .guard(actix_web::guard::fn_guard(|ctx| {
+            let q = ctx.head().uri.query().unwrap_or("");
+            !url::form_urlencoded::parse(q.as_bytes()).any(|(k, _)| k == "format")
+                && record::wants_html(
+                    ctx.head()
+                        .headers()
+                        .get("accept")
+                        .and_then(|v| v.to_str().ok()),
+                )
+        }))
+        .to(sparql::page)
+}
+
 /// Mounts the pages (not part of the OpenAPI document: they are for browsers).
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
+        .route("/search", web::get().to(search::page))
+        .route("/agencies", web::get().to(agency::list))
+        .route(
+            "/agencies/{code}",
+            web::get().guard(page_guard()).to(agency::page),
+        )
+        .route(
+            "/{collection:datasets|dataservices|catalogs}/{id}",
+            web::get().guard(page_guard()).to(record::page),
+        )
         .route("/assets/site.css", web::get().to(site_css))
         .route("/errors", web::get().to(errors::index))
-        .route("/errors/{code}", web::get().to(errors::page));
+        .route("/errors/{code}", web::get().to(errors::page))
+        .route("/demo/openapi/{file}", web::get().to(demo_description));
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `t("key")` in a template is in the message catalogue in both languages, so no
+    /// page shows a bare key.
+    #[test]
+    fn every_text_a_template_asks_for_is_in_the_catalogue() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut asked = 0;
+        for entry in std::fs::read_dir(&dir).expect("templates") {
+            let path = entry.expect("entry").path();
+            let text = std::fs::read_to_string(&path).expect("template");
+            for part in text.split("t(\"").skip(1) {
+                let key = part.split('"').next().expect("key");
+                asked += 1;
+                for lang in [crate::i18n::Lang::Vi, crate::i18n::Lang::En] {
+                    assert!(
+                        crate::i18n::lookup(key, lang).is_some(),
+                        "{}: no {lang:?} text for {key}",
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(
+            asked > 20,
+            "only {asked} texts found: is the pattern right?"
+        );
+    }
 }

@@ -3,7 +3,8 @@
 //! guarded client (private addresses refused unless allowed, size and time limits), kept in
 //! the store with the text of its operations, refreshed when the link checker's age is
 //! reached, and read by the search index with the service, so a service is found by what
-//! its API does. A description that cannot be fetched or read keeps the last good one.
+//! its API does. A description that cannot be fetched or read keeps the last good one. The
+//! demo's own descriptions, which the registry serves under its base, are read in-process.
 
 use crate::records::Registry;
 use oxigraph::model::Triple;
@@ -55,6 +56,9 @@ pub async fn refresh(
     use futures_util::StreamExt;
     let results: Vec<(String, Fetch)> =
         futures_util::stream::iter(due.into_iter().map(|u| async move {
+            if let Some((media, body)) = crate::demo_openapi::endpoint_description(&reg.base, &u) {
+                return (u, Ok((Some(media.to_owned()), body.as_bytes().to_vec())));
+            }
             let r = match url::Url::parse(&u) {
                 Err(e) => Err((None, format!("not a URL: {e}"))),
                 Ok(parsed) => match fetcher.get(&parsed, ACCEPT).await {
