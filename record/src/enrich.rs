@@ -9,10 +9,11 @@ use oxigraph::model::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use std::collections::{HashMap, HashSet};
 use vocab::ns::{dcat, dct, foaf, rdf, skos};
 
-pub(crate) const DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme/";
+/// The EU data-theme authority table's namespace.
+pub const DATA_THEME: &str = "http://publications.europa.eu/resource/authority/data-theme/";
 
 /// The EU data themes (DCAT-AP's vocabulary for `dcat:theme`) with their labels.
-pub(crate) const DATA_THEMES: &[(&str, &str, &str)] = &[
+pub const DATA_THEMES: &[(&str, &str, &str)] = &[
     (
         "AGRI",
         "Nông nghiệp, thủy sản, lâm nghiệp và thực phẩm",

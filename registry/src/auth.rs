@@ -112,6 +112,30 @@ pub struct Caller {
     pub role: Option<Role>,
     /// The token's agency.
     pub agency: Option<String>,
+    /// The person signed in on the portal (their e-mail), when the caller is a session.
+    pub person: Option<String>,
+    /// The CSRF token every form of that session carries.
+    pub csrf: Option<String>,
+}
+
+/// The portal session cookie's name (crate::accounts opens the sessions).
+pub const SESSION_COOKIE: &str = "dm_session";
+
+/// The caller a portal session's cookie secret stands for, if the session is live. Sessions
+/// authenticate what a browser reads (GET and HEAD) and the portal's own forms, which check
+/// the CSRF token; the REST API's writes take bearer tokens only, so a cookie never writes
+/// through the API.
+pub async fn session_caller(log: &Log, secret: &str) -> Result<Option<Caller>, StoreError> {
+    Ok(log
+        .session(&hash_token(secret.trim()), now_micros())
+        .await?
+        .map(|s| Caller {
+            token_id: Some(s.user.id),
+            role: Role::parse(&s.user.role),
+            agency: s.user.agency,
+            person: Some(s.user.email),
+            csrf: Some(s.csrf),
+        }))
 }
 
 impl Caller {
@@ -213,8 +237,23 @@ impl FromRequest for Caller {
             .get("authorization")
             .map(|h| h.to_str().map(str::to_owned));
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let safe = matches!(
+            *req.method(),
+            actix_web::http::Method::GET | actix_web::http::Method::HEAD
+        );
+        let cookie = req
+            .cookie(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|_| safe);
         Box::pin(async move {
             let Some(header) = header else {
+                if let (Some(secret), Some(state)) = (cookie, state) {
+                    // An ended or expired session reads as anonymous: the page then offers
+                    // to sign in again.
+                    return Ok(session_caller(&state.registry.log, &secret)
+                        .await?
+                        .unwrap_or_default());
+                }
                 return Ok(Caller::default());
             };
             let header = header.map_err(|_| {
@@ -248,6 +287,8 @@ impl FromRequest for Caller {
                 token_id: Some(row.id),
                 role: Role::parse(&row.role),
                 agency: row.agency,
+                person: None,
+                csrf: None,
             })
         })
     }
@@ -264,11 +305,13 @@ mod tests {
             token_id: Some("t".into()),
             role: Some(Role::Viewer),
             agency: Some("a".into()),
+            ..Caller::default()
         };
         let b = Caller {
             token_id: Some("t".into()),
             role: Some(Role::Editor),
             agency: Some("b".into()),
+            ..Caller::default()
         };
         assert!(anon.can_read("published", "PUBLIC", "a", &[]));
         assert!(!anon.can_read("published", "RESTRICTED", "a", &[]));

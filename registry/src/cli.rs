@@ -60,6 +60,13 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Create or list accounts for people, who sign in on the portal (works while the
+    /// server runs).
+    User {
+        /// What to do with accounts.
+        #[command(subcommand)]
+        action: UserAction,
+    },
     /// Create or list agencies.
     Agency {
         /// What to do with agencies.
@@ -307,6 +314,36 @@ pub enum TokenAction {
         store: StoreArgs,
         /// Token id (tok_…).
         id: String,
+    },
+}
+
+/// `user` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create an account. The password is read from standard input with --password-stdin;
+    /// otherwise one is made and printed once. Only its Argon2id hash is stored.
+    Create {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
+        /// E-mail address: how the person signs in.
+        #[arg(long)]
+        email: String,
+        /// Agency code (required for editor and viewer).
+        #[arg(long)]
+        agency: Option<String>,
+        /// Role: admin (the coordinating department), editor (their agency's records), viewer.
+        #[arg(long, value_enum)]
+        role: crate::auth::Role,
+        /// Read the password from standard input (one line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List accounts (never their passwords).
+    List {
+        /// Storage.
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 

@@ -923,17 +923,6 @@ pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError>
             source_id: Some(format!("demo:ds:{i}")),
         });
     }
-    for (i, d) in DATABASES.iter().enumerate() {
-        items.push(WriteRecord {
-            kind: Kind::Dataset,
-            id: None,
-            triples: parse(&database_ttl(i, d), &reg.base)?,
-            agency: d.0.into(),
-            status: None,
-            if_match: None,
-            source_id: Some(format!("demo:db:{i}")),
-        });
-    }
     for (i, s) in SERVICES.iter().enumerate() {
         items.push(WriteRecord {
             kind: Kind::DataService,
@@ -946,6 +935,28 @@ pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError>
         });
     }
     let written = reg.write(items, &prov).await?;
+    // The catalogue of databases the way a province builds it (R1): each agency asks for its
+    // entry to be added, the coordinating department approves, and every approval is a new
+    // numbered issue of the catalogue.
+    for (i, d) in DATABASES.iter().enumerate() {
+        let req = crate::audit::requests::submit_request(
+            reg,
+            d.0,
+            crate::audit::requests::Action::Add,
+            None,
+            "Đề nghị bổ sung cơ sở dữ liệu vào Danh mục cơ sở dữ liệu của tỉnh theo Quyết định 32/2024/QĐ-UBND.",
+            Some(parse(&database_ttl(i, d), &reg.base)?),
+            "demo",
+        )
+        .await?;
+        crate::audit::requests::approve_request(
+            reg,
+            &req.id,
+            "demo",
+            Some("Đủ sáu nội dung theo quy định; đồng ý bổ sung vào danh mục."),
+        )
+        .await?;
+    }
     let public_datasets: Vec<String> = written
         .iter()
         .filter(|(_, r, _)| {

@@ -316,6 +316,7 @@ impl From<store::StoreError> for ApiError {
                 format!("If-Match does not match the current version; current ETag is {current}"),
             ),
             E::Invalid(msg) => ApiError::new(Code::InvalidRecord, msg),
+            E::Shapes { message, .. } => ApiError::new(Code::InvalidRecord, message),
             E::RequestRequired(msg) => ApiError::new(Code::RequestRequired, msg),
             E::Sql(e) if store::is_busy(&e) => ApiError::new(
                 Code::DatabaseBusy,

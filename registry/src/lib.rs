@@ -4,6 +4,7 @@
 //! it, one per audience, so that what the public can query is a store that never received
 //! anything else. See `docs/ARCHITECTURE.md`.
 
+pub mod accounts;
 pub mod api;
 pub mod audit;
 pub mod auth;

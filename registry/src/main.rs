@@ -23,7 +23,7 @@ fn main() {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DANHMUC_LOG")
-                .unwrap_or_else(|_| "info,actix_server=warn".into()),
+                .unwrap_or_else(|_| "info,actix_server=warn,sqlx::postgres::notice=warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -101,6 +101,7 @@ async fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args, file).await,
         Command::Token { action } => token(action, &file).await,
         Command::Agency { action } => agency(action, &file).await,
+        Command::User { action } => user(action, &file).await,
         Command::Import(args) => import(args, &file).await,
         Command::Export(args) => export(args, &file).await,
         Command::Audit {
@@ -345,6 +346,63 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         let _ = std::io::stdout().flush();
     })
     .await
+}
+
+async fn user(action: danhmuc::cli::UserAction, file: &FileConfig) -> Result<()> {
+    use danhmuc::cli::UserAction;
+    match action {
+        UserAction::Create {
+            store,
+            email,
+            agency,
+            role,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin().read_line(&mut line)?;
+                line.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                danhmuc::accounts::new_password()
+            };
+            let reg = open(&store, file, false).await?;
+            let row = danhmuc::accounts::create_user(
+                &reg.log,
+                &email,
+                agency.as_deref(),
+                role,
+                &password,
+            )
+            .await?;
+            eprintln!(
+                "{} ({} {} {})",
+                i18n::both("cli_user_created"),
+                row.id,
+                row.email,
+                row.role
+            );
+            if !password_stdin {
+                println!("{password}");
+            }
+            Ok(())
+        }
+        UserAction::List { store } => {
+            let reg = open(&store, file, false).await?;
+            for u in reg.log.users().await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    u.id,
+                    u.email,
+                    u.role,
+                    u.agency.unwrap_or_else(|| "-".into()),
+                    u.last_login_at
+                        .map(record::dates::rfc3339)
+                        .unwrap_or_else(|| "-".into())
+                );
+            }
+            Ok(())
+        }
+    }
 }
 
 async fn token(action: TokenAction, file: &FileConfig) -> Result<()> {

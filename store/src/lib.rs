@@ -6,6 +6,7 @@
 //! Below the services: it knows rows and transactions, not publication policy, and the
 //! compiler keeps it from naming the services or the HTTP layer above it.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod chain;
 pub mod feeds;
@@ -61,6 +62,15 @@ pub enum StoreError {
     /// The description cannot become a record.
     #[error("{0}")]
     Invalid(String),
+    /// The description misses DCAT-AP shapes: the message, and each violation (with its
+    /// property path and messages in both languages) for forms to show beside their fields.
+    #[error("{message}")]
+    Shapes {
+        /// What a client reads.
+        message: String,
+        /// The violations.
+        findings: Vec<record::shacl::Finding>,
+    },
     /// The record is an entry of the catalogue of databases: only an approved request may
     /// change it.
     #[error("{0}")]

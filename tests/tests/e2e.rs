@@ -2,6 +2,7 @@
 //! `danhmuc_e2e::Server`) and talks to it over HTTP, or runs its commands. Select a group by
 //! module path: `cargo test -p danhmuc --test e2e harvest::`.
 
+mod accounts;
 mod audit_catalogue;
 mod audit_chain;
 mod audit_deadlines;

@@ -473,3 +473,75 @@ fn the_sparql_page_runs_the_examples_and_offers_downloads() {
     let (_, bogus, _) = page(&s, "/sparql?query=ASK%20%7B%7D&format=yaml", &[]);
     assert!(bogus.contains("unknown format"), "{bogus}");
 }
+
+#[test]
+fn the_catalogue_of_databases_page_shows_each_issue_with_its_r1_fields() {
+    for backend in BACKENDS {
+        let s = Server::start(backend, &["--demo"]);
+        let (status, html, _) = page(&s, "/database-catalogue", &[]);
+        assert_eq!(status, 200);
+        for field in [
+            "Mục tiêu",
+            "Phạm vi",
+            "Dữ liệu chủ",
+            "Đối tượng sử dụng",
+            "Nguồn thông tin",
+            "Phương thức chia sẻ",
+        ] {
+            assert!(
+                html.contains(&format!("<dt>{field}</dt>")),
+                "{field}: {html}"
+            );
+        }
+        assert!(
+            html.contains("Cơ sở dữ liệu đăng ký doanh nghiệp của tỉnh"),
+            "{html}"
+        );
+        // The demo's entries were each requested and approved: one issue per approval, the
+        // latest holding them all; earlier issues stay readable.
+        let api: Value = s
+            .get("/api/v1/database-catalogue/issues", None)
+            .json()
+            .expect("json");
+        let issues = api["items"].as_array().expect("items");
+        assert!(issues.len() >= 2, "{api}");
+        let latest = issues.last().expect("latest");
+        assert!(
+            html.contains(&format!("Lần ban hành {}", latest["number"])),
+            "{html}"
+        );
+        let shown = html.matches("<section class=\"entry\">").count();
+        assert_eq!(
+            shown as u64,
+            latest["entries"].as_u64().expect("entries"),
+            "{html}"
+        );
+        let (status, first, _) = page(&s, "/database-catalogue?issue=1", &[]);
+        assert_eq!(status, 200);
+        assert!(first.contains("bản trước"), "{first}");
+        // RESTRICTED entries only for agencies.
+        let restricted = "Cơ sở dữ liệu ngành giáo dục";
+        let tok = s.token("viewer", "so-tc");
+        let (_, anon, _) = page(&s, "/database-catalogue", &[]);
+        let (_, agency, _) = page(
+            &s,
+            "/database-catalogue",
+            &[("authorization", &format!("Bearer {tok}"))],
+        );
+        if agency.contains(restricted) {
+            assert!(
+                !anon.contains(restricted),
+                "a RESTRICTED entry leaked: {anon}"
+            );
+        }
+        assert!(
+            agency.matches("<section class=\"entry\">").count()
+                > anon.matches("<section class=\"entry\">").count(),
+            "an agency sees the RESTRICTED entries too"
+        );
+        let (status, _, _) = page(&s, "/database-catalogue?issue=999", &[]);
+        assert_eq!(status, 404);
+        let (status, _, _) = page(&s, "/database-catalogue?issue=abc", &[]);
+        assert_eq!(status, 400);
+    }
+}

@@ -733,6 +733,7 @@ macro_rules! record_handlers {
                 responses(
                     (status = 200, description = "updated or unchanged", body = WriteResult),
                     (status = 404, description = "unknown id", body = crate::error::Problem, content_type = "application/problem+json"),
+                    (status = 409, description = "an entry of the catalogue of databases changes only by an approved request (request_required)", body = crate::error::Problem, content_type = "application/problem+json"),
                     (status = 412, description = "stale ETag", body = crate::error::Problem, content_type = "application/problem+json"),
                     (status = 428, description = "If-Match missing", body = crate::error::Problem, content_type = "application/problem+json")),
                 security(("bearer" = [])))]
@@ -745,6 +746,7 @@ macro_rules! record_handlers {
             #[utoipa::path(delete, path = $item, tag = $tag, operation_id = concat!("withdraw_", $one), params(("id" = String, Path, description = "record id")), responses(
                 (status = 204, description = "withdrawn"),
                 (status = 404, description = "unknown id", body = crate::error::Problem, content_type = "application/problem+json"),
+                (status = 409, description = "an entry of the catalogue of databases is withdrawn only by an approved request (request_required)", body = crate::error::Problem, content_type = "application/problem+json"),
                 (status = 410, description = "already withdrawn", body = crate::error::Problem, content_type = "application/problem+json")),
                 security(("bearer" = [])))]
             #[delete($item)]

@@ -31,6 +31,7 @@ pub struct Row {
 #[template(path = "agencies.html")]
 struct AgenciesHtml {
     lang: Lang,
+    who: super::Who,
     here: String,
     agencies: Vec<Row>,
 }
@@ -38,6 +39,9 @@ struct AgenciesHtml {
 impl Localised for AgenciesHtml {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.here
@@ -48,6 +52,7 @@ impl Localised for AgenciesHtml {
 #[template(path = "agency.html")]
 struct AgencyHtml {
     lang: Lang,
+    who: super::Who,
     here: String,
     code: String,
     name: String,
@@ -65,6 +70,9 @@ struct AgencyHtml {
 impl Localised for AgencyHtml {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.here
@@ -140,6 +148,7 @@ pub async fn list(
     agencies.sort_by_key(|a| vocab::text::fold(&a.name));
     let page = AgenciesHtml {
         lang,
+        who: super::Who::of(&caller),
         here: here(&req),
         agencies,
     };
@@ -292,6 +301,7 @@ pub async fn page(
     .filter(|n| *n != name_in(&row, lang));
     let page = AgencyHtml {
         lang,
+        who: super::Who::of(&caller),
         here: here(&req),
         name: name_in(&row, lang),
         other_name,

@@ -37,6 +37,7 @@ fn entry(code: Code, lang: Lang) -> Entry {
 #[template(path = "errors.html")]
 struct ErrorsPage {
     lang: Lang,
+    who: super::Who,
     /// The one code shown, or none for the index.
     one: Option<Entry>,
     all: Vec<Entry>,
@@ -47,6 +48,9 @@ struct ErrorsPage {
 impl Localised for ErrorsPage {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.path
@@ -60,12 +64,13 @@ fn render(page: ErrorsPage, remember: bool) -> ApiResult<HttpResponse> {
 }
 
 /// `GET /errors`: every code with its status and title.
-pub async fn index(req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn index(caller: crate::auth::Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
     let (lang, remember) = super::page_lang(&req);
     let all = Code::ALL.iter().map(|c| entry(*c, lang)).collect();
     render(
         ErrorsPage {
             lang,
+            who: super::Who::of(&caller),
             one: None,
             all,
             path: "/errors".into(),
@@ -75,7 +80,11 @@ pub async fn index(req: HttpRequest) -> ApiResult<HttpResponse> {
 }
 
 /// `GET /errors/{code}`: one code, what it means and what to do.
-pub async fn page(req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpResponse> {
+pub async fn page(
+    caller: crate::auth::Caller,
+    req: HttpRequest,
+    code: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     let (lang, remember) = super::page_lang(&req);
     let found = Code::from_name(&code).ok_or_else(|| {
         ApiError::new(
@@ -86,6 +95,7 @@ pub async fn page(req: HttpRequest, code: web::Path<String>) -> ApiResult<HttpRe
     render(
         ErrorsPage {
             lang,
+            who: super::Who::of(&caller),
             one: Some(entry(found, lang)),
             all: Vec::new(),
             path: format!("/errors/{}", found.as_str()),

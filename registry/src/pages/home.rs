@@ -35,6 +35,7 @@ pub struct Entry {
 #[template(path = "home.html")]
 struct HomePage {
     lang: Lang,
+    who: super::Who,
     here: String,
     province: String,
     datasets: u64,
@@ -48,6 +49,9 @@ struct HomePage {
 impl Localised for HomePage {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.here
@@ -114,6 +118,7 @@ pub async fn home(
         .collect();
     let page = HomePage {
         lang,
+        who: super::Who::of(&caller),
         here: "/".to_owned(),
         province: state.profile.province.clone(),
         datasets: count("dataset"),

@@ -4,9 +4,12 @@
 //! visitor what the registry holds and where every channel is, and the error-code pages every
 //! problem+json `type` points to.
 
+mod account;
 mod agency;
+mod catalogue;
 mod errors;
 mod home;
+mod manage;
 pub mod record;
 mod search;
 mod sparql;
@@ -41,11 +44,41 @@ pub fn page_lang(req: &HttpRequest) -> (Lang, bool) {
     )
 }
 
+/// Who a page is for, as its header shows it: the person signed in (and the CSRF token the
+/// sign-out form carries), or nobody.
+#[derive(Debug, Clone, Default)]
+pub struct Who {
+    /// The signed-in person's e-mail.
+    pub person: Option<String>,
+    /// Their session's CSRF token.
+    pub csrf: String,
+}
+
+impl Who {
+    /// The person behind a caller (none for tokens and anonymous visitors).
+    pub fn of(caller: &crate::auth::Caller) -> Who {
+        Who {
+            person: caller.person.clone(),
+            csrf: caller.csrf.clone().unwrap_or_default(),
+        }
+    }
+}
+
 /// What every page template asks of its data: the page's language, and texts from the one
 /// message catalogue in it.
 pub trait Localised {
     /// The page's language.
     fn lang(&self) -> Lang;
+    /// Who the page is for.
+    fn who(&self) -> &Who;
+    /// The signed-in person's e-mail, for the header.
+    fn person(&self) -> Option<&str> {
+        self.who().person.as_deref()
+    }
+    /// The CSRF token of the signed-in person's forms.
+    fn csrf(&self) -> &str {
+        &self.who().csrf
+    }
     /// This page's path and query, for the language switch.
     fn here(&self) -> &str {
         "/"
@@ -170,6 +203,22 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home::home))
         .route("/search", web::get().to(search::page))
         .route("/agencies", web::get().to(agency::list))
+        .route("/signin", web::get().to(account::form))
+        .route("/signin", web::post().to(account::submit))
+        .route("/signout", web::post().to(account::sign_out))
+        .route("/manage", web::get().to(manage::list))
+        .route("/manage/datasets/new", web::get().to(manage::new_form))
+        .route("/manage/datasets/new", web::post().to(manage::create))
+        .route(
+            "/manage/datasets/{id}/edit",
+            web::get().to(manage::edit_form),
+        )
+        .route("/manage/datasets/{id}/edit", web::post().to(manage::update))
+        .route(
+            "/manage/datasets/{id}/withdraw",
+            web::post().to(manage::withdraw),
+        )
+        .route("/database-catalogue", web::get().to(catalogue::page))
         .route(
             "/agencies/{code}",
             web::get().guard(page_guard()).to(agency::page),

@@ -72,6 +72,7 @@ pub struct Version {
 #[template(path = "record.html")]
 struct RecordHtml {
     lang: Lang,
+    who: super::Who,
     here: String,
     iri: String,
     kind_label: String,
@@ -99,6 +100,9 @@ struct RecordHtml {
 impl Localised for RecordHtml {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.here
@@ -244,6 +248,18 @@ pub async fn page(
         })
         .collect();
     push("rec_contact", contacts);
+    // A catalogue-of-databases entry states the R1 fields.
+    for (p, key) in super::view::R1_FIELDS {
+        if let Some(text) = view.text(&me, *p) {
+            push(
+                key,
+                vec![Fact {
+                    label: text,
+                    href: None,
+                }],
+            );
+        }
+    }
     push(
         "rec_identifier",
         vec![Fact {
@@ -450,6 +466,7 @@ pub async fn page(
     };
     let page = RecordHtml {
         lang,
+        who: super::Who::of(&caller),
         here: req
             .uri()
             .path_and_query()

@@ -68,6 +68,7 @@ pub struct ActiveFilter {
 #[template(path = "search.html")]
 struct SearchHtml {
     lang: Lang,
+    who: super::Who,
     here: String,
     q: String,
     sorts: Vec<(&'static str, &'static str, bool)>,
@@ -86,6 +87,9 @@ struct SearchHtml {
 impl Localised for SearchHtml {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.here
@@ -173,6 +177,7 @@ pub async fn page(
         .unwrap_or_else(|| "/search".to_owned());
     let mut html = SearchHtml {
         lang,
+        who: super::Who::of(&caller),
         here,
         q: String::new(),
         sorts: Vec::new(),

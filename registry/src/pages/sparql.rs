@@ -37,6 +37,7 @@ pub struct Table {
 #[template(path = "sparql.html")]
 struct SparqlHtml {
     lang: Lang,
+    who: super::Who,
     here: String,
     query: String,
     examples: Vec<(String, String)>,
@@ -48,6 +49,9 @@ struct SparqlHtml {
 impl Localised for SparqlHtml {
     fn lang(&self) -> Lang {
         self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
     }
     fn here(&self) -> &str {
         &self.here
@@ -225,6 +229,7 @@ pub async fn page(
         .unwrap_or_default();
     let mut html = SparqlHtml {
         lang,
+        who: super::Who::of(&caller),
         here: req
             .uri()
             .path_and_query()

@@ -154,6 +154,23 @@ impl<'a> View<'a> {
     }
 }
 
+/// The fields of a catalogue-of-databases entry (R1, DCAT-AP-VN), with their labels' keys in
+/// the message catalogue, in the order the regulations list them.
+pub const R1_FIELDS: &[(NamedNodeRef<'static>, &str)] = &[
+    (vocab::ns::dcatvn::OBJECTIVE, "r1_objective"),
+    (vocab::ns::dcatvn::SCOPE, "r1_scope"),
+    (vocab::ns::dcatvn::MASTER_DATA, "r1_master_data"),
+    (vocab::ns::dcatvn::TARGET_USERS, "r1_target_users"),
+    (vocab::ns::dcatvn::PURPOSE, "r1_purpose"),
+    (
+        vocab::ns::dcatvn::INFORMATION_SOURCE,
+        "r1_information_source",
+    ),
+    (vocab::ns::dcatvn::UPDATE_PLAN, "r1_update_plan"),
+    (vocab::ns::dcatvn::SHARING_METHOD, "r1_sharing_method"),
+    (vocab::ns::dcatvn::LEGAL_BASIS, "r1_legal_basis"),
+];
+
 /// A byte count for people: `1,2 MB` in Vietnamese, `1.2 MB` in English.
 pub fn size(bytes: &str, lang: Lang) -> String {
     let Ok(n) = bytes.trim().parse::<f64>() else {

@@ -14,11 +14,11 @@ use store::log::{AgencyRow, Log, NewVersion, RecordRow, VersionRow, now_micros};
 use store::successions::SuccessionRow;
 use vocab::ns::{dcatvn, dct, foaf, org, rdf};
 
-/// Whether a write creates the description in the registry (REST, approved requests), as
-/// opposed to bringing one from elsewhere (harvest, import), which is kept as faithfully as
-/// possible.
+/// Whether a write creates the description in the registry (REST, the portal's forms,
+/// approved requests), as opposed to bringing one from elsewhere (harvest, import), which is
+/// kept as faithfully as possible.
 fn created_here(prov: &Provenance) -> bool {
-    prov.source == "api" || prov.source.starts_with("request:")
+    prov.source == "api" || prov.source == "portal" || prov.source.starts_with("request:")
 }
 
 /// What a write did.
@@ -630,9 +630,12 @@ impl Registry {
         .await
         .map_err(|e| StoreError::Graph(e.to_string()))?
         .map_err(|e| StoreError::Graph(e.to_string()))?;
-        let problems: Vec<String> = findings
-            .iter()
+        let violations: Vec<record::shacl::Finding> = findings
+            .into_iter()
             .filter(|f| f.severity == "violation" && f.profile == record::shacl::PROFILE_DCAT_AP)
+            .collect();
+        let problems: Vec<String> = violations
+            .iter()
             .map(|f| {
                 format!(
                     "{} ({}{})",
@@ -648,10 +651,13 @@ impl Registry {
         if problems.is_empty() {
             return Ok(());
         }
-        Err(StoreError::Invalid(format!(
-            "the description does not meet DCAT-AP 3.0.1: {} (save it with ?status=draft to finish it later)",
-            problems.join("; ")
-        )))
+        Err(StoreError::Shapes {
+            message: format!(
+                "the description does not meet DCAT-AP 3.0.1: {} (save it with ?status=draft to finish it later)",
+                problems.join("; ")
+            ),
+            findings: violations,
+        })
     }
 
     /// The one way a change reaches the log, whatever made it (REST, import, harvest,
