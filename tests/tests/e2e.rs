@@ -8,6 +8,7 @@ mod audit_chain;
 mod audit_deadlines;
 mod audit_quality;
 mod audit_reports;
+mod browser;
 mod cli;
 mod clients;
 mod deref;

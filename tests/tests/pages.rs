@@ -258,6 +258,7 @@ fn a_record_page_for_browsers_and_rdf_at_the_same_address() {
             "Creative Commons Ghi công 4.0 (CC BY 4.0)",
             "Hằng năm",
             "Tây Ninh",
+            "Tiếng Việt",
             "Dữ liệu cập nhật lần cuối",
             "Mô tả thay đổi lần cuối",
             "Hạn cập nhật tiếp theo",

@@ -20,6 +20,7 @@ pub const CODELISTS: &[(&str, &str)] = &[
     ("frequency.ttl", include_str!("../codelists/frequency.ttl")),
     ("file-type.ttl", include_str!("../codelists/file-type.ttl")),
     ("licences.ttl", include_str!("../codelists/licences.ttl")),
+    ("languages.ttl", include_str!("../codelists/languages.ttl")),
 ];
 
 /// Prefixes used when serialising Turtle and RDF/XML for people to read.
