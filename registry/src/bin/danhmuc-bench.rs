@@ -7,6 +7,7 @@
 //! danhmuc-bench sparql --datasets 10000 --oxigraph oxigraph      # /sparql vs `oxigraph serve`
 //! danhmuc-bench national --datasets 18000                        # a national-shaped catalogue harvested by a server
 //! danhmuc-bench search --datasets 100000                         # /api/v1/search vs SPARQL CONTAINS vs bare tantivy
+//! danhmuc-bench pages --datasets 100000                          # a dataset's page and the search page vs their JSON
 //! ```
 
 use anyhow::{Context, Result, anyhow, bail};
@@ -1298,6 +1299,118 @@ fn bench_search(n: usize, work: &Path, rounds: usize, sparql_rounds: usize) -> R
     Ok(())
 }
 
+/// Pages against the JSON they show, by the same server on the same data: a dataset's page
+/// (`Accept: text/html`) vs `GET /api/v1/datasets/{id}`, and the search page vs
+/// `GET /api/v1/search`, each pair sent back to back, round by round.
+fn bench_pages(n: usize, work: &Path, rounds: usize) -> Result<()> {
+    let data = work.join("danhmuc-data");
+    let bin = danhmuc_bin()?;
+    if !data.exists() {
+        let files = corpus(n, &work.join("corpus"), 10_000)?;
+        let store_args = |c: &mut Command| {
+            c.arg("--data")
+                .arg(&data)
+                .arg("--base-iri")
+                .arg("https://registry.tayninh.example");
+        };
+        let mut c = Command::new(&bin);
+        c.args(["agency", "create", "so-tc", "--name-vi", "Sở Tài chính"]);
+        store_args(&mut c);
+        run(&mut c)?;
+        let mut c = Command::new(&bin);
+        c.args(["import", "--agency", "so-tc", "--quiet", "--batch", "1000"])
+            .args(&files)
+            .env("DANHMUC_LOG", "warn");
+        store_args(&mut c);
+        run(&mut c)?;
+    }
+    let server = Killer(
+        Command::new(&bin)
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:18092",
+                "--link-check-every",
+                "off",
+            ])
+            .arg("--data")
+            .arg(&data)
+            .env("DANHMUC_LOG", "warn")
+            .stdout(Stdio::null())
+            .spawn()?,
+    );
+    let base = "http://127.0.0.1:18092";
+    wait_http(&format!("{base}/readyz"))?;
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(120))
+        .build()?;
+    let timed = |url: &str, accept: &str| -> Result<f64> {
+        let t = Instant::now();
+        let r = client.get(url).header("accept", accept).send()?;
+        if !r.status().is_success() {
+            bail!("{url}: {}", r.status());
+        }
+        let _ = r.bytes()?;
+        Ok(t.elapsed().as_secs_f64() * 1000.0)
+    };
+    // 20 datasets spread over the catalogue, found the way a visitor finds them.
+    let list: serde_json::Value = client
+        .get(format!(
+            "{base}/api/v1/search?kind=dataset&sort=title&limit=1000"
+        ))
+        .send()?
+        .json()?;
+    let ids: Vec<String> = list["items"]
+        .as_array()
+        .ok_or_else(|| anyhow!("no items"))?
+        .iter()
+        .step_by(50)
+        .take(20)
+        .filter_map(|i| i["id"].as_str().map(str::to_owned))
+        .collect();
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    let (mut page, mut json, mut spage, mut sjson) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for round in 0..=rounds {
+        for (i, id) in ids.iter().enumerate() {
+            let p = timed(&format!("{base}/datasets/{id}"), html)?;
+            let j = timed(&format!("{base}/api/v1/datasets/{id}"), "application/json")?;
+            let q = urlencoding::encode(SEARCH_QUERIES[i % SEARCH_QUERIES.len()]).into_owned();
+            let sp = timed(&format!("{base}/search?q={q}"), html)?;
+            let sj = timed(&format!("{base}/api/v1/search?q={q}"), "application/json")?;
+            // round 0 warms up
+            if round > 0 {
+                page.push(p);
+                json.push(j);
+                spage.push(sp);
+                sjson.push(sj);
+            }
+        }
+    }
+    drop(server);
+    println!(
+        "pages {n} datasets ({rounds} rounds of {} records and queries)",
+        ids.len()
+    );
+    println!(
+        "  dataset page p50/p99 {:.2}/{:.2} ms vs its REST JSON {:.2}/{:.2} ms (ratio of medians {:.1})",
+        pct(page.clone(), 0.5),
+        pct(page.clone(), 0.99),
+        pct(json.clone(), 0.5),
+        pct(json.clone(), 0.99),
+        pct(page, 0.5) / pct(json, 0.5)
+    );
+    println!(
+        "  search page p50/p99 {:.2}/{:.2} ms vs /api/v1/search {:.2}/{:.2} ms (ratio of medians {:.1})",
+        pct(spage.clone(), 0.5),
+        pct(spage.clone(), 0.99),
+        pct(sjson.clone(), 0.5),
+        pct(sjson.clone(), 0.99),
+        pct(spage, 0.5) / pct(sjson, 0.5)
+    );
+    Ok(())
+}
+
 /// Bytes of the files under a directory.
 fn dir_bytes(dir: &Path) -> u64 {
     let mut total = 0;
@@ -1463,6 +1576,11 @@ fn main() -> Result<()> {
             };
             bench_search(n, &work, rounds, sparql_rounds)?;
         }
+        Some("pages") => {
+            std::fs::create_dir_all(&work)?;
+            let rounds: usize = get("--rounds").unwrap_or_else(|| "5".into()).parse()?;
+            bench_pages(n, &work, rounds)?;
+        }
         Some("harvest-bare") => {
             let url = get("--url").ok_or_else(|| anyhow!("--url URL"))?;
             let store = get("--store")
@@ -1471,7 +1589,7 @@ fn main() -> Result<()> {
             bare_load(&url, &store)?;
         }
         _ => bail!(
-            "usage: danhmuc-bench corpus|import|sparql|harvest|national|export|search --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R] [--sparql-rounds R]"
+            "usage: danhmuc-bench corpus|import|sparql|harvest|national|export|search|pages --datasets N [--no-rdflib] [--formats ttl,jsonld] [--python BIN] [--work DIR] [--out DIR] [--oxigraph BIN] [--rounds R] [--sparql-rounds R]"
         ),
     }
     Ok(())
