@@ -738,10 +738,8 @@ pub async fn save(
         )
         .await;
     match written {
-        Ok(mut out) => {
-            let (_, row, _) = out.remove(0);
+        Ok(_) => {
             let done = if id.is_some() { "saved" } else { "created" };
-            let _ = row;
             Ok(HttpResponse::SeeOther()
                 .insert_header(("Location", format!("/manage?done={done}")))
                 .finish())
