@@ -100,13 +100,6 @@ fn counts(page: &SearchPage) -> HashMap<String, u64> {
         .unwrap_or_default()
 }
 
-fn here(req: &HttpRequest) -> String {
-    req.uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| req.path().to_owned())
-}
-
 /// Every agency, with what each has published that the visitor may read.
 pub async fn list(
     state: web::Data<AppState>,
@@ -126,10 +119,7 @@ pub async fn list(
         .await?,
     );
     let all = state.registry.log.agencies().await?;
-    let names: HashMap<String, String> = all
-        .iter()
-        .map(|a| (a.code.clone(), name_in(a, lang)))
-        .collect();
+    let names = super::agency_names(&state, lang).await?;
     let mut agencies = Vec::new();
     for a in &all {
         let successors = state.registry.log.successors_of(&a.code).await?;
@@ -149,7 +139,7 @@ pub async fn list(
     let page = AgenciesHtml {
         lang,
         who: super::Who::of(&caller),
-        here: here(&req),
+        here: super::here(&req),
         agencies,
     };
     let body = page.render().map_err(ApiError::internal)?;
@@ -254,14 +244,7 @@ pub async fn page(
         format!("{mean:.0} / {}", record::mqa::MAX_SCORE)
     });
     // The reorganisation.
-    let all: HashMap<String, String> = state
-        .registry
-        .log
-        .agencies()
-        .await?
-        .iter()
-        .map(|a| (a.code.clone(), name_in(a, lang)))
-        .collect();
+    let all = super::agency_names(&state, lang).await?;
     let named = |codes: Vec<String>| -> Vec<(String, String)> {
         codes
             .into_iter()
@@ -302,7 +285,7 @@ pub async fn page(
     let page = AgencyHtml {
         lang,
         who: super::Who::of(&caller),
-        here: here(&req),
+        here: super::here(&req),
         name: name_in(&row, lang),
         other_name,
         datasets: count("dataset"),

@@ -93,20 +93,7 @@ pub async fn page(
             )
         }
     };
-    let agencies: std::collections::HashMap<String, String> = state
-        .registry
-        .log
-        .agencies()
-        .await?
-        .into_iter()
-        .map(|a| {
-            let name = match lang {
-                Lang::En => a.name_en.unwrap_or(a.name_vi),
-                Lang::Vi => a.name_vi,
-            };
-            (a.code, name)
-        })
-        .collect();
+    let agencies = super::agency_names(&state, lang).await?;
     let issue = match chosen {
         None => None,
         Some(i) => {
@@ -152,11 +139,7 @@ pub async fn page(
     let page = CatalogueHtml {
         lang,
         who: super::Who::of(&caller),
-        here: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/database-catalogue".into()),
+        here: super::here(&req),
         is_latest: issue.as_ref().map(|i| i.number) == latest,
         issue,
         issues: all

@@ -171,13 +171,6 @@ async fn posting(state: &AppState, req: &HttpRequest, csrf: &str) -> ApiResult<C
     Ok(caller)
 }
 
-fn here(req: &HttpRequest) -> String {
-    req.uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| req.path().to_owned())
-}
-
 /// The officer's records.
 pub async fn list(
     state: web::Data<AppState>,
@@ -253,7 +246,7 @@ pub async fn list(
     let page = ManageHtml {
         lang,
         who: Who::of(&caller),
-        here: here(&req),
+        here: super::here(&req),
         agency_name,
         notice,
         records,
@@ -554,7 +547,7 @@ pub async fn new_form(caller: Caller, req: HttpRequest) -> ApiResult<HttpRespons
     form_page(
         lang,
         &caller,
-        here(&req),
+        super::here(&req),
         i18n::msg("manage_new", lang).to_owned(),
         "/manage/datasets/new".into(),
         String::new(),
@@ -625,7 +618,7 @@ pub async fn edit_form(
     form_page(
         lang,
         &caller,
-        here(&req),
+        super::here(&req),
         format!("{}: {}", i18n::msg("manage_edit", lang), values["title_vi"]),
         format!("/manage/datasets/{}/edit", rec.id),
         rec.etag(),

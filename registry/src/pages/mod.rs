@@ -64,6 +64,36 @@ impl Who {
     }
 }
 
+/// This request's path and query: what a page's language switch and forms point back to.
+pub fn here(req: &HttpRequest) -> String {
+    req.uri()
+        .path_and_query()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| req.path().to_owned())
+}
+
+/// Every agency's name in `lang` (English falls back to Vietnamese), by code: what result
+/// lists, facets and tables show beside a record.
+pub async fn agency_names(
+    state: &crate::state::AppState,
+    lang: Lang,
+) -> Result<std::collections::HashMap<String, String>, store::StoreError> {
+    Ok(state
+        .registry
+        .log
+        .agencies()
+        .await?
+        .into_iter()
+        .map(|a| {
+            let name = match lang {
+                Lang::En => a.name_en.unwrap_or(a.name_vi),
+                Lang::Vi => a.name_vi,
+            };
+            (a.code, name)
+        })
+        .collect())
+}
+
 /// What every page template asks of its data: the page's language, and texts from the one
 /// message catalogue in it.
 pub trait Localised {

@@ -467,11 +467,7 @@ pub async fn page(
     let page = RecordHtml {
         lang,
         who: super::Who::of(&caller),
-        here: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or(local.clone()),
+        here: super::here(&req),
         iri: rec.iri.clone(),
         kind_label: t(&format!("kind_{}", rec.kind)),
         access_label: t(access_key),

@@ -170,11 +170,7 @@ pub async fn page(
     req: HttpRequest,
 ) -> ApiResult<HttpResponse> {
     let (lang, remember) = super::page_lang(&req);
-    let here = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| "/search".to_owned());
+    let here = super::here(&req);
     let mut html = SearchHtml {
         lang,
         who: super::Who::of(&caller),
@@ -243,20 +239,7 @@ pub async fn page(
         }
     }
     let result: SearchPage = run(&state, &caller, asked.clone()).await?;
-    let agencies: std::collections::HashMap<String, String> = state
-        .registry
-        .log
-        .agencies()
-        .await?
-        .into_iter()
-        .map(|a| {
-            let name = match lang {
-                Lang::En => a.name_en.unwrap_or(a.name_vi),
-                Lang::Vi => a.name_vi,
-            };
-            (a.code, name)
-        })
-        .collect();
+    let agencies = super::agency_names(&state, lang).await?;
     html.total_text = i18n::msg("search_total", lang).replace("{n}", &result.total.to_string());
     html.first = asked.offset + 1;
     html.items = result

@@ -230,11 +230,7 @@ pub async fn page(
     let mut html = SparqlHtml {
         lang,
         who: super::Who::of(&caller),
-        here: req
-            .uri()
-            .path_and_query()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_else(|| "/sparql".into()),
+        here: super::here(&req),
         query: if query.is_empty() {
             EXAMPLES[0].1.to_owned()
         } else {
