@@ -609,6 +609,19 @@ type DbRow = (
     &'static str,
 );
 
+/// A database an agency has asked to add and the coordinating department has not decided on.
+const PENDING_DATABASE: DbRow = (
+    "so-tc",
+    "Cơ sở dữ liệu hộ kinh doanh của tỉnh",
+    "Quản lý thông tin đăng ký và tình trạng hoạt động của hộ kinh doanh.",
+    "Hộ kinh doanh đăng ký tại Ủy ban nhân dân cấp xã trong tỉnh.",
+    "Hộ kinh doanh, chủ hộ kinh doanh, ngành nghề kinh doanh.",
+    "Các sở, ngành và Ủy ban nhân dân cấp xã; phục vụ quản lý thuế và thủ tục hành chính.",
+    "Từ kết quả đăng ký hộ kinh doanh của cấp xã; cập nhật hằng tháng.",
+    "Qua nền tảng tích hợp, chia sẻ dữ liệu cấp tỉnh (LGSP), chia sẻ mặc định.",
+    "PUBLIC",
+);
+
 const DATABASES: &[DbRow] = &[
     (
         "so-nnmt",
@@ -957,6 +970,34 @@ pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError>
         )
         .await?;
     }
+    // One request still waits for the coordinating department: the dashboard's to decide.
+    crate::audit::requests::submit_request(
+        reg,
+        PENDING_DATABASE.0,
+        crate::audit::requests::Action::Add,
+        None,
+        "Đề nghị bổ sung cơ sở dữ liệu hộ kinh doanh để các sở, ngành dùng chung khi giải quyết thủ tục hành chính.",
+        Some(parse(
+            &database_ttl(DATABASES.len(), &PENDING_DATABASE),
+            &reg.base,
+        )?),
+        "demo",
+    )
+    .await?;
+    // A spreadsheet source an officer uploads to from the portal (/manage/harvest).
+    crate::harvesting::sources::create(
+        reg,
+        crate::harvesting::sources::SourceInput {
+            name: "Bảng tính dữ liệu mở Sở Tài chính".into(),
+            kind: "sheet".into(),
+            url: String::new(),
+            agency: "so-tc".into(),
+            schedule: None,
+            config: None,
+        },
+        false,
+    )
+    .await?;
     let public_datasets: Vec<String> = written
         .iter()
         .filter(|(_, r, _)| {

@@ -240,6 +240,8 @@ pub async fn run(
                         .error_handler(form_error),
                 )
                 .app_data(web::PayloadConfig::new(limit))
+                // Inside compression, so it reads the problem before it is compressed.
+                .wrap(actix_web::middleware::from_fn(crate::pages::html_errors))
                 .wrap(actix_web::middleware::Compress::default())
                 .wrap_fn(|mut req, srv| {
                     use actix_web::dev::Service as _;

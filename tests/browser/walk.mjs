@@ -1,9 +1,12 @@
 // Walks the portal in a real headless Chromium, as people use it: every page kind in
 // Vietnamese and English at desktop and phone width, axe-core's WCAG 2.1 A/AA rules on each,
-// a search followed by a facet link, and a keyboard-only walk from the skip link to a result.
-// Prints one JSON report on stdout; tests/tests/browser.rs judges it.
+// a search followed by a facet link, a keyboard-only walk from the skip link to a result, and
+// an officer who signs in, meets a validation error, creates a dataset, finds it on its page
+// and in search, and withdraws it. Prints one JSON report on stdout; tests/tests/browser.rs
+// judges it.
 //
-//   node tests/browser/walk.mjs BASE_URL [SCREENSHOT_DIR]
+//   DANHMUC_EDITOR=EMAIL DANHMUC_ADMIN=EMAIL DANHMUC_PASSWORD=… \
+//     node tests/browser/walk.mjs BASE_URL [SCREENSHOT_DIR]
 //
 // playwright-core and axe-core come from $DANHMUC_NPM_DIR/node_modules (scripts/setup installs
 // them); Chromium from $CHROMIUM (default /usr/bin/chromium, Debian's package).
@@ -27,11 +30,29 @@ const browser = await chromium.launch({
 });
 const report = { pages: [], flows: {} };
 
-async function open(path, lang, width, height) {
+const password = process.env.DANHMUC_PASSWORD;
+
+// Signs an account in through the form once; its cookies then open the pages it may see.
+async function session(email) {
+  const context = await browser.newContext({ locale: 'vi-VN' });
+  const page = await context.newPage();
+  await page.goto(`${base}/signin`);
+  await page.fill('#email', email);
+  await page.fill('#password', password);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+const editor = await session(process.env.DANHMUC_EDITOR);
+const admin = await session(process.env.DANHMUC_ADMIN);
+
+async function open(path, lang, width, height, storageState) {
   const context = await browser.newContext({
     viewport: { width, height },
     locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
     bypassCSP: true,
+    storageState,
   });
   const page = await context.newPage();
   const sep = path.includes('?') ? '&' : '?';
@@ -46,6 +67,8 @@ await probe.page.goto(`${base}/search?kind=dataservice`);
 const service = await probe.page.getAttribute('ol.hits li h3 a', 'href');
 await probe.context.close();
 
+// [name, path, who]: the pages for everyone, then the officer's and the coordinating
+// department's, then an error as a browser sees it.
 const kinds = [
   ['home', '/'],
   ['search', '/search?q=truong+hoc'],
@@ -56,12 +79,17 @@ const kinds = [
   ['database-catalogue', '/database-catalogue'],
   ['sparql', '/sparql'],
   ['signin', '/signin'],
+  ['manage', '/manage', editor],
+  ['dataset-form', '/manage/datasets/new', editor],
+  ['harvest', '/manage/harvest', editor],
+  ['dashboard', '/dashboard', admin],
+  ['not-found', '/datasets/khong-co-ban-ghi-nay'],
 ];
 
-for (const [name, path] of kinds) {
+for (const [name, path, who] of kinds) {
   for (const lang of ['vi', 'en']) {
     for (const [width, height, device] of [[1280, 900, 'desktop'], [360, 740, 'phone']]) {
-      const { context, page, status } = await open(path, lang, width, height);
+      const { context, page, status } = await open(path, lang, width, height, who);
       await page.addScriptTag({ content: axeSource });
       const axe = await page.evaluate(async () => {
         const r = await window.axe.run(document, {
@@ -77,7 +105,7 @@ for (const [name, path] of kinds) {
       }));
       if (shots) {
         fs.mkdirSync(shots, { recursive: true });
-        await page.screenshot({ path: `${shots}/${name}-${lang}-${device}.png`, fullPage: false });
+        await page.screenshot({ path: `${shots}/${name}-${lang}-${device}.png`, fullPage: name === 'dashboard' });
       }
       report.pages.push({ name, path, lang, device, status, axe, ...layout });
       await context.close();
@@ -123,6 +151,42 @@ for (const [name, path] of kinds) {
   }
   const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
   report.flows.keyboard = { firstFocus, afterSkip, reachedSearch, resultFocused, outline, url: page.url() };
+  await context.close();
+}
+
+// An officer at work: a Vietnamese validation error first, then the dataset created, seen on
+// its public page and in search, then withdrawn (gone from search, its page says so).
+{
+  const { context, page } = await open('/manage/datasets/new', 'vi', 1280, 900, editor);
+  const marker = 'BROWSERMARK';
+  await page.fill('#title_vi', '   ');
+  await page.fill('#description_vi', 'Danh sách chợ truyền thống trên địa bàn tỉnh Tây Ninh.');
+  await page.fill('#keywords', 'chợ, thương mại');
+  await page.selectOption('#theme', { index: 1 });
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  const error = (await page.textContent('#title_vi-error')).trim();
+  const invalid = await page.getAttribute('#title_vi', 'aria-invalid');
+  await page.fill('#title_vi', `Chợ truyền thống ${marker}`);
+  await Promise.all([page.waitForNavigation(), page.click('main button[type=submit]')]);
+  const afterCreate = new URL(page.url()).pathname + new URL(page.url()).search;
+  const notice = (await page.textContent('p.notice')).trim();
+  await page.goto(`${base}/search?q=${marker}`);
+  const found = (await page.textContent('#found')).trim();
+  await Promise.all([page.waitForNavigation(), page.click('ol.hits li h3 a')]);
+  const recordPath = new URL(page.url()).pathname;
+  const title = (await page.textContent('h1')).trim();
+  await page.goto(`${base}/manage`);
+  const row = page.locator('tr', { hasText: marker });
+  await Promise.all([page.waitForNavigation(), row.locator('button', { hasText: 'Rút khỏi danh mục' }).click()]);
+  const afterWithdraw = (await page.textContent('p.notice')).trim();
+  await page.goto(`${base}/search?q=${marker}`);
+  const foundAfter = (await page.textContent('#found')).trim();
+  const gone = await page.goto(`${base}${recordPath}`);
+  const goneTitle = (await page.textContent('h1')).trim();
+  report.flows.officer = {
+    error, invalid, afterCreate, notice, found, recordPath, title, afterWithdraw, foundAfter,
+    goneStatus: gone.status(), goneTitle,
+  };
   await context.close();
 }
 

@@ -3,6 +3,7 @@
 //! gives tests a blocking HTTP client and an admin token.
 
 pub mod origin;
+pub mod portal;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

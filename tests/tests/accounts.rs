@@ -3,58 +3,8 @@
 //! what a signed-in officer then reads, that a cookie never writes through the REST API, and
 //! sign-out. Both databases.
 
-use danhmuc_e2e::{BACKENDS, Server, binary};
-use std::io::Write;
-use std::process::{Command, Stdio};
-
-const BROWSER: &str = "text/html,application/xhtml+xml,*/*;q=0.8";
-const PASSWORD: &str = "Mật khẩu đủ dài 2026";
-
-fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-/// `danhmuc user create …` with the password on standard input.
-fn create_user(
-    s: &Server,
-    email: &str,
-    agency: &str,
-    role: &str,
-    password: &str,
-) -> (bool, String) {
-    let args = s.store_args(&[
-        "user",
-        "create",
-        "--email",
-        email,
-        "--agency",
-        agency,
-        "--role",
-        role,
-        "--password-stdin",
-    ]);
-    let mut child = Command::new(binary())
-        .args(&args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("danhmuc user create");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(format!("{password}\n").as_bytes())
-        .expect("password");
-    let out = child.wait_with_output().expect("exit");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use danhmuc_e2e::portal::{BROWSER, PASSWORD, client, create_user, input};
+use danhmuc_e2e::{BACKENDS, Server};
 
 /// The sign-in form's CSRF value and its cookie.
 fn signin_form(s: &Server) -> (String, String) {
@@ -290,17 +240,6 @@ fn officers_sign_in_read_as_their_agency_and_sign_out() {
     }
 }
 
-/// The value of a hidden or text input in a page.
-fn input(html: &str, name: &str) -> String {
-    html.split(&format!("name=\"{name}\""))
-        .nth(1)
-        .and_then(|r| r.split("value=\"").nth(1))
-        .and_then(|v| v.split('"').next())
-        .unwrap_or_default()
-        .replace("&#38;", "&")
-        .replace("&#34;", "\"")
-}
-
 #[test]
 fn an_officer_creates_edits_and_withdraws_a_dataset_through_the_form() {
     for backend in BACKENDS {
@@ -457,5 +396,107 @@ fn an_officer_creates_edits_and_withdraws_a_dataset_through_the_form() {
             .send()
             .expect("GET");
         assert_eq!(r.status().as_u16(), 401);
+    }
+}
+
+#[test]
+fn an_officer_describes_a_data_service_through_the_form() {
+    use danhmuc_e2e::portal::{page as get, post_form, signed_in};
+    for backend in BACKENDS {
+        let s = Server::start(backend, &["--demo"]);
+        let cookie = signed_in(&s, "dich.vu@tayninh.gov.vn", "so-tc", "editor");
+        let (status, form) = get(&s, "/manage/dataservices/new", Some(&cookie));
+        assert_eq!(status, 200);
+        assert!(form.contains("id=\"endpoint_url\"") && !form.contains("id=\"frequency\""));
+        let csrf = input(&form, "csrf");
+        let theme = "http://publications.europa.eu/resource/authority/data-theme/ECON";
+        let mut fields = vec![
+            ("csrf", csrf.as_str()),
+            ("title_vi", "Dịch vụ tra cứu giá đất MARKERAPI"),
+            ("description_vi", "API tra cứu bảng giá đất theo thửa."),
+            ("keywords", "giá đất; API"),
+            ("theme", theme),
+            ("access", "PUBLIC"),
+            ("license", "http://creativecommons.org/licenses/by/4.0/"),
+            ("endpoint_url", ""),
+            ("endpoint_description", ""),
+            ("status", "published"),
+        ];
+        // No endpoint: refused beside the field, in Vietnamese; nothing written.
+        let r = post_form(&s, "/manage/dataservices/new", &cookie, &fields);
+        assert_eq!(r.status().as_u16(), 422);
+        let html = r.text().expect("html");
+        assert!(
+            html.contains("<p class=\"field-error\" id=\"endpoint_url-error\">Cần nhập địa chỉ truy cập của dịch vụ.</p>"),
+            "{html}"
+        );
+        fields[7] = ("endpoint_url", "https://api.tayninh.gov.vn/gia-dat");
+        fields[8] = (
+            "endpoint_description",
+            "https://api.tayninh.gov.vn/gia-dat/openapi.json",
+        );
+        let r = post_form(&s, "/manage/dataservices/new", &cookie, &fields);
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().unwrap_or_default());
+        let (_, found) = get(&s, "/search?q=MARKERAPI&kind=dataservice", None);
+        assert!(found.contains(">1 kết quả<"), "{found}");
+        let id = found
+            .split("href=\"/dataservices/")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the new service")
+            .to_owned();
+        let (status, public) = get(&s, &format!("/dataservices/{id}"), None);
+        assert_eq!(status, 200);
+        assert!(
+            public.contains("https://api.tayninh.gov.vn/gia-dat"),
+            "{public}"
+        );
+        // Edited: the endpoint moves; the form was filled from the record.
+        let (_, edit) = get(
+            &s,
+            &format!("/manage/dataservices/{id}/edit"),
+            Some(&cookie),
+        );
+        assert_eq!(
+            input(&edit, "endpoint_url"),
+            "https://api.tayninh.gov.vn/gia-dat"
+        );
+        let etag = input(&edit, "etag");
+        fields[7] = ("endpoint_url", "https://api.tayninh.gov.vn/v2/gia-dat");
+        fields.push(("etag", etag.as_str()));
+        let r = post_form(
+            &s,
+            &format!("/manage/dataservices/{id}/edit"),
+            &cookie,
+            &fields,
+        );
+        assert_eq!(r.status().as_u16(), 303, "{}", r.text().unwrap_or_default());
+        let rdf = String::from_utf8(s.get_accepting(
+            &format!("{}/api/v1/dataservices/{id}", s.url),
+            "text/turtle",
+        ))
+        .expect("utf-8");
+        assert!(
+            rdf.contains("https://api.tayninh.gov.vn/v2/gia-dat"),
+            "{rdf}"
+        );
+        assert!(
+            !rdf.contains("<https://api.tayninh.gov.vn/gia-dat>"),
+            "{rdf}"
+        );
+        // Withdrawn.
+        let r = post_form(
+            &s,
+            &format!("/manage/dataservices/{id}/withdraw"),
+            &cookie,
+            &[("csrf", csrf.as_str())],
+        );
+        assert_eq!(r.status().as_u16(), 303);
+        let (status, gone) = get(&s, &format!("/dataservices/{id}"), None);
+        assert_eq!(status, 410);
+        assert!(
+            gone.contains("<html lang=\"vi\""),
+            "the browser gets a page"
+        );
     }
 }

@@ -1,20 +1,32 @@
 //! The portal in a real headless Chromium (Debian's package, driven by playwright-core;
 //! scripts/setup installs both): every page kind in Vietnamese and English at desktop and
-//! 360 px phone width with axe-core's WCAG 2.1 A/AA rules, a search followed by a facet link,
-//! and a keyboard-only walk. `DANHMUC_SCREENSHOTS=DIR` also saves a screenshot of each
-//! (docs/screenshots/ holds the committed ones).
+//! 360 px phone width with axe-core's WCAG 2.1 A/AA rules (the officer's and the
+//! coordinating department's pages signed in), a search followed by a facet link, a
+//! keyboard-only walk, and an officer creating a dataset through the form and withdrawing it.
+//! `DANHMUC_SCREENSHOTS=DIR` also saves a screenshot of each (docs/screenshots/ holds the
+//! committed ones).
 
+use danhmuc_e2e::portal::{PASSWORD, create_user};
 use danhmuc_e2e::{Backend, Server};
 use serde_json::Value;
 use std::process::Command;
 
-#[test]
-fn the_portal_works_in_a_real_browser_and_passes_axe() {
-    let s = Server::start(Backend::Sqlite, &["--demo"]);
+/// Runs the walk against the demo on `backend`: its JSON report.
+fn walk(backend: Backend, screenshots: bool) -> Value {
+    let s = Server::start(backend, &["--demo"]);
+    let (editor, admin) = ("bien.tap@tayninh.gov.vn", "dieu.phoi@tayninh.gov.vn");
+    for (email, agency, role) in [(editor, "so-gddt", "editor"), (admin, "so-khcn", "admin")] {
+        let (ok, err) = create_user(&s, email, agency, role, PASSWORD);
+        assert!(ok, "{err}");
+    }
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/browser/walk.mjs");
     let mut cmd = Command::new("node");
-    cmd.arg(&script).arg(&s.url);
-    if let Ok(dir) = std::env::var("DANHMUC_SCREENSHOTS") {
+    cmd.arg(&script)
+        .arg(&s.url)
+        .env("DANHMUC_EDITOR", editor)
+        .env("DANHMUC_ADMIN", admin)
+        .env("DANHMUC_PASSWORD", PASSWORD);
+    if let (true, Ok(dir)) = (screenshots, std::env::var("DANHMUC_SCREENSHOTS")) {
         cmd.arg(dir);
     }
     let out = cmd
@@ -25,14 +37,29 @@ fn the_portal_works_in_a_real_browser_and_passes_axe() {
         "the browser walk failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("the walk's JSON report");
+    serde_json::from_slice(&out.stdout).expect("the walk's JSON report")
+}
+
+#[test]
+fn the_portal_works_in_a_real_browser_and_passes_axe() {
+    judge(&walk(Backend::Sqlite, true));
+}
+
+#[test]
+fn the_portal_works_in_a_real_browser_on_postgresql() {
+    judge(&walk(Backend::Postgres, false));
+}
+
+/// What a walk must have found.
+fn judge(report: &Value) {
     let pages = report["pages"].as_array().expect("pages");
-    // 9 page kinds × 2 languages × 2 widths.
-    assert_eq!(pages.len(), 36, "{report}");
+    // 14 page kinds × 2 languages × 2 widths.
+    assert_eq!(pages.len(), 56, "{report}");
     let mut problems = Vec::new();
     for p in pages {
         let what = format!("{} {} {}", p["name"], p["lang"], p["device"]);
-        if p["status"] != 200 {
+        let expected = if p["name"] == "not-found" { 404 } else { 200 };
+        if p["status"] != expected {
             problems.push(format!("{what}: HTTP {}", p["status"]));
         }
         if p["htmlLang"] != p["lang"] {
@@ -75,4 +102,29 @@ fn the_portal_works_in_a_real_browser_and_passes_axe() {
     assert_eq!(k["reachedSearch"], true, "{k}");
     assert_eq!(k["resultFocused"], true, "{k}");
     assert_ne!(k["outline"], "none", "{k}");
+    // The officer: the server's Vietnamese error beside the field first (the browser's own
+    // check passes a title of spaces), then created, found, withdrawn, and gone.
+    let o = &report["flows"]["officer"];
+    assert_eq!(
+        o["error"], "Cần nhập tên bộ dữ liệu bằng tiếng Việt.",
+        "{o}"
+    );
+    assert_eq!(o["invalid"], "true", "{o}");
+    assert_eq!(o["afterCreate"], "/manage?done=created", "{o}");
+    assert_eq!(o["notice"], "Đã thêm bộ dữ liệu.", "{o}");
+    assert_eq!(o["found"], "1 kết quả", "{o}");
+    assert_eq!(o["title"], "Chợ truyền thống BROWSERMARK", "{o}");
+    assert!(
+        o["recordPath"]
+            .as_str()
+            .is_some_and(|p| p.starts_with("/datasets/")),
+        "{o}"
+    );
+    assert_eq!(
+        o["afterWithdraw"], "Đã rút bộ dữ liệu; lịch sử vẫn được giữ.",
+        "{o}"
+    );
+    assert_eq!(o["foundAfter"], "0 kết quả", "{o}");
+    assert_eq!(o["goneStatus"], 410, "{o}");
+    assert_eq!(o["goneTitle"], "Bản ghi đã bị rút", "{o}");
 }

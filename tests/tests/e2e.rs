@@ -11,6 +11,7 @@ mod audit_reports;
 mod browser;
 mod cli;
 mod clients;
+mod dashboard;
 mod deref;
 mod durability;
 mod feeds_catalog;

@@ -128,117 +128,119 @@ fn a_visitor_finds_the_portal_in_vietnamese_and_can_switch_to_english() {
 
 #[test]
 fn the_search_page_ranks_highlights_and_narrows_by_facet_links() {
-    let s = Server::start(danhmuc_e2e::Backend::Sqlite, &["--demo"]);
-    let (status, html, _) = page(&s, "/search?q=truong+hoc", &[]);
-    assert_eq!(status, 200);
-    assert!(
-        html.contains("Danh sách <em>trường</em> <em>học</em>"),
-        "a title without accents is found and marked: {html}"
-    );
-    assert!(html.contains("<meta name=\"robots\" content=\"noindex, follow\">"));
-    // The same order as the API.
-    let api: Value = s
-        .get("/api/v1/search?q=truong+hoc", None)
-        .json()
-        .expect("json");
-    let api_ids: Vec<String> = api["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| format!("/datasets/{}", i["id"].as_str().expect("id")))
-        .collect();
-    let page_ids: Vec<String> = links(&html)
-        .into_iter()
-        .filter(|l| l.starts_with("/datasets/"))
-        .collect();
-    assert_eq!(page_ids, api_ids);
-    // A facet link narrows; its count is the count of the narrowed page; the filter shows
-    // and removes itself.
-    let facet = links(&html)
-        .into_iter()
-        .find(|l| l.contains("&format="))
-        .expect("a format facet link");
-    let count_shown: u64 = html
-        .split(&format!("href=\"{}\"", facet.replace('&', "&#38;")))
-        .nth(1)
-        .and_then(|rest| rest.split("<span class=\"count\">").nth(1))
-        .and_then(|c| c.split('<').next())
-        .and_then(|c| c.parse().ok())
-        .expect("a count beside the link");
-    let (st, narrowed, _) = page(&s, &facet, &[]);
-    assert_eq!(st, 200);
-    assert!(
-        narrowed.contains(&format!(">{count_shown} kết quả<")),
-        "{count_shown}: {narrowed}"
-    );
-    assert!(narrowed.contains("class=\"active-filters\""));
-    let back = links(&narrowed)
-        .into_iter()
-        .find(|l| l == "/search?q=truong+hoc")
-        .is_some();
-    assert!(
-        back,
-        "the active filter links back to the search without it"
-    );
-    // Paging keeps the filters.
-    let (_, all, _) = page(&s, "/search?kind=dataset", &[]);
-    let next = links(&all)
-        .into_iter()
-        .find(|l| l.contains("cursor="))
-        .expect("a next page");
-    assert!(
-        next.starts_with("/search?kind=dataset&sort=modified&cursor=20"),
-        "{next}"
-    );
-    let (st, second, _) = page(&s, &next, &[]);
-    assert_eq!(st, 200);
-    assert!(
-        second.contains("<ol class=\"hits\" start=\"21\">"),
-        "{second}"
-    );
-    // Nothing found within the filters: the page offers the search without them.
-    let (_, none, _) = page(&s, "/search?q=truong+hoc&kind=agency", &[]);
-    assert!(none.contains("Không có kết quả nào."), "{none}");
-    assert!(
-        links(&none).contains(&"/search?q=truong+hoc".to_owned()),
-        "{none}"
-    );
-    // A bad parameter is a 400 page that names it.
-    let (st, bad, _) = page(&s, "/search?sort=popularity", &[]);
-    assert_eq!(st, 400);
-    assert!(
-        bad.contains("role=\"alert\"") && bad.contains("popularity"),
-        "{bad}"
-    );
-    // Highlights are escaped text with marks, never markup from a record.
-    let tricky = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n\
+    for backend in BACKENDS {
+        let s = Server::start(backend, &["--demo"]);
+        let (status, html, _) = page(&s, "/search?q=truong+hoc", &[]);
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Danh sách <em>trường</em> <em>học</em>"),
+            "a title without accents is found and marked: {html}"
+        );
+        assert!(html.contains("<meta name=\"robots\" content=\"noindex, follow\">"));
+        // The same order as the API.
+        let api: Value = s
+            .get("/api/v1/search?q=truong+hoc", None)
+            .json()
+            .expect("json");
+        let api_ids: Vec<String> = api["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|i| format!("/datasets/{}", i["id"].as_str().expect("id")))
+            .collect();
+        let page_ids: Vec<String> = links(&html)
+            .into_iter()
+            .filter(|l| l.starts_with("/datasets/"))
+            .collect();
+        assert_eq!(page_ids, api_ids);
+        // A facet link narrows; its count is the count of the narrowed page; the filter shows
+        // and removes itself.
+        let facet = links(&html)
+            .into_iter()
+            .find(|l| l.contains("&format="))
+            .expect("a format facet link");
+        let count_shown: u64 = html
+            .split(&format!("href=\"{}\"", facet.replace('&', "&#38;")))
+            .nth(1)
+            .and_then(|rest| rest.split("<span class=\"count\">").nth(1))
+            .and_then(|c| c.split('<').next())
+            .and_then(|c| c.parse().ok())
+            .expect("a count beside the link");
+        let (st, narrowed, _) = page(&s, &facet, &[]);
+        assert_eq!(st, 200);
+        assert!(
+            narrowed.contains(&format!(">{count_shown} kết quả<")),
+            "{count_shown}: {narrowed}"
+        );
+        assert!(narrowed.contains("class=\"active-filters\""));
+        let back = links(&narrowed)
+            .into_iter()
+            .find(|l| l == "/search?q=truong+hoc")
+            .is_some();
+        assert!(
+            back,
+            "the active filter links back to the search without it"
+        );
+        // Paging keeps the filters.
+        let (_, all, _) = page(&s, "/search?kind=dataset", &[]);
+        let next = links(&all)
+            .into_iter()
+            .find(|l| l.contains("cursor="))
+            .expect("a next page");
+        assert!(
+            next.starts_with("/search?kind=dataset&sort=modified&cursor=20"),
+            "{next}"
+        );
+        let (st, second, _) = page(&s, &next, &[]);
+        assert_eq!(st, 200);
+        assert!(
+            second.contains("<ol class=\"hits\" start=\"21\">"),
+            "{second}"
+        );
+        // Nothing found within the filters: the page offers the search without them.
+        let (_, none, _) = page(&s, "/search?q=truong+hoc&kind=agency", &[]);
+        assert!(none.contains("Không có kết quả nào."), "{none}");
+        assert!(
+            links(&none).contains(&"/search?q=truong+hoc".to_owned()),
+            "{none}"
+        );
+        // A bad parameter is a 400 page that names it.
+        let (st, bad, _) = page(&s, "/search?sort=popularity", &[]);
+        assert_eq!(st, 400);
+        assert!(
+            bad.contains("role=\"alert\"") && bad.contains("popularity"),
+            "{bad}"
+        );
+        // Highlights are escaped text with marks, never markup from a record.
+        let tricky = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .\n\
         <http://src/x> a dcat:Dataset ; dct:title \"Bẫy <script>alert('trường')</script>\"@vi ; dct:description \"mô tả <img src=x onerror=alert(1)>\"@vi .";
-    s.agency("so-thu", "Sở Thử nghiệm");
-    let tok = s.token("editor", "so-thu");
-    let r = s.post("/api/v1/datasets", "text/turtle", tricky, Some(&tok));
-    assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
-    let id = r.json::<Value>().expect("json")["id"]
-        .as_str()
-        .expect("id")
-        .to_owned();
-    let (_, html, _) = page(&s, "/search?q=bay+truong", &[]);
-    assert!(html.contains("Bẫy"), "{html}");
-    assert!(
-        !html.contains("<script>alert") && !html.contains("<img src=x"),
-        "{html}"
-    );
-    let (_, rec, _) = page(&s, &format!("/datasets/{id}"), &[]);
-    assert!(
-        !rec.contains("<script>alert") && !rec.contains("<img src=x"),
-        "{rec}"
-    );
-    let json_ld = rec
-        .split("<script type=\"application/ld+json\">")
-        .nth(1)
-        .and_then(|r| r.split("</script>").next())
-        .expect("schema.org JSON-LD");
-    let doc: Value = serde_json::from_str(json_ld).expect("the embedded JSON-LD is JSON");
-    assert_eq!(doc["name"], "Bẫy <script>alert('trường')</script>");
+        s.agency("so-thu", "Sở Thử nghiệm");
+        let tok = s.token("editor", "so-thu");
+        let r = s.post("/api/v1/datasets", "text/turtle", tricky, Some(&tok));
+        assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
+        let id = r.json::<Value>().expect("json")["id"]
+            .as_str()
+            .expect("id")
+            .to_owned();
+        let (_, html, _) = page(&s, "/search?q=bay+truong", &[]);
+        assert!(html.contains("Bẫy"), "{html}");
+        assert!(
+            !html.contains("<script>alert") && !html.contains("<img src=x"),
+            "{html}"
+        );
+        let (_, rec, _) = page(&s, &format!("/datasets/{id}"), &[]);
+        assert!(
+            !rec.contains("<script>alert") && !rec.contains("<img src=x"),
+            "{rec}"
+        );
+        let json_ld = rec
+            .split("<script type=\"application/ld+json\">")
+            .nth(1)
+            .and_then(|r| r.split("</script>").next())
+            .expect("schema.org JSON-LD");
+        let doc: Value = serde_json::from_str(json_ld).expect("the embedded JSON-LD is JSON");
+        assert_eq!(doc["name"], "Bẫy <script>alert('trường')</script>");
+    }
 }
 
 #[test]
@@ -410,69 +412,71 @@ fn agency_pages_list_what_each_agency_published() {
 
 #[test]
 fn the_sparql_page_runs_the_examples_and_offers_downloads() {
-    let s = Server::start(danhmuc_e2e::Backend::Sqlite, &["--demo"]);
-    let (status, html, _) = page(&s, "/sparql", &[]);
-    assert_eq!(status, 200);
-    assert!(
-        html.contains("<textarea id=\"query\" name=\"query\""),
-        "{html}"
-    );
-    let examples: Vec<String> = links(&html)
-        .into_iter()
-        .filter(|l| l.starts_with("/sparql?query="))
-        .collect();
-    assert!(examples.len() >= 3, "{html}");
-    for ex in &examples {
-        let (status, answered, _) = page(&s, ex, &[]);
-        assert_eq!(status, 200, "{ex}");
-        assert!(answered.contains("dòng kết quả"), "{ex}: {answered}");
+    for backend in BACKENDS {
+        let s = Server::start(backend, &["--demo"]);
+        let (status, html, _) = page(&s, "/sparql", &[]);
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("<textarea id=\"query\" name=\"query\""),
+            "{html}"
+        );
+        let examples: Vec<String> = links(&html)
+            .into_iter()
+            .filter(|l| l.starts_with("/sparql?query="))
+            .collect();
+        assert!(examples.len() >= 3, "{html}");
+        for ex in &examples {
+            let (status, answered, _) = page(&s, ex, &[]);
+            assert_eq!(status, 200, "{ex}");
+            assert!(answered.contains("dòng kết quả"), "{ex}: {answered}");
+        }
+        // The services example lists the demo's public services, never the restricted ones.
+        let (_, services, _) = page(&s, &examples[0], &[]);
+        assert!(
+            services.contains("Dịch vụ tra cứu thông tin doanh nghiệp"),
+            "{services}"
+        );
+        assert!(
+            !services.contains("Dịch vụ tra cứu thông tin thửa đất"),
+            "a RESTRICTED service leaked"
+        );
+        // Downloads answer in their syntax, whatever the browser accepts.
+        let csv = links(&services)
+            .into_iter()
+            .find(|l| l.ends_with("&format=csv"))
+            .expect("a CSV download");
+        let (status, body, h) = page(&s, &csv, &[]);
+        assert_eq!(status, 200);
+        assert!(
+            h["content-type"]
+                .to_str()
+                .expect("ct")
+                .starts_with("text/csv"),
+            "{h:?}"
+        );
+        assert!(body.starts_with("service,title,endpoint"), "{body}");
+        // A graph answer is a table of triples with graph downloads.
+        let describe = "/sparql?query=DESCRIBE%20%3Chttp%3A%2F%2Fpublications.europa.eu%2Fresource%2Fauthority%2Ffrequency%2FANNUAL%3E";
+        let (status, graph, _) = page(&s, describe, &[]);
+        assert_eq!(status, 200);
+        assert!(
+            graph.contains("bộ ba") && graph.contains("format=ttl"),
+            "{graph}"
+        );
+        // A broken query is a 400 page that says why; SPARQL clients still get the protocol.
+        let (status, bad, _) = page(&s, "/sparql?query=SELEC%20*", &[]);
+        assert_eq!(status, 400);
+        assert!(bad.contains("role=\"alert\""), "{bad}");
+        let proto = s
+            .client()
+            .get(format!("{}/sparql?query=ASK%20%7B%7D", s.url))
+            .header("accept", "application/sparql-results+json")
+            .send()
+            .expect("GET");
+        assert_eq!(proto.json::<Value>().expect("json")["boolean"], true);
+        let (_, bogus, _) = page(&s, "/sparql?query=ASK%20%7B%7D&format=yaml", &[]);
+        assert!(bogus.contains("unknown format"), "{bogus}");
     }
-    // The services example lists the demo's public services, never the restricted ones.
-    let (_, services, _) = page(&s, &examples[0], &[]);
-    assert!(
-        services.contains("Dịch vụ tra cứu thông tin doanh nghiệp"),
-        "{services}"
-    );
-    assert!(
-        !services.contains("Dịch vụ tra cứu thông tin thửa đất"),
-        "a RESTRICTED service leaked"
-    );
-    // Downloads answer in their syntax, whatever the browser accepts.
-    let csv = links(&services)
-        .into_iter()
-        .find(|l| l.ends_with("&format=csv"))
-        .expect("a CSV download");
-    let (status, body, h) = page(&s, &csv, &[]);
-    assert_eq!(status, 200);
-    assert!(
-        h["content-type"]
-            .to_str()
-            .expect("ct")
-            .starts_with("text/csv"),
-        "{h:?}"
-    );
-    assert!(body.starts_with("service,title,endpoint"), "{body}");
-    // A graph answer is a table of triples with graph downloads.
-    let describe = "/sparql?query=DESCRIBE%20%3Chttp%3A%2F%2Fpublications.europa.eu%2Fresource%2Fauthority%2Ffrequency%2FANNUAL%3E";
-    let (status, graph, _) = page(&s, describe, &[]);
-    assert_eq!(status, 200);
-    assert!(
-        graph.contains("bộ ba") && graph.contains("format=ttl"),
-        "{graph}"
-    );
-    // A broken query is a 400 page that says why; SPARQL clients still get the protocol.
-    let (status, bad, _) = page(&s, "/sparql?query=SELEC%20*", &[]);
-    assert_eq!(status, 400);
-    assert!(bad.contains("role=\"alert\""), "{bad}");
-    let proto = s
-        .client()
-        .get(format!("{}/sparql?query=ASK%20%7B%7D", s.url))
-        .header("accept", "application/sparql-results+json")
-        .send()
-        .expect("GET");
-    assert_eq!(proto.json::<Value>().expect("json")["boolean"], true);
-    let (_, bogus, _) = page(&s, "/sparql?query=ASK%20%7B%7D&format=yaml", &[]);
-    assert!(bogus.contains("unknown format"), "{bogus}");
 }
 
 #[test]

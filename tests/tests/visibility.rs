@@ -331,6 +331,26 @@ fn restricted_records_never_leak() {
         let (status, html) = page(&format!("/datasets/{np_id}"), Some(&stranger));
         assert_eq!(status, 404);
         assert!(!html.contains("SECRET-khongcongkhai"));
+        // The dashboard and the harvest pages of another agency's officer, and of the named
+        // agency's: the owner's hidden records appear in neither.
+        for agency in ["stranger", "friend"] {
+            let person = danhmuc_e2e::portal::signed_in(
+                &s,
+                &format!("can.bo@{agency}.gov.vn"),
+                agency,
+                "editor",
+            );
+            for path in ["/dashboard", "/manage/harvest", "/manage"] {
+                let (status, html) = danhmuc_e2e::portal::page(&s, path, Some(&person));
+                assert_eq!(status, 200, "{path} for {agency}");
+                for h in hidden {
+                    assert!(
+                        !html.contains(h) && !html.contains(&format!("SECRET-{h}")),
+                        "{path} shows {h} to {agency}: {html}"
+                    );
+                }
+            }
+        }
         let (status, html) = page(&format!("/datasets/{pub_id}"), None);
         assert_eq!(status, 200);
         assert!(

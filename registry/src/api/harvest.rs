@@ -181,7 +181,11 @@ fn source_error(e: StoreError) -> ApiError {
 }
 
 /// The source, if the caller may see it (admins; the owning agency's accounts).
-async fn visible_source(state: &AppState, caller: &Caller, id: &str) -> ApiResult<SourceRow> {
+pub(crate) async fn visible_source(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> ApiResult<SourceRow> {
     caller.require_auth()?;
     let s = state.registry.log.source(id).await?.ok_or_else(|| {
         ApiError::new(Code::NotFound, format!("no harvest source with id '{id}'"))
@@ -382,7 +386,7 @@ pub async fn source_jobs(
     Ok(HttpResponse::Ok().json(jobs.into_iter().map(Job::from).collect::<Vec<_>>()))
 }
 
-async fn visible_job(state: &AppState, caller: &Caller, id: &str) -> ApiResult<JobRow> {
+pub(crate) async fn visible_job(state: &AppState, caller: &Caller, id: &str) -> ApiResult<JobRow> {
     caller.require_auth()?;
     let not_found = || ApiError::new(Code::NotFound, format!("no harvest job with id '{id}'"));
     let j = state.registry.log.job(id).await?.ok_or_else(not_found)?;

@@ -53,11 +53,25 @@ pub struct Aggregate {
     pub violations: i64,
 }
 
+/// How many records score within one band of ten percentage points.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Band {
+    /// Lower bound, percent of the maximum (inclusive).
+    pub from_percent: u32,
+    /// Upper bound (exclusive, except 100 in the last band).
+    pub to_percent: u32,
+    /// Records in it.
+    pub records: usize,
+}
+
 /// Aggregates per agency and per catalogue.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QualitySummary {
     /// The highest possible score of one record.
     pub max_score: i64,
+    /// Records per band of ten percentage points of the maximum (0–10 … 90–100), over the
+    /// agencies summarised.
+    pub distribution: Vec<Band>,
     /// Per agency.
     pub agencies: Vec<Aggregate>,
     /// Per catalogue (over the datasets and services it lists).
@@ -90,29 +104,15 @@ fn aggregate(id: &str, scores: &[(i64, i64, i64)]) -> Aggregate {
     }
 }
 
-/// Mean quality of published records per agency and per catalogue. Admins see every agency;
-/// an agency account sees its own.
-#[utoipa::path(tag = "quality", params(SummaryQuery), responses(
-    (status = 200, description = "aggregates", body = QualitySummary),
-    (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
-    security(("bearer" = [])))]
-#[get("/audit/quality")]
-pub async fn summary(
-    state: web::Data<AppState>,
-    caller: Caller,
-    q: web::Query<SummaryQuery>,
-) -> ApiResult<HttpResponse> {
-    caller.require_auth()?;
-    let only = if caller.is_admin() {
-        q.agency.clone()
-    } else {
-        Some(caller.agency.clone().unwrap_or_default())
-    };
-    // The follower may not have reached the latest writes: catch it up first.
-    crate::quality::assess_missing(&state.registry).await?;
-    // Only records the caller may read count, in any aggregate.
-    let rows: Vec<_> = state
-        .registry
+/// The current scores of the published records `caller` may read, once the follower has
+/// caught up: what every aggregate (the quality summary, an agency's page, the dashboard)
+/// counts, so none of them counts a record its reader may not see.
+pub async fn readable_scores(
+    reg: &crate::records::Registry,
+    caller: &Caller,
+) -> Result<Vec<store::quality::ScoreRow>, store::StoreError> {
+    crate::quality::assess_missing(reg).await?;
+    Ok(reg
         .log
         .quality_scores()
         .await?
@@ -121,20 +121,39 @@ pub async fn summary(
             let shared: Vec<&str> = r.shared_with.split('|').filter(|s| !s.is_empty()).collect();
             caller.can_read("published", &r.visibility, &r.agency, &shared)
         })
-        .collect();
+        .collect())
+}
+
+/// The band of ten percentage points a score falls in (100 % in the last).
+fn band_of(score: i64, max: i64) -> usize {
+    let percent = 100 * score.max(0) / max.max(1);
+    (percent / 10).clamp(0, 9) as usize
+}
+
+/// The quality of the published records `caller` may read, per agency (`only`: one) and per
+/// catalogue, with the distribution of scores: what `GET /audit/quality` answers and the
+/// coordinating department's dashboard draws.
+pub async fn summarise(
+    state: &AppState,
+    caller: &Caller,
+    only: Option<&str>,
+) -> Result<QualitySummary, store::StoreError> {
+    let rows = readable_scores(&state.registry, caller).await?;
     let mut by_agency: BTreeMap<String, Vec<(i64, i64, i64)>> = BTreeMap::new();
     let mut by_id: HashMap<String, (i64, i64, i64)> = HashMap::new();
+    let mut bands = [0usize; 10];
     for r in &rows {
         let s = (r.score, r.max_score, r.violations);
         by_id.insert(r.id.clone(), s);
-        if only.as_ref().is_none_or(|a| *a == r.agency) {
+        if only.is_none_or(|a| a == r.agency) {
             by_agency.entry(r.agency.clone()).or_default().push(s);
+            bands[band_of(r.score, r.max_score)] += 1;
         }
     }
     let agencies = by_agency.iter().map(|(a, s)| aggregate(a, s)).collect();
     let mut catalogs = Vec::new();
     for r in &rows {
-        if r.kind != "catalog" || only.as_ref().is_some_and(|a| *a != r.agency) {
+        if r.kind != "catalog" || only.is_some_and(|a| a != r.agency) {
             continue;
         }
         let Some(rec) = state.registry.log.record(&r.id).await? else {
@@ -153,11 +172,41 @@ pub async fn summary(
         }
         catalogs.push(aggregate(&r.id, &members));
     }
-    Ok(HttpResponse::Ok().json(QualitySummary {
+    Ok(QualitySummary {
         max_score: record::mqa::MAX_SCORE,
+        distribution: bands
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Band {
+                from_percent: 10 * i as u32,
+                to_percent: 10 * (i as u32 + 1),
+                records: *n,
+            })
+            .collect(),
         agencies,
         catalogs,
-    }))
+    })
+}
+
+/// Mean quality of published records per agency and per catalogue, and how scores are
+/// distributed. Admins see every agency; an agency account sees its own.
+#[utoipa::path(tag = "quality", params(SummaryQuery), responses(
+    (status = 200, description = "aggregates", body = QualitySummary),
+    (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
+    security(("bearer" = [])))]
+#[get("/audit/quality")]
+pub async fn summary(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<SummaryQuery>,
+) -> ApiResult<HttpResponse> {
+    caller.require_auth()?;
+    let only = if caller.is_admin() {
+        q.agency.clone()
+    } else {
+        Some(caller.agency.clone().unwrap_or_default())
+    };
+    Ok(HttpResponse::Ok().json(summarise(&state, &caller, only.as_deref()).await?))
 }
 
 /// Parameters of the duplicate search.
@@ -246,4 +295,20 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
         .service(duplicate_list)
         .service(check_links)
         .service(record_quality);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::band_of;
+
+    #[test]
+    fn scores_fall_in_bands_of_ten_points_with_the_maximum_in_the_last() {
+        assert_eq!(band_of(0, 405), 0);
+        assert_eq!(band_of(40, 405), 0);
+        assert_eq!(band_of(41, 405), 1);
+        assert_eq!(band_of(404, 405), 9);
+        assert_eq!(band_of(405, 405), 9);
+        assert_eq!(band_of(-3, 405), 0);
+        assert_eq!(band_of(5, 0), 9, "a zero maximum does not divide by zero");
+    }
 }

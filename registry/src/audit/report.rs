@@ -47,6 +47,30 @@ impl Quarter {
     pub fn end_day(self) -> Option<NaiveDate> {
         self.first_day()?.checked_add_months(chrono::Months::new(3))
     }
+
+    /// The quarter `day` falls in.
+    pub fn containing(day: NaiveDate) -> Quarter {
+        use chrono::Datelike;
+        Quarter {
+            year: day.year(),
+            q: (day.month() - 1) / 3 + 1,
+        }
+    }
+
+    /// The quarter before.
+    pub fn previous(self) -> Quarter {
+        if self.q == 1 {
+            Quarter {
+                year: self.year - 1,
+                q: 4,
+            }
+        } else {
+            Quarter {
+                year: self.year,
+                q: self.q - 1,
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for Quarter {
@@ -426,6 +450,17 @@ pub fn to_html(r: &Report) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_falls_in_its_quarter_and_quarters_step_back_across_years() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(Quarter::containing(d(2026, 12, 4)).to_string(), "2026-Q4");
+        assert_eq!(Quarter::containing(d(2026, 4, 1)).to_string(), "2026-Q2");
+        assert_eq!(Quarter::containing(d(2026, 3, 31)).to_string(), "2026-Q1");
+        let q1 = Quarter::parse("2026-Q1").expect("quarter");
+        assert_eq!(q1.previous().to_string(), "2025-Q4");
+        assert_eq!(q1.previous().previous().to_string(), "2025-Q3");
+    }
 
     #[test]
     fn quarters_parse() {

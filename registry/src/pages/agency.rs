@@ -226,17 +226,10 @@ pub async fn page(
     })
     .collect();
     // Mean MQA score of its published records the visitor may read.
-    crate::quality::assess_missing(&state.registry).await?;
-    let scores: Vec<(i64, i64)> = state
-        .registry
-        .log
-        .quality_scores()
+    let scores: Vec<(i64, i64)> = crate::api::quality::readable_scores(&state.registry, &caller)
         .await?
         .into_iter()
-        .filter(|r| {
-            let shared: Vec<&str> = r.shared_with.split('|').filter(|s| !s.is_empty()).collect();
-            r.agency == code && caller.can_read("published", &r.visibility, &r.agency, &shared)
-        })
+        .filter(|r| r.agency == code)
         .map(|r| (r.score, r.max_score))
         .collect();
     let quality = (!scores.is_empty()).then(|| {

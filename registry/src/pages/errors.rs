@@ -104,6 +104,127 @@ pub async fn page(
     )
 }
 
+/// An error as a page, for a browser: the code's title and what to do, in the page's
+/// language, the server's own detail beside it, and the way on.
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorHtml {
+    lang: Lang,
+    who: super::Who,
+    here: String,
+    status: u16,
+    code: String,
+    title: String,
+    help: String,
+    detail: String,
+    signin: Option<String>,
+}
+
+impl Localised for ErrorHtml {
+    fn lang(&self) -> Lang {
+        self.lang
+    }
+    fn who(&self) -> &super::Who {
+        &self.who
+    }
+    fn here(&self) -> &str {
+        &self.here
+    }
+}
+
+/// Whether an answer to this request is read by a person: a browser's request (HTML
+/// preferred) anywhere but the machine interfaces under `/api/`, whose clients get
+/// problem+json whatever they accept.
+fn for_a_person(req: &actix_web::dev::ServiceRequest) -> bool {
+    !req.path().starts_with("/api/")
+        && super::record::wants_html(req.headers().get("accept").and_then(|v| v.to_str().ok()))
+}
+
+/// Middleware: a problem+json answer to a browser becomes the same error as a page (same
+/// status and headers), so a person who follows a dead link, opens a withdrawn record or
+/// sends a form without a session reads what happened in Vietnamese or English, with the
+/// site's header and a way on. Machines keep problem+json.
+pub async fn html_errors(
+    req: actix_web::dev::ServiceRequest,
+    next: actix_web::middleware::Next<impl actix_web::body::MessageBody + 'static>,
+) -> Result<actix_web::dev::ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let person = for_a_person(&req);
+    let (lang, _) = super::page_lang(req.request());
+    let here = super::here(req.request());
+    let session = req
+        .cookie(crate::auth::SESSION_COOKIE)
+        .map(|c| c.value().to_owned());
+    let state = req.app_data::<web::Data<crate::state::AppState>>().cloned();
+    let res = next.call(req).await?;
+    let problem = res
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/problem+json"));
+    if !person || !problem || res.status().as_u16() < 400 {
+        return Ok(res.map_into_boxed_body());
+    }
+    let (http_req, res) = res.into_parts();
+    let status = res.status();
+    let mut headers = res.headers().clone();
+    let body = match actix_web::body::to_bytes_limited(res.into_body(), 256 * 1024).await {
+        Ok(Ok(b)) => b,
+        _ => bytes::Bytes::new(),
+    };
+    let problem: serde_json::Value = serde_json::from_slice(&body).unwrap_or_default();
+    let code = problem["type"]
+        .as_str()
+        .and_then(|t| t.rsplit('/').next())
+        .and_then(Code::from_name)
+        .unwrap_or(if status.is_server_error() {
+            Code::Internal
+        } else {
+            Code::BadRequest
+        });
+    let shown = entry(code, lang);
+    let who = match (session, state) {
+        (Some(secret), Some(state)) => crate::auth::session_caller(&state.registry.log, &secret)
+            .await
+            .ok()
+            .flatten()
+            .map(|c| super::Who::of(&c))
+            .unwrap_or_default(),
+        _ => super::Who::default(),
+    };
+    let signin = (status.as_u16() == 401).then(|| {
+        format!(
+            "/signin?{}",
+            url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", &here)
+                .finish()
+        )
+    });
+    let page = ErrorHtml {
+        lang,
+        who,
+        here,
+        status: status.as_u16(),
+        code: shown.code,
+        title: shown.title.to_owned(),
+        help: shown.help.to_owned(),
+        detail: problem["detail"].as_str().unwrap_or_default().to_owned(),
+        signin,
+    };
+    let html = page.render().map_err(ApiError::internal)?;
+    headers.remove(actix_web::http::header::CONTENT_LENGTH);
+    let mut resp = super::html(html, lang, false);
+    *resp.status_mut() = status;
+    for (name, value) in headers.iter() {
+        if name != actix_web::http::header::CONTENT_TYPE {
+            resp.headers_mut().insert(name.clone(), value.clone());
+        }
+    }
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+    Ok(actix_web::dev::ServiceResponse::new(http_req, resp).map_into_boxed_body())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

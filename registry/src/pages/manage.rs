@@ -36,8 +36,8 @@ pub struct Row {
     pub access: String,
     /// Last change.
     pub modified: String,
-    /// Whether the form edits it (datasets not yet withdrawn).
-    pub editable: bool,
+    /// Its collection (`datasets`, `dataservices`): where its form is.
+    pub collection: String,
 }
 
 #[derive(Template)]
@@ -122,8 +122,35 @@ const FORM_FIELDS: &[&str] = &[
     "license",
     "download_url",
     "format",
+    "endpoint_url",
+    "endpoint_description",
     "status",
 ];
+
+/// The kind a `/manage/{collection}/…` address edits: datasets and data services.
+fn kind_of(collection: &str) -> ApiResult<Kind> {
+    match collection {
+        "datasets" => Ok(Kind::Dataset),
+        "dataservices" => Ok(Kind::DataService),
+        other => Err(ApiError::new(
+            Code::NotFound,
+            format!("the portal's forms edit datasets and dataservices, not {other}"),
+        )),
+    }
+}
+
+/// The form's heading for a new record of `kind`.
+fn new_heading(kind: Kind, lang: Lang) -> String {
+    i18n::msg(
+        if kind == Kind::DataService {
+            "manage_new_service"
+        } else {
+            "manage_new"
+        },
+        lang,
+    )
+    .to_owned()
+}
 
 const FREQUENCIES: &[&str] = &[
     "DAILY",
@@ -153,7 +180,7 @@ fn writer(caller: &Caller) -> ApiResult<()> {
 }
 
 /// The session behind a form's POST, with its CSRF token checked.
-async fn posting(state: &AppState, req: &HttpRequest, csrf: &str) -> ApiResult<Caller> {
+pub(super) async fn posting(state: &AppState, req: &HttpRequest, csrf: &str) -> ApiResult<Caller> {
     let secret = req
         .cookie(SESSION_COOKIE)
         .map(|c| c.value().to_owned())
@@ -203,14 +230,12 @@ pub async fn list(
             let Some(last) = page.last() else { break };
             after = Some(last.id.clone());
             for r in page {
+                let collection = Kind::parse(&r.kind)
+                    .map(|k| k.collection())
+                    .unwrap_or("datasets");
                 records.push(Row {
-                    href: format!(
-                        "/{}/{}",
-                        Kind::parse(&r.kind)
-                            .map(|k| k.collection())
-                            .unwrap_or("datasets"),
-                        r.id
-                    ),
+                    href: format!("/{collection}/{}", r.id),
+                    collection: collection.to_owned(),
                     title: match lang {
                         Lang::En => r.title_en.clone().or(r.title_vi.clone()),
                         Lang::Vi => r.title_vi.clone().or(r.title_en.clone()),
@@ -220,7 +245,6 @@ pub async fn list(
                     status: t(&format!("status_{}", r.status)),
                     access: t(&format!("access_{}", r.visibility)),
                     modified: record::dates::vn_day(r.modified_at),
-                    editable: r.kind == "dataset",
                     id: r.id,
                 });
             }
@@ -261,7 +285,12 @@ pub async fn list(
 }
 
 /// The form's fields with `values` and `errors`.
-fn fields(lang: Lang, values: &Values, errors: &HashMap<&'static str, String>) -> Vec<Field> {
+fn fields(
+    kind: Kind,
+    lang: Lang,
+    values: &Values,
+    errors: &HashMap<&'static str, String>,
+) -> Vec<Field> {
     let t = |k: &str| i18n::msg(k, lang).to_owned();
     let v = |n: &str| values.get(n).cloned().unwrap_or_default();
     let labelled = |iri: &str| {
@@ -299,56 +328,69 @@ fn fields(lang: Lang, values: &Values, errors: &HashMap<&'static str, String>) -
         required,
         error: errors.get(name).cloned(),
     };
-    vec![
+    let access = field(
+        "access",
+        "select",
+        true,
+        ["PUBLIC", "RESTRICTED", "NON_PUBLIC"]
+            .iter()
+            .map(|a| (a.to_string(), t(&format!("access_{a}"))))
+            .collect(),
+    );
+    let status = field(
+        "status",
+        "select",
+        true,
+        ["published", "draft"]
+            .iter()
+            .map(|s| (s.to_string(), t(&format!("status_{s}"))))
+            .collect(),
+    );
+    let mut out = vec![
         field("title_vi", "text", true, vec![]),
         field("title_en", "text", false, vec![]),
         field("description_vi", "textarea", true, vec![]),
         field("keywords", "text", false, vec![]),
         field("theme", "select", true, themes),
-        field(
-            "access",
-            "select",
-            true,
-            ["PUBLIC", "RESTRICTED", "NON_PUBLIC"]
-                .iter()
-                .map(|a| (a.to_string(), t(&format!("access_{a}"))))
-                .collect(),
-        ),
-        field(
-            "frequency",
-            "select",
-            true,
-            FREQUENCIES
-                .iter()
-                .map(|f| (f.to_string(), labelled(&format!("{FREQ}{f}"))))
-                .collect(),
-        ),
-        field("license", "select", true, licences),
-        field("download_url", "url", false, vec![]),
-        field(
-            "format",
-            "select",
-            false,
-            FORMATS
-                .iter()
-                .map(|f| (f.to_string(), f.to_string()))
-                .collect(),
-        ),
-        field(
-            "status",
-            "select",
-            true,
-            ["published", "draft"]
-                .iter()
-                .map(|s| (s.to_string(), t(&format!("status_{s}"))))
-                .collect(),
-        ),
-    ]
+        access,
+    ];
+    if kind == Kind::DataService {
+        out.extend([
+            field("license", "select", true, licences),
+            field("endpoint_url", "url", true, vec![]),
+            field("endpoint_description", "url", false, vec![]),
+        ]);
+    } else {
+        out.extend([
+            field(
+                "frequency",
+                "select",
+                true,
+                FREQUENCIES
+                    .iter()
+                    .map(|f| (f.to_string(), labelled(&format!("{FREQ}{f}"))))
+                    .collect(),
+            ),
+            field("license", "select", true, licences),
+            field("download_url", "url", false, vec![]),
+            field(
+                "format",
+                "select",
+                false,
+                FORMATS
+                    .iter()
+                    .map(|f| (f.to_string(), f.to_string()))
+                    .collect(),
+            ),
+        ]);
+    }
+    out.push(status);
+    out
 }
 
 /// Checks what the form itself can (required fields, URLs, choices); the write path checks
 /// the rest (DCAT-AP).
-fn check(values: &Values, lang: Lang) -> HashMap<&'static str, String> {
+fn check(kind: Kind, values: &Values, lang: Lang) -> HashMap<&'static str, String> {
     let t = |k: &str| i18n::msg(k, lang).to_owned();
     let mut errors = HashMap::new();
     let v = |n: &str| values.get(n).map(|s| s.trim()).unwrap_or("");
@@ -363,18 +405,36 @@ fn check(values: &Values, lang: Lang) -> HashMap<&'static str, String> {
     if v("theme").is_empty() {
         errors.insert("theme", t("form_err_theme"));
     }
-    let url = v("download_url");
-    if !url.is_empty()
-        && !url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"))
-    {
-        errors.insert("download_url", t("form_err_url"));
+    let web =
+        |url: &str| url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
+    let urls: &[&'static str] = if kind == Kind::DataService {
+        &["endpoint_url", "endpoint_description"]
+    } else {
+        &["download_url"]
+    };
+    for name in urls {
+        let url = v(name);
+        if !url.is_empty() && !web(url) {
+            errors.insert(*name, t("form_err_url"));
+        }
     }
-    for (name, allowed) in [
-        ("access", &["PUBLIC", "RESTRICTED", "NON_PUBLIC"][..]),
-        ("frequency", FREQUENCIES),
-        ("format", FORMATS),
-        ("status", &["published", "draft"][..]),
-    ] {
+    if kind == Kind::DataService && v("endpoint_url").is_empty() {
+        errors.insert("endpoint_url", t("form_err_endpoint"));
+    }
+    let choices: &[(&'static str, &[&str])] = if kind == Kind::DataService {
+        &[
+            ("access", &["PUBLIC", "RESTRICTED", "NON_PUBLIC"]),
+            ("status", &["published", "draft"]),
+        ]
+    } else {
+        &[
+            ("access", &["PUBLIC", "RESTRICTED", "NON_PUBLIC"]),
+            ("frequency", FREQUENCIES),
+            ("format", FORMATS),
+            ("status", &["published", "draft"]),
+        ]
+    };
+    for &(name, allowed) in choices {
         if !(allowed.contains(&v(name)) || (name == "format" && v(name).is_empty())) {
             errors.insert(name, t("form_err_choice"));
         }
@@ -390,19 +450,27 @@ fn check(values: &Values, lang: Lang) -> HashMap<&'static str, String> {
 }
 
 /// The predicates the form manages on the record's own node; on edit, the rest of the
-/// description (contact points, spatial coverage, dates, distributions…) is kept as it was.
-const MANAGED: &[oxigraph::model::NamedNodeRef<'static>] = &[
-    dct::TITLE,
-    dct::DESCRIPTION,
-    dcat::KEYWORD,
-    dcat::THEME,
-    dct::ACCESS_RIGHTS,
-    dct::ACCRUAL_PERIODICITY,
-    dct::LICENSE,
-];
+/// description (contact points, spatial coverage, dates, distributions, the datasets a
+/// service serves…) is kept as it was.
+fn managed(kind: Kind) -> Vec<oxigraph::model::NamedNodeRef<'static>> {
+    let mut m = vec![
+        dct::TITLE,
+        dct::DESCRIPTION,
+        dcat::KEYWORD,
+        dcat::THEME,
+        dct::ACCESS_RIGHTS,
+        dct::LICENSE,
+    ];
+    if kind == Kind::DataService {
+        m.extend([dcat::ENDPOINT_URL, dcat::ENDPOINT_DESCRIPTION]);
+    } else {
+        m.push(dct::ACCRUAL_PERIODICITY);
+    }
+    m
+}
 
 /// The form's triples about `me`.
-fn triples_of(me: &NamedOrBlankNode, values: &Values, new: bool) -> Vec<Triple> {
+fn triples_of(kind: Kind, me: &NamedOrBlankNode, values: &Values, new: bool) -> Vec<Triple> {
     let v = |n: &str| {
         values
             .get(n)
@@ -413,7 +481,12 @@ fn triples_of(me: &NamedOrBlankNode, values: &Values, new: bool) -> Vec<Triple> 
     let text = |s: &str, lang: &str| Literal::new_language_tagged_literal_unchecked(s, lang);
     let iri = |s: &str| NamedNode::new_unchecked(s);
     if new {
-        out.push(Triple::new(me.clone(), rdf::TYPE, dcat::DATASET));
+        let class = if kind == Kind::DataService {
+            dcat::DATA_SERVICE
+        } else {
+            dcat::DATASET
+        };
+        out.push(Triple::new(me.clone(), rdf::TYPE, class));
     }
     out.push(Triple::new(
         me.clone(),
@@ -447,14 +520,25 @@ fn triples_of(me: &NamedOrBlankNode, values: &Values, new: bool) -> Vec<Triple> 
         dct::ACCESS_RIGHTS,
         iri(&format!("{ACCESS}{}", v("access"))),
     ));
+    if let Ok(l) = NamedNode::new(v("license")) {
+        out.push(Triple::new(me.clone(), dct::LICENSE, l));
+    }
+    if kind == Kind::DataService {
+        for (name, p) in [
+            ("endpoint_url", dcat::ENDPOINT_URL),
+            ("endpoint_description", dcat::ENDPOINT_DESCRIPTION),
+        ] {
+            if let Ok(u) = NamedNode::new(v(name)) {
+                out.push(Triple::new(me.clone(), p, u));
+            }
+        }
+        return out;
+    }
     out.push(Triple::new(
         me.clone(),
         dct::ACCRUAL_PERIODICITY,
         iri(&format!("{FREQ}{}", v("frequency"))),
     ));
-    if let Ok(l) = NamedNode::new(v("license")) {
-        out.push(Triple::new(me.clone(), dct::LICENSE, l));
-    }
     if new && !v("download_url").is_empty() {
         let d = NamedOrBlankNode::BlankNode(oxigraph::model::BlankNode::default());
         let url = iri(&v("download_url"));
@@ -490,12 +574,15 @@ fn field_of(path: Option<&str>) -> Option<&'static str> {
         "license" => "license",
         "distribution" | "accessURL" | "downloadURL" => "download_url",
         "format" | "mediaType" => "format",
+        "endpointURL" => "endpoint_url",
+        "endpointDescription" => "endpoint_description",
         _ => return None,
     })
 }
 
 #[allow(clippy::too_many_arguments)]
 fn form_page(
+    kind: Kind,
     lang: Lang,
     caller: &Caller,
     here: String,
@@ -514,7 +601,7 @@ fn form_page(
         heading,
         action,
         etag,
-        fields: fields(lang, values, &errors),
+        fields: fields(kind, lang, values, &errors),
         general,
     };
     let body = page.render().map_err(ApiError::internal)?;
@@ -527,47 +614,58 @@ fn form_page(
     Ok(resp)
 }
 
-fn defaults() -> Values {
-    [
+fn defaults(kind: Kind) -> Values {
+    let mut d: Values = [
         ("access", "PUBLIC"),
-        ("frequency", "ANNUAL"),
         ("license", "http://creativecommons.org/licenses/by/4.0/"),
-        ("format", "CSV"),
         ("status", "published"),
     ]
     .iter()
     .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect()
+    .collect();
+    if kind == Kind::Dataset {
+        d.insert("frequency".into(), "ANNUAL".into());
+        d.insert("format".into(), "CSV".into());
+    }
+    d
 }
 
 /// The empty form.
-pub async fn new_form(caller: Caller, req: HttpRequest) -> ApiResult<HttpResponse> {
+pub async fn new_form(
+    caller: Caller,
+    req: HttpRequest,
+    collection: web::Path<String>,
+) -> ApiResult<HttpResponse> {
     writer(&caller)?;
+    let kind = kind_of(&collection)?;
     let (lang, _) = super::page_lang(&req);
     form_page(
+        kind,
         lang,
         &caller,
         super::here(&req),
-        i18n::msg("manage_new", lang).to_owned(),
-        "/manage/datasets/new".into(),
+        new_heading(kind, lang),
+        format!("/manage/{collection}/new"),
         String::new(),
-        &defaults(),
+        &defaults(kind),
         HashMap::new(),
         Vec::new(),
         actix_web::http::StatusCode::OK,
     )
 }
 
-/// The form filled from a dataset's current version.
+/// The form filled from a record's current version.
 pub async fn edit_form(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<String>,
+    path: web::Path<(String, String)>,
 ) -> ApiResult<HttpResponse> {
     writer(&caller)?;
+    let (collection, id) = path.into_inner();
+    let kind = kind_of(&collection)?;
     let (lang, _) = super::page_lang(&req);
-    let rec = crate::api::records::readable(&state, &caller, Kind::Dataset, &id).await?;
+    let rec = crate::api::records::readable(&state, &caller, kind, &id).await?;
     caller.require_editor_of(&rec.agency)?;
     let v = state.registry.log.current_version(&rec).await?;
     let triples = record::parse_canonical(&v.canonical);
@@ -586,7 +684,7 @@ pub async fn edit_form(
             .find_map(|i| i.strip_prefix(prefix).map(str::to_owned))
             .unwrap_or_default()
     };
-    let mut values = defaults();
+    let mut values = defaults(kind);
     values.insert("title_vi".into(), text_in(dct::TITLE, "vi"));
     values.insert("title_en".into(), text_in(dct::TITLE, "en"));
     values.insert("description_vi".into(), text_in(dct::DESCRIPTION, "vi"));
@@ -614,13 +712,22 @@ pub async fn edit_form(
     if let Some(l) = view.iris(&me, dct::LICENSE).into_iter().next() {
         values.insert("license".into(), l);
     }
+    for (name, p) in [
+        ("endpoint_url", dcat::ENDPOINT_URL),
+        ("endpoint_description", dcat::ENDPOINT_DESCRIPTION),
+    ] {
+        if let Some(u) = view.iris(&me, p).into_iter().next() {
+            values.insert(name.into(), u);
+        }
+    }
     values.insert("status".into(), rec.status.clone());
     form_page(
+        kind,
         lang,
         &caller,
         super::here(&req),
         format!("{}: {}", i18n::msg("manage_edit", lang), values["title_vi"]),
-        format!("/manage/datasets/{}/edit", rec.id),
+        format!("/manage/{collection}/{}/edit", rec.id),
         rec.etag(),
         &values,
         HashMap::new(),
@@ -629,11 +736,12 @@ pub async fn edit_form(
     )
 }
 
-/// Creates (no `id`) or replaces a dataset from the posted form.
-pub async fn save(
+/// Creates (no `id`) or replaces a dataset or data service from the posted form.
+async fn save(
     state: web::Data<AppState>,
     req: HttpRequest,
-    id: Option<web::Path<String>>,
+    kind: Kind,
+    id: Option<String>,
     form: web::Form<Values>,
 ) -> ApiResult<HttpResponse> {
     let values = form.into_inner();
@@ -644,9 +752,9 @@ pub async fn save(
     )
     .await?;
     let (lang, _) = super::page_lang(&req);
-    let id = id.map(|i| i.into_inner());
+    let collection = kind.collection();
     let heading = match &id {
-        None => i18n::msg("manage_new", lang).to_owned(),
+        None => new_heading(kind, lang),
         Some(_) => format!(
             "{}: {}",
             i18n::msg("manage_edit", lang),
@@ -654,12 +762,13 @@ pub async fn save(
         ),
     };
     let action = match &id {
-        None => "/manage/datasets/new".to_owned(),
-        Some(i) => format!("/manage/datasets/{i}/edit"),
+        None => format!("/manage/{collection}/new"),
+        Some(i) => format!("/manage/{collection}/{i}/edit"),
     };
     let etag = values.get("etag").cloned().unwrap_or_default();
     let again = |errors: HashMap<&'static str, String>, general: Vec<String>| {
         form_page(
+            kind,
             lang,
             &caller,
             action.clone(),
@@ -672,7 +781,7 @@ pub async fn save(
             actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         )
     };
-    let errors = check(&values, lang);
+    let errors = check(kind, &values, lang);
     if !errors.is_empty() {
         return again(errors, Vec::new());
     }
@@ -685,12 +794,13 @@ pub async fn save(
                     "an account without an agency cannot create records",
                 )
             })?;
-            (triples_of(&me, &values, true), agency)
+            (triples_of(kind, &me, &values, true), agency)
         }
         Some(i) => {
-            let rec = crate::api::records::readable(&state, &caller, Kind::Dataset, i).await?;
+            let rec = crate::api::records::readable(&state, &caller, kind, i).await?;
             caller.require_editor_of(&rec.agency)?;
             let v = state.registry.log.current_version(&rec).await?;
+            let managed = managed(kind);
             let me =
                 NamedOrBlankNode::NamedNode(NamedNode::new(&rec.iri).map_err(ApiError::internal)?);
             let mut kept: Vec<Triple> = state
@@ -699,10 +809,10 @@ pub async fn save(
                 .as_said(record::parse_canonical(&v.canonical))
                 .into_iter()
                 .filter(|t| {
-                    !(t.subject == me && MANAGED.iter().any(|p| t.predicate.as_ref() == *p))
+                    !(t.subject == me && managed.iter().any(|p| t.predicate.as_ref() == *p))
                 })
                 .collect();
-            kept.extend(triples_of(&me, &values, false));
+            kept.extend(triples_of(kind, &me, &values, false));
             (kept, rec.agency)
         }
     };
@@ -719,7 +829,7 @@ pub async fn save(
         .registry
         .write(
             vec![WriteRecord {
-                kind: Kind::Dataset,
+                kind,
                 id: id.clone(),
                 triples,
                 agency,
@@ -775,48 +885,51 @@ pub async fn save(
     }
 }
 
-/// Saves a new dataset.
+/// Saves a new record.
 pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
+    collection: web::Path<String>,
     form: web::Form<Values>,
 ) -> ApiResult<HttpResponse> {
-    save(state, req, None, form).await
+    let kind = kind_of(&collection)?;
+    save(state, req, kind, None, form).await
 }
 
-/// Saves an edited dataset.
+/// Saves an edited record.
 pub async fn update(
     state: web::Data<AppState>,
     req: HttpRequest,
-    id: web::Path<String>,
+    path: web::Path<(String, String)>,
     form: web::Form<Values>,
 ) -> ApiResult<HttpResponse> {
-    save(state, req, Some(id), form).await
+    let (collection, id) = path.into_inner();
+    let kind = kind_of(&collection)?;
+    save(state, req, kind, Some(id), form).await
 }
 
-/// Withdraws a dataset (its history remains).
+/// Withdraws a dataset or data service (its history remains).
 pub async fn withdraw(
     state: web::Data<AppState>,
     req: HttpRequest,
-    id: web::Path<String>,
+    path: web::Path<(String, String)>,
     form: web::Form<Values>,
 ) -> ApiResult<HttpResponse> {
+    let (collection, id) = path.into_inner();
+    let kind = kind_of(&collection)?;
     let caller = posting(
         &state,
         &req,
         form.get("csrf").map(String::as_str).unwrap_or(""),
     )
     .await?;
-    let rec = crate::api::records::readable(&state, &caller, Kind::Dataset, &id).await?;
+    let rec = crate::api::records::readable(&state, &caller, kind, &id).await?;
     caller.require_editor_of(&rec.agency)?;
     let prov = Provenance {
         author: caller.author(),
         source: "portal".into(),
     };
-    state
-        .registry
-        .withdraw(Kind::Dataset, &rec.id, None, &prov)
-        .await?;
+    state.registry.withdraw(kind, &rec.id, None, &prov).await?;
     Ok(HttpResponse::SeeOther()
         .insert_header(("Location", "/manage?done=withdrawn"))
         .finish())
@@ -843,10 +956,10 @@ mod tests {
 
     #[test]
     fn the_form_refuses_what_it_can_see_is_wrong_in_vietnamese() {
-        let mut v = defaults();
+        let mut v = defaults(Kind::Dataset);
         v.insert("download_url".into(), "javascript:alert(1)".into());
         v.insert("access".into(), "SECRET".into());
-        let e = check(&v, Lang::Vi);
+        let e = check(Kind::Dataset, &v, Lang::Vi);
         assert!(e["title_vi"].contains("tên"), "{e:?}");
         assert!(e.contains_key("description_vi") && e.contains_key("theme"));
         assert!(e.contains_key("download_url") && e.contains_key("access"));
@@ -858,6 +971,37 @@ mod tests {
         );
         v.insert("download_url".into(), "https://example.vn/cho.csv".into());
         v.insert("access".into(), "PUBLIC".into());
-        assert!(check(&v, Lang::Vi).is_empty());
+        assert!(check(Kind::Dataset, &v, Lang::Vi).is_empty());
+    }
+
+    #[test]
+    fn a_service_needs_a_web_endpoint_and_no_frequency() {
+        let mut v = defaults(Kind::DataService);
+        assert!(!v.contains_key("frequency"));
+        v.insert("title_vi".into(), "Dịch vụ tra cứu giá đất".into());
+        v.insert("description_vi".into(), "API tra cứu bảng giá đất.".into());
+        v.insert(
+            "theme".into(),
+            format!("{}ECON", record::enrich::DATA_THEME),
+        );
+        let e = check(Kind::DataService, &v, Lang::Vi);
+        assert_eq!(e.keys().collect::<Vec<_>>(), vec![&"endpoint_url"], "{e:?}");
+        v.insert("endpoint_url".into(), "ftp://example.vn/api".into());
+        assert!(check(Kind::DataService, &v, Lang::Vi).contains_key("endpoint_url"));
+        v.insert(
+            "endpoint_url".into(),
+            "https://api.tayninh.gov.vn/gia-dat".into(),
+        );
+        assert!(check(Kind::DataService, &v, Lang::Vi).is_empty());
+        let me = NamedOrBlankNode::NamedNode(NamedNode::new_unchecked("urn:x"));
+        let t = triples_of(Kind::DataService, &me, &v, true);
+        assert!(t.iter().any(|t| t.object == dcat::DATA_SERVICE.into()));
+        assert!(t.iter().any(|t| t.predicate == dcat::ENDPOINT_URL));
+        assert!(!t.iter().any(|t| t.predicate == dct::ACCRUAL_PERIODICITY));
+        let names: Vec<&str> = fields(Kind::DataService, Lang::Vi, &v, &HashMap::new())
+            .iter()
+            .map(|f| f.name)
+            .collect();
+        assert!(names.contains(&"endpoint_url") && !names.contains(&"frequency"));
     }
 }

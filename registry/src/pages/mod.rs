@@ -7,13 +7,17 @@
 mod account;
 mod agency;
 mod catalogue;
+mod dashboard;
 mod errors;
+mod harvest;
 mod home;
 mod manage;
 pub mod record;
 mod search;
 mod sparql;
 mod view;
+
+pub use errors::html_errors;
 
 use crate::i18n::Lang;
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -237,18 +241,35 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/signin", web::post().to(account::submit))
         .route("/signout", web::post().to(account::sign_out))
         .route("/manage", web::get().to(manage::list))
-        .route("/manage/datasets/new", web::get().to(manage::new_form))
-        .route("/manage/datasets/new", web::post().to(manage::create))
         .route(
-            "/manage/datasets/{id}/edit",
+            "/manage/{collection:datasets|dataservices}/new",
+            web::get().to(manage::new_form),
+        )
+        .route(
+            "/manage/{collection:datasets|dataservices}/new",
+            web::post().to(manage::create),
+        )
+        .route(
+            "/manage/{collection:datasets|dataservices}/{id}/edit",
             web::get().to(manage::edit_form),
         )
-        .route("/manage/datasets/{id}/edit", web::post().to(manage::update))
         .route(
-            "/manage/datasets/{id}/withdraw",
+            "/manage/{collection:datasets|dataservices}/{id}/edit",
+            web::post().to(manage::update),
+        )
+        .route(
+            "/manage/{collection:datasets|dataservices}/{id}/withdraw",
             web::post().to(manage::withdraw),
         )
+        .route("/manage/harvest", web::get().to(harvest::list))
+        .route("/manage/harvest/{id}/run", web::post().to(harvest::run))
+        .route("/manage/harvest/jobs/{id}", web::get().to(harvest::job))
         .route("/database-catalogue", web::get().to(catalogue::page))
+        .route("/dashboard", web::get().to(dashboard::page))
+        .route(
+            "/dashboard/requests/{id}/{verdict}",
+            web::post().to(dashboard::decide),
+        )
         .route(
             "/agencies/{code}",
             web::get().guard(page_guard()).to(agency::page),

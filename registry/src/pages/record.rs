@@ -120,7 +120,7 @@ pub fn wants_html(accept: Option<&str>) -> bool {
 }
 
 /// dd/mm/yyyy hh:mm in Vietnam's time.
-fn vn_time(micros: i64) -> String {
+pub(super) fn vn_time(micros: i64) -> String {
     let tz = chrono::FixedOffset::east_opt(record::dates::VIETNAM_UTC_OFFSET_SECS).expect("+7");
     chrono::DateTime::from_timestamp_micros(micros)
         .map(|d| d.with_timezone(&tz).format("%d/%m/%Y %H:%M").to_string())
