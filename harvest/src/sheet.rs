@@ -156,6 +156,24 @@ fn key(h: &str) -> String {
         .unwrap_or(h)
 }
 
+/// The header row as template keys, or why the sheet does not follow the template.
+fn header_of(first: &[String]) -> Result<Vec<String>, String> {
+    let header: Vec<String> = first.iter().map(|h| key(h)).collect();
+    if !header.iter().any(|h| h == "identifier") || !header.iter().any(|h| h == "title_vi") {
+        return Err(
+            "the sheet does not follow the template: columns “Mã định danh” and “Tên tiếng Việt” are required (danhmuc harvest template writes it)".into(),
+        );
+    }
+    Ok(header)
+}
+
+/// Whether an uploaded file reads as a spreadsheet that follows the template, checked when
+/// it is uploaded so that the person uploading it is told at once, before a job is queued.
+pub fn check_upload(bytes: &[u8], media: &str) -> Result<(), String> {
+    let rows = read_rows(bytes, "", media)?;
+    header_of(rows.first().map(Vec::as_slice).unwrap_or_default()).map(|_| ())
+}
+
 async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError> {
     let (bytes, name, media) = match &ctx.upload {
         Some(p) => (p.body.clone(), String::new(), p.media_type.clone()),
@@ -171,17 +189,7 @@ async fn run(ctx: &Context, out: &Sender<Event>) -> Result<Summary, HarvestError
     };
     let rows = read_rows(&bytes, &name, &media).map_err(HarvestError::Source)?;
     let mut it = rows.into_iter();
-    let header: Vec<String> = it
-        .next()
-        .unwrap_or_default()
-        .iter()
-        .map(|h| key(h))
-        .collect();
-    if !header.iter().any(|h| h == "identifier") || !header.iter().any(|h| h == "title_vi") {
-        return Err(HarvestError::Source(
-            "the sheet does not follow the template: columns “Mã định danh” and “Tên tiếng Việt” are required (danhmuc harvest template writes it)".into(),
-        ));
-    }
+    let header = header_of(&it.next().unwrap_or_default()).map_err(HarvestError::Source)?;
     let body: Vec<Vec<String>> = it.collect();
     send(
         out,

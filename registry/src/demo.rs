@@ -891,9 +891,23 @@ fn parse(ttl: &str, base: &str) -> Result<Vec<oxigraph::model::Triple>, StoreErr
     .map_err(|e| StoreError::Invalid(format!("demo data: {}", e.message)))
 }
 
-/// Loads the demo province when the registry holds no agency yet. Returns an admin token to
-/// print, or `None` when data was already there.
-pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError> {
+/// What the demo made for the person who started it, printed once.
+pub struct Welcome {
+    /// An admin token for the API.
+    pub admin_token: String,
+    /// Accounts to sign in to the portal with: (e-mail, role, agency, password).
+    pub accounts: Vec<(String, &'static str, &'static str, String)>,
+}
+
+/// The demo's portal accounts: the coordinating department and one agency's officer.
+const ACCOUNTS: &[(&str, Role, &str)] = &[
+    ("dieu.phoi@demo.tayninh.gov.vn", Role::Admin, "so-khcn"),
+    ("can.bo.stc@demo.tayninh.gov.vn", Role::Editor, "so-tc"),
+];
+
+/// Loads the demo province when the registry holds no agency yet. Returns the admin token
+/// and the portal accounts to print, or `None` when data was already there.
+pub async fn load_if_empty(reg: &Registry) -> Result<Option<Welcome>, StoreError> {
     if !reg.log.agencies().await?.is_empty() {
         return Ok(None);
     }
@@ -1030,7 +1044,16 @@ pub async fn load_if_empty(reg: &Registry) -> Result<Option<String>, StoreError>
     )
     .await?;
     let (_, secret) = create_token(&reg.log, Role::Admin, None, Some("demo admin")).await?;
-    Ok(Some(secret.0))
+    let mut accounts = Vec::new();
+    for (email, role, agency) in ACCOUNTS {
+        let password = crate::accounts::new_password();
+        crate::accounts::create_user(&reg.log, email, Some(agency), *role, &password).await?;
+        accounts.push((email.to_string(), role.as_str(), *agency, password));
+    }
+    Ok(Some(Welcome {
+        admin_token: secret.0,
+        accounts,
+    }))
 }
 
 #[cfg(test)]

@@ -349,6 +349,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Token created (shown only once):",
     ),
     (
+        "cli_demo_accounts",
+        "Tài khoản thử để đăng nhập cổng (/signin), mật khẩu chỉ in một lần:",
+        "Demo accounts to sign in to the portal (/signin), passwords printed once:",
+    ),
+    (
         "cli_serving",
         "danhmuc đang chạy, mở tại:",
         "danhmuc is running, open:",

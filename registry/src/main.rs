@@ -275,11 +275,11 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         true,
     )
     .await?;
-    let mut admin_token = None;
+    let mut welcome = None;
     if args.demo
-        && let Some(t) = danhmuc::demo::load_if_empty(&registry).await?
+        && let Some(w) = danhmuc::demo::load_if_empty(&registry).await?
     {
-        admin_token = Some(t);
+        welcome = Some(w);
     }
     let profile = danhmuc::audit::Profile::builtin(&args.profile).map_err(|e| anyhow!(e))?;
     let registry = Arc::new(registry);
@@ -340,8 +340,12 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         println!("  http://{shown}/api/v1/docs/   (API)");
         println!("  http://{shown}/sparql         (SPARQL)");
         println!("  {base}/datasets/<id>     (IRIs)");
-        if let Some(t) = &admin_token {
-            println!("{} {t}", i18n::both("cli_token_created"));
+        if let Some(w) = &welcome {
+            println!("{} {}", i18n::both("cli_token_created"), w.admin_token);
+            println!("{}", i18n::both("cli_demo_accounts"));
+            for (email, role, agency, password) in &w.accounts {
+                println!("  {email}  {password}  ({role}, {agency})");
+            }
         }
         let _ = std::io::stdout().flush();
     })

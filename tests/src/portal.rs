@@ -75,6 +75,11 @@ pub fn input(html: &str, name: &str) -> String {
 pub fn signed_in(s: &Server, email: &str, agency: &str, role: &str) -> String {
     let (ok, err) = create_user(s, email, agency, role, PASSWORD);
     assert!(ok, "{err}");
+    sign_in(s, email, PASSWORD)
+}
+
+/// Signs an existing account in through the form: the session's `name=value` cookie.
+pub fn sign_in(s: &Server, email: &str, password: &str) -> String {
     let r = client()
         .get(format!("{}/signin", s.url))
         .header("accept", BROWSER)
@@ -93,7 +98,7 @@ pub fn signed_in(s: &Server, email: &str, agency: &str, role: &str) -> String {
         .header("cookie", form_cookie)
         .form(&[
             ("email", email),
-            ("password", PASSWORD),
+            ("password", password),
             ("csrf", csrf.as_str()),
         ])
         .send()

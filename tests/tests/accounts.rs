@@ -77,7 +77,7 @@ fn officers_sign_in_read_as_their_agency_and_sign_out() {
         let (ok, err) = create_user(&s, "x@tayninh.gov.vn", "khong-co", "editor", PASSWORD);
         assert!(!ok && err.contains("khong-co"), "{err}");
         assert_eq!(
-            s.sql("UPDATE users SET role = role WHERE password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"),
+            s.sql("UPDATE users SET role = role WHERE email = 'can.bo@tayninh.gov.vn' AND password_hash LIKE '$argon2id$v=19$m=19456,t=2,p=1$%'"),
             1
         );
         let (ok, out, _) = s.cli(&[

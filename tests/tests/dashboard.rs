@@ -311,6 +311,24 @@ TC-02,Thu ngân sách theo quý MARKERSHEET,Số thu ngân sách nhà nước th
         let r = upload(&input(&other_page, "csrf"), &other);
         assert_eq!(r.status().as_u16(), 404);
         assert!(r.text().expect("page").contains("<html lang=\"vi\""));
+        // A file that is not the template is refused at once, as a page, and runs nothing.
+        let (ct, body) = multipart(&csrf, "ghi-chu.csv", "text/csv", b"{}\n");
+        let r = client()
+            .post(format!("{}/manage/harvest/{action}", s.url))
+            .header("accept", BROWSER)
+            .header("cookie", &officer)
+            .header("content-type", ct)
+            .body(body)
+            .send()
+            .expect("upload");
+        assert_eq!(r.status().as_u16(), 422);
+        let refused = r.text().expect("page");
+        assert!(
+            refused.contains("Tên tiếng Việt") && refused.contains("<html lang=\"vi\""),
+            "{refused}"
+        );
+        let (_, listed) = page(&s, "/manage/harvest", Some(&officer));
+        assert!(listed.contains("chưa chạy"), "no job was queued: {listed}");
         // The upload runs the source; the job's page refreshes itself until the job ends.
         let r = upload(&csrf, &officer);
         assert_eq!(r.status().as_u16(), 303, "{}", r.text().unwrap_or_default());
@@ -349,6 +367,25 @@ TC-02,Thu ngân sách theo quý MARKERSHEET,Số thu ngân sách nhà nước th
 #[test]
 fn errors_reach_browsers_as_pages_and_machines_as_problems() {
     let s = Server::start(danhmuc_e2e::Backend::Sqlite, &["--demo"]);
+    // The demo prints its portal accounts once; the coordinating department's opens the
+    // dashboard, the agency officer's the harvest page.
+    let printed = |email: &str| {
+        s.stdout
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(email))
+            .and_then(|rest| rest.split_whitespace().next())
+            .unwrap_or_else(|| panic!("{email} printed: {:?}", s.stdout))
+            .to_owned()
+    };
+    for (email, path) in [
+        ("dieu.phoi@demo.tayninh.gov.vn", "/dashboard"),
+        ("can.bo.stc@demo.tayninh.gov.vn", "/manage/harvest"),
+    ] {
+        let cookie = danhmuc_e2e::portal::sign_in(&s, email, &printed(email));
+        let (status, html) = page(&s, path, Some(&cookie));
+        assert_eq!(status, 200, "{path}");
+        assert!(html.contains(email), "{html}");
+    }
     for path in ["/datasets/khong-co-ban-ghi-nay", "/khong-co-trang-nay"] {
         let r = client()
             .get(format!("{}{path}", s.url))

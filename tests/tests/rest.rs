@@ -546,3 +546,103 @@ fn rdf_bodies_in_every_syntax_create_the_same_record() {
     }
     assert!(hashes.windows(2).all(|w| w[0] == w[1]), "{hashes:#?}");
 }
+
+/// R10 (Hà Nam art. 14): how to cite a record, in four styles, for whoever may read it; every
+/// record response names the IRI to cite in `Link: rel="cite-as"`.
+#[test]
+fn records_say_how_to_cite_them() {
+    for backend in BACKENDS {
+        let s = Server::start(backend, &["--demo"]);
+        let found: Value = s
+            .get("/api/v1/search?kind=dataset&q=truong+hoc", None)
+            .json()
+            .expect("search");
+        let item = &found["items"][0];
+        let id = item["id"].as_str().expect("id");
+        let iri = item["iri"].as_str().expect("iri");
+        let r = s.get(&format!("/api/v1/datasets/{id}/citation"), None);
+        assert_eq!(r.status().as_u16(), 200);
+        assert_eq!(
+            r.headers()["link"],
+            format!("<{iri}>; rel=\"cite-as\"").as_str()
+        );
+        let c: Value = r.json().expect("json");
+        assert_eq!(c["iri"], iri);
+        let vi = c["vi"].as_str().expect("vi");
+        assert!(
+            vi.contains("Danh sách trường học")
+                && vi.contains("Sở Giáo dục và Đào tạo")
+                && vi.contains("phiên bản 1")
+                && vi.contains("truy cập ngày")
+                && vi.contains("Danh mục dữ liệu mở tỉnh Tây Ninh")
+                && vi.contains(iri),
+            "{vi}"
+        );
+        let apa = c["apa"].as_str().expect("apa");
+        assert!(
+            apa.contains("Retrieved") && apa.contains("(Version 1)"),
+            "{apa}"
+        );
+        for (style, media, starts) in [
+            ("bibtex", "application/x-bibtex", "@misc{"),
+            ("ris", "application/x-research-info-systems", "TY  - DATA"),
+            ("vi", "text/plain", "Sở Giáo dục và Đào tạo"),
+        ] {
+            let r = s.get(
+                &format!("/api/v1/datasets/{id}/citation?style={style}"),
+                None,
+            );
+            assert_eq!(r.status().as_u16(), 200, "{style}");
+            assert!(
+                r.headers()["content-type"]
+                    .to_str()
+                    .expect("ct")
+                    .starts_with(media),
+                "{style}"
+            );
+            let text = r.text().expect("text");
+            assert!(text.starts_with(starts), "{style}: {text}");
+        }
+        problem(
+            s.get(&format!("/api/v1/datasets/{id}/citation?style=mla"), None),
+            400,
+            "bad_request",
+        );
+        problem(
+            s.get("/api/v1/datasets/khong-co/citation", None),
+            404,
+            "not_found",
+        );
+        // The record itself names what to cite, in every representation.
+        for path in [
+            format!("/api/v1/datasets/{id}"),
+            format!("/datasets/{id}.ttl"),
+        ] {
+            let r = s.get(&path, None);
+            assert_eq!(r.status().as_u16(), 200, "{path}");
+            assert_eq!(
+                r.headers()["link"],
+                format!("<{iri}>; rel=\"cite-as\"").as_str(),
+                "{path}"
+            );
+        }
+        // A restricted service's citation is not there for anonymous callers.
+        let hidden: Value = s
+            .get("/api/v1/search?kind=dataservice&q=thua+dat", Some(&s.admin))
+            .json()
+            .expect("search");
+        let restricted = hidden["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["title"].as_str().is_some_and(|t| t.contains("thửa đất")))
+            .expect("the restricted service");
+        let rid = restricted["id"].as_str().expect("id");
+        let path = format!("/api/v1/dataservices/{rid}/citation");
+        let r = s.get(&path, None);
+        assert_eq!(r.status().as_u16(), 404);
+        let body = r.text().expect("text");
+        assert!(!body.contains("thửa đất"), "{body}");
+        assert_eq!(s.get(&path, Some(&s.admin)).status().as_u16(), 200);
+    }
+}

@@ -36,6 +36,25 @@ pub struct Decision {
     pub reason: Option<String>,
 }
 
+/// The decision a body carries: none (an empty body) is a decision without a reason; a body
+/// that is not a decision is refused, never read as none.
+async fn decision(
+    state: &AppState,
+    req: &actix_web::HttpRequest,
+    payload: web::Payload,
+) -> ApiResult<Decision> {
+    let body = super::read_body(req, payload, state.config.http.body_limit).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Decision::default());
+    }
+    serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            Code::InvalidJson,
+            format!("the decision is a JSON object {{\"reason\": \"…\"}}: {e}"),
+        )
+    })
+}
+
 /// Filters of the request list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct RequestQuery {
@@ -174,7 +193,7 @@ pub async fn show(
 
 /// Approves a pending request (admins: the coordinating department). The change is applied
 /// and the next numbered issue of the catalogue is made.
-#[utoipa::path(tag = "catalogue", request_body = Decision, params(("id" = String, Path, description = "request id")), responses(
+#[utoipa::path(tag = "catalogue", request_body = Option<Decision>, params(("id" = String, Path, description = "request id")), responses(
     (status = 200, description = "approved; `issue` names the new issue", body = Request),
     (status = 403, description = "not an admin", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such request", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -185,10 +204,11 @@ pub async fn approve(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: Option<web::Json<Decision>>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
-    let d = body.map(|b| b.into_inner()).unwrap_or_default();
+    let d = decision(&state, &req, payload).await?;
     let r = crate::audit::requests::approve_request(
         &state.registry,
         &id,
@@ -212,10 +232,11 @@ pub async fn reject(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-    body: Option<web::Json<Decision>>,
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
 ) -> ApiResult<HttpResponse> {
     caller.require_admin()?;
-    let d = body.map(|b| b.into_inner()).unwrap_or_default();
+    let d = decision(&state, &req, payload).await?;
     let r = crate::audit::requests::reject_request(
         &state.registry,
         &id,

@@ -314,6 +314,30 @@ pub async fn delete_source(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// A file uploaded to run `source` with: only sheet sources take one, and it must read as a
+/// spreadsheet that follows the template (checked now, so the uploader hears it at once).
+pub(crate) fn sheet_upload(
+    source: &SourceRow,
+    media_type: &str,
+    body: Vec<u8>,
+) -> ApiResult<harvest::Payload> {
+    if source.kind != "sheet" {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!(
+                "only sheet sources take an uploaded file; this is a {} source",
+                source.kind
+            ),
+        ));
+    }
+    harvest::sheet::check_upload(&body, media_type)
+        .map_err(|e| ApiError::new(Code::InvalidSource, format!("the uploaded file: {e}")))?;
+    Ok(harvest::Payload {
+        media_type: media_type.to_owned(),
+        body,
+    })
+}
+
 /// Run a source now (admins and the owning agency's editors). A sheet source may be given the
 /// file as the body (CSV or XLSX). Answers `202` with the job to poll.
 #[utoipa::path(tag = "harvest", params(("id" = String, Path, description = "source id")),
@@ -323,7 +347,8 @@ pub async fn delete_source(
     (status = 403, description = "not allowed", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "no such source", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 409, description = "a run of this source is already queued or running", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 413, description = "upload too large", body = crate::error::Problem, content_type = "application/problem+json")),
+    (status = 413, description = "upload too large", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, description = "the uploaded file is not a spreadsheet that follows the template", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/harvest/sources/{id}/run")]
 pub async fn run_source(
@@ -339,21 +364,11 @@ pub async fn run_source(
     let upload = if body.is_empty() {
         None
     } else {
-        if s.kind != "sheet" {
-            return Err(ApiError::new(
-                Code::BadRequest,
-                format!(
-                    "only sheet sources take an uploaded file; this is a {} source",
-                    s.kind
-                ),
-            ));
-        }
-        Some(harvest::Payload {
-            media_type: super::header(&req, CONTENT_TYPE.as_str())
-                .unwrap_or("text/csv")
-                .to_owned(),
-            body: body.to_vec(),
-        })
+        Some(sheet_upload(
+            &s,
+            super::header(&req, CONTENT_TYPE.as_str()).unwrap_or("text/csv"),
+            body.to_vec(),
+        )?)
     };
     if s.kind == "sheet" && s.url.is_empty() && upload.is_none() {
         return Err(ApiError::new(

@@ -4,6 +4,7 @@
 pub mod agencies;
 pub mod audit;
 pub mod catalogue;
+pub mod citation;
 pub mod deref;
 pub mod harvest;
 pub mod meta;
@@ -150,6 +151,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     harvest::routes(cfg);
     audit::routes(cfg);
     quality::routes(cfg);
+    citation::routes(cfg);
     catalogue::routes(cfg);
     search::routes(cfg);
     meta::api_routes(cfg);

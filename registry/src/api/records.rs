@@ -364,7 +364,9 @@ pub async fn represent(
     }
     let mut resp = HttpResponse::Ok();
     resp.insert_header((ETAG, etag))
-        .insert_header(("Vary", "Accept"));
+        .insert_header(("Vary", "Accept"))
+        // R10: what to cite is the record's IRI (its citation: `…/citation`).
+        .insert_header(("Link", format!("<{}>; rel=\"cite-as\"", rec.iri)));
     if chosen == "application/json" || chosen == "application/ld+json" {
         let shown = if chosen == "application/json" {
             json_view_triples(state, rec, triples)

@@ -25,7 +25,7 @@ pub struct SourceInput {
     /// Kind-specific settings: `organizations` (CKAN), `page_size`, `fq`, `max_withdraw_share`,
     /// `timeout_seconds`, `max_bytes`.
     #[serde(default)]
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub config: Option<serde_json::Value>,
 }
 

@@ -215,18 +215,7 @@ pub async fn run(
     let s = crate::api::harvest::visible_source(&state, &caller, &id).await?;
     caller.require_editor_of(&s.agency)?;
     let upload = match file {
-        Some((media_type, body)) if s.kind == "sheet" => {
-            Some(harvest::Payload { media_type, body })
-        }
-        Some(_) => {
-            return Err(ApiError::new(
-                Code::BadRequest,
-                format!(
-                    "only sheet sources take an uploaded file; this is a {} source",
-                    s.kind
-                ),
-            ));
-        }
+        Some((media_type, body)) => Some(crate::api::harvest::sheet_upload(&s, &media_type, body)?),
         None => None,
     };
     if s.kind == "sheet" && s.url.is_empty() && upload.is_none() {

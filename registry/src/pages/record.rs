@@ -362,53 +362,14 @@ pub async fn page(
                 .collect(),
         });
 
-    // The citation, as of now.
-    let tz = chrono::FixedOffset::east_opt(record::dates::VIETNAM_UTC_OFFSET_SECS).expect("+7");
-    let issued_year = view
-        .value(&me, dct::ISSUED)
-        .and_then(|s| s.get(..4).and_then(|y| y.parse::<i32>().ok()));
-    let created_year = chrono::DateTime::from_timestamp_micros(rec.created_at)
-        .map(|d| chrono::Datelike::year(&d.with_timezone(&tz)))
-        .unwrap_or(1970);
-    let source = |l: Lang| {
-        format!(
-            "{} {}",
-            i18n::msg("rec_cite_source", l),
-            state.profile.province
+    // The citation, as of now (the citation API's).
+    let (cite_vi, cite_apa) = {
+        let (vi, en) = crate::api::citation::citables(&state, &rec, &triples).await?;
+        (
+            record::citation::cite(&vi, "vi").unwrap_or_default(),
+            record::citation::cite(&en, "apa").unwrap_or_default(),
         )
     };
-    let mut citable = record::citation::Citable {
-        title: title.clone(),
-        agency: agency
-            .as_ref()
-            .map(|a| a.name_vi.clone())
-            .unwrap_or_else(|| rec.agency.clone()),
-        year: issued_year.unwrap_or(created_year),
-        version: rec.version,
-        iri: rec.iri.clone(),
-        source: source(Lang::Vi),
-        kind: rec.kind.clone(),
-        retrieved: chrono::Utc::now().with_timezone(&tz),
-    };
-    citable.title = view
-        .texts(&me, dct::TITLE)
-        .iter()
-        .find(|(l, _)| l == "vi")
-        .map(|(_, t)| t.clone())
-        .unwrap_or_else(|| title.clone());
-    let cite_vi = record::citation::cite(&citable, "vi").unwrap_or_default();
-    citable.title = view
-        .texts(&me, dct::TITLE)
-        .iter()
-        .find(|(l, _)| l == "en")
-        .map(|(_, t)| t.clone())
-        .unwrap_or_else(|| title.clone());
-    citable.agency = agency
-        .as_ref()
-        .and_then(|a| a.name_en.clone())
-        .unwrap_or_else(|| citable.agency.clone());
-    citable.source = source(Lang::En);
-    let cite_apa = record::citation::cite(&citable, "apa").unwrap_or_default();
 
     // Every machine representation.
     let local = format!("/{collection}/{id}");
@@ -427,7 +388,11 @@ pub async fn page(
             &triples,
             (
                 &format!("{}/catalog", state.registry.base),
-                &source(Lang::Vi),
+                &format!(
+                    "{} {}",
+                    i18n::msg("rec_cite_source", Lang::Vi),
+                    state.profile.province
+                ),
             ),
         );
         Some(script_safe_json(&doc))
