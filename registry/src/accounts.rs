@@ -23,7 +23,8 @@ pub const SESSION_HOURS: i64 = 8;
 pub const MIN_PASSWORD_CHARS: usize = 12;
 pub use crate::auth::SESSION_COOKIE;
 
-fn random_text(n: usize) -> String {
+/// `n` random letters and digits without look-alikes (no 0/O, 1/l/I): passwords and form tokens.
+pub fn random_text(n: usize) -> String {
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
     let mut rng = rand::rng();
     (0..n)

@@ -64,6 +64,9 @@ pub enum Code {
     /// Every query slot this caller may use is taken and the wait for one ran out; retry
     /// after `Retry-After` seconds.
     Overloaded,
+    /// This address sent more of one kind of request (anonymous feedback, data requests)
+    /// than it may in a while; retry after `Retry-After` seconds.
+    TooManyRequests,
     /// The database stayed busy with other writes past the wait; retry after `Retry-After`.
     DatabaseBusy,
     /// The request line and headers together exceed what the server reads (a very long
@@ -103,6 +106,7 @@ impl Code {
         Code::NotReady,
         Code::LimitExceeded,
         Code::Overloaded,
+        Code::TooManyRequests,
         Code::DatabaseBusy,
         Code::HeadersTooLarge,
         Code::RequestTimeout,
@@ -134,6 +138,7 @@ impl Code {
             MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             NotReady | Overloaded | DatabaseBusy => StatusCode::SERVICE_UNAVAILABLE,
             LimitExceeded => StatusCode::UNPROCESSABLE_ENTITY,
+            TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             Internal => StatusCode::INTERNAL_SERVER_ERROR,

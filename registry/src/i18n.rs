@@ -162,6 +162,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Every query slot this caller may use is taken and the wait ran out; retry after `Retry-After` seconds, or use a token.",
     ),
     (
+        "too_many_requests_help",
+        "Địa chỉ này đã gửi quá nhiều yêu cầu loại này trong thời gian ngắn (ví dụ phản ánh không đăng nhập); thử lại sau số giây trong Retry-After.",
+        "This address sent too many requests of this kind in a short while (anonymous feedback, for instance); retry after `Retry-After` seconds.",
+    ),
+    (
         "database_busy_help",
         "Cơ sở dữ liệu bận với các thao tác ghi khác quá thời gian chờ; không có gì bị thay đổi. Thử lại sau số giây trong Retry-After.",
         "The database stayed busy with other writes past the wait; nothing changed. Retry after `Retry-After` seconds.",
@@ -271,6 +276,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "overloaded",
         "Hệ thống đang bận, vui lòng thử lại sau",
         "Busy: retry later",
+    ),
+    (
+        "too_many_requests",
+        "Gửi quá nhiều yêu cầu, vui lòng thử lại sau",
+        "Too many requests: retry later",
     ),
     (
         "database_busy",
@@ -800,6 +810,45 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ("error_detail", "Chi tiết", "Details"),
     ("error_home", "Về trang chủ", "Go to the home page"),
     ("error_about_code", "Về mã lỗi này", "About this error code"),
+    // Feedback on records (R9).
+    ("fb_title", "Phản ánh, góp ý", "Feedback"),
+    (
+        "fb_none",
+        "Chưa có phản ánh nào về bản ghi này.",
+        "No feedback on this record yet.",
+    ),
+    (
+        "fb_sent",
+        "Đã gửi phản ánh; cơ quan chủ quản sẽ trả lời tại đây.",
+        "Feedback sent; the owning agency will answer here.",
+    ),
+    ("fb_answer", "Trả lời của cơ quan", "The agency's answer"),
+    (
+        "fb_report",
+        "Báo lỗi hoặc góp ý về dữ liệu này",
+        "Report a problem with this data",
+    ),
+    ("fb_kind", "Loại phản ánh", "Kind of problem"),
+    ("fb_message", "Nội dung", "What is wrong"),
+    (
+        "fb_contact",
+        "Thông tin liên hệ (không bắt buộc)",
+        "Contact (optional)",
+    ),
+    (
+        "fb_contact_hint",
+        "Thư điện tử hoặc số điện thoại; chỉ cơ quan chủ quản thấy, không công khai.",
+        "E-mail or telephone; only the owning agency sees it, never shown publicly.",
+    ),
+    ("fb_send", "Gửi phản ánh", "Send"),
+    ("fb_kind_error", "Sai sót", "Error"),
+    ("fb_kind_outdated", "Chưa cập nhật", "Out of date"),
+    ("fb_kind_broken_link", "Liên kết hỏng", "Broken link"),
+    ("fb_kind_other", "Khác", "Other"),
+    ("fb_state_open", "chưa trả lời", "open"),
+    ("fb_state_answered", "đã trả lời", "answered"),
+    ("fb_state_resolved", "đã xử lý", "resolved"),
+    ("fb_state_rejected", "không tiếp nhận", "rejected"),
     // The data-service form's own fields.
     (
         "manage_new_service",
@@ -987,6 +1036,11 @@ const MESSAGES: &[(&str, &str, &str)] = &[
         "Open datasets / plan",
     ),
     ("dash_r_quality", "Chất lượng TB", "Mean quality"),
+    (
+        "dash_r_feedback",
+        "Phản ánh nhận / chưa xong",
+        "Feedback received / open",
+    ),
     (
         "dash_no_requests",
         "Không có đề nghị nào đang chờ duyệt.",

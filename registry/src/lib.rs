@@ -27,3 +27,4 @@ pub mod records;
 pub mod server;
 pub mod sparql;
 pub mod state;
+pub mod throttle;

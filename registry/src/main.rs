@@ -332,6 +332,8 @@ async fn serve(args: danhmuc::cli::ServeArgs, file: FileConfig) -> Result<()> {
         feed_page_size: args.harvest.feed_page_size.clamp(1, 10_000),
         links,
         link_fetcher,
+        // Feedback without an account: five at once, then one every six minutes per address.
+        feedback_throttle: danhmuc::throttle::Throttle::new(5, std::time::Duration::from_secs(360)),
     });
     danhmuc::server::run(state, |addrs| {
         let shown = addrs.first().map(|a| a.to_string()).unwrap_or(bind.clone());

@@ -25,6 +25,8 @@ pub struct AppState {
     pub feed_page_size: i64,
     /// Slots for SPARQL evaluation.
     pub queries: crate::query_gate::QueryGate,
+    /// How much feedback one address may send.
+    pub feedback_throttle: crate::throttle::Throttle,
 }
 
 impl AppState {

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod chain;
+pub mod feedback;
 pub mod feeds;
 pub mod graph;
 pub mod harvest;

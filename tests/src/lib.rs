@@ -359,6 +359,36 @@ impl Server {
         assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
     }
 
+    /// The demo's first dataset about schools, as search finds it: (id, IRI, agency).
+    pub fn demo_school_dataset(&self) -> (String, String, String) {
+        let found: serde_json::Value = self
+            .get("/api/v1/search?kind=dataset&q=truong+hoc", None)
+            .json()
+            .expect("search");
+        let item = &found["items"][0];
+        let field = |k: &str| item[k].as_str().expect(k).to_owned();
+        (field("id"), field("iri"), field("agency"))
+    }
+
+    /// The id of the demo's RESTRICTED data service (land parcels), found as an admin.
+    pub fn demo_restricted_service(&self) -> String {
+        let hidden: serde_json::Value = self
+            .get(
+                "/api/v1/search?kind=dataservice&q=thua+dat",
+                Some(&self.admin),
+            )
+            .json()
+            .expect("search");
+        hidden["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["title"].as_str().is_some_and(|t| t.contains("thửa đất")))
+            .and_then(|i| i["id"].as_str())
+            .expect("the restricted service")
+            .to_owned()
+    }
+
     /// Creates a token for an agency.
     pub fn token(&self, role: &str, agency: &str) -> String {
         let (ok, out, err) = self.cli(&["token", "create", "--role", role, "--agency", agency]);

@@ -14,6 +14,7 @@ mod clients;
 mod dashboard;
 mod deref;
 mod durability;
+mod feedback;
 mod feeds_catalog;
 mod feeds_ckan;
 mod feeds_ldes;

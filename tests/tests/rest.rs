@@ -553,13 +553,8 @@ fn rdf_bodies_in_every_syntax_create_the_same_record() {
 fn records_say_how_to_cite_them() {
     for backend in BACKENDS {
         let s = Server::start(backend, &["--demo"]);
-        let found: Value = s
-            .get("/api/v1/search?kind=dataset&q=truong+hoc", None)
-            .json()
-            .expect("search");
-        let item = &found["items"][0];
-        let id = item["id"].as_str().expect("id");
-        let iri = item["iri"].as_str().expect("iri");
+        let (id, iri, _) = s.demo_school_dataset();
+        let (id, iri) = (id.as_str(), iri.as_str());
         let r = s.get(&format!("/api/v1/datasets/{id}/citation"), None);
         assert_eq!(r.status().as_u16(), 200);
         assert_eq!(
@@ -627,17 +622,7 @@ fn records_say_how_to_cite_them() {
             );
         }
         // A restricted service's citation is not there for anonymous callers.
-        let hidden: Value = s
-            .get("/api/v1/search?kind=dataservice&q=thua+dat", Some(&s.admin))
-            .json()
-            .expect("search");
-        let restricted = hidden["items"]
-            .as_array()
-            .expect("items")
-            .iter()
-            .find(|i| i["title"].as_str().is_some_and(|t| t.contains("thửa đất")))
-            .expect("the restricted service");
-        let rid = restricted["id"].as_str().expect("id");
+        let rid = s.demo_restricted_service();
         let path = format!("/api/v1/dataservices/{rid}/citation");
         let r = s.get(&path, None);
         assert_eq!(r.status().as_u16(), 404);

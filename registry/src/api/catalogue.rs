@@ -43,16 +43,14 @@ async fn decision(
     req: &actix_web::HttpRequest,
     payload: web::Payload,
 ) -> ApiResult<Decision> {
-    let body = super::read_body(req, payload, state.config.http.body_limit).await?;
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(Decision::default());
-    }
-    serde_json::from_slice(&body).map_err(|e| {
-        ApiError::new(
-            Code::InvalidJson,
-            format!("the decision is a JSON object {{\"reason\": \"…\"}}: {e}"),
-        )
-    })
+    Ok(super::json_body(
+        req,
+        payload,
+        state.config.http.body_limit,
+        "the decision is a JSON object {\"reason\": \"…\"}",
+    )
+    .await?
+    .unwrap_or_default())
 }
 
 /// Filters of the request list.

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod citation;
 pub mod deref;
+pub mod feedback;
 pub mod harvest;
 pub mod meta;
 pub mod quality;
@@ -38,6 +39,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "audit", description = "Kiểm tra, đôn đốc / Audit: update deadlines under the province's rules"),
         (name = "quality", description = "Chất lượng / Quality: SHACL (DCAT-AP 3.0.1, DCAT-AP-VN), MQA scores, link checks, duplicates"),
         (name = "catalogue", description = "Danh mục cơ sở dữ liệu / Catalogue of databases: requests, review, numbered issues"),
+        (name = "feedback", description = "Phản ánh / Feedback on records: reported by anyone, answered by the owning agency"),
         (name = "search", description = "Tìm kiếm / Search: full text in Vietnamese with or without diacritics, with facets"),
         (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
         (name = "meta", description = "Health, readiness, JSON-LD context"),
@@ -152,9 +154,29 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     audit::routes(cfg);
     quality::routes(cfg);
     citation::routes(cfg);
+    feedback::routes(cfg);
     catalogue::routes(cfg);
     search::routes(cfg);
     meta::api_routes(cfg);
+}
+
+/// A JSON body of `shape` (named in the error), read up to `limit` bytes: `None` when the
+/// body is empty, an `invalid_json` problem (with the position) when it is not that shape;
+/// never a malformed body read as none.
+pub async fn json_body<T: serde::de::DeserializeOwned>(
+    req: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+    shape: &str,
+) -> ApiResult<Option<T>> {
+    let body = read_body(req, payload, limit).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(&body).map(Some).map_err(|e| {
+        ApiError::new(Code::InvalidJson, format!("{shape}: {e}"))
+            .at(Some((e.line() as u64, e.column() as u64)))
+    })
 }
 
 /// Reads a request body up to `limit` bytes; larger bodies fail with `payload_too_large`

@@ -115,6 +115,14 @@ pub struct AgencyLine {
     /// end, each as it was scored then; absent when none had been assessed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quality_average: Option<f64>,
+    /// Feedback on its records reported during the quarter (R9).
+    pub feedback_received: usize,
+    /// Feedback still open or only answered at the quarter's end.
+    pub feedback_open: usize,
+    /// Median days from report to resolution (or rejection) of the feedback closed during
+    /// the quarter; absent when none was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback_median_days: Option<f64>,
     #[serde(skip)]
     quality_sum: f64,
     #[serde(skip)]
@@ -290,6 +298,35 @@ pub async fn quarterly(
             l.plan_target = Some(p.target);
         }
     }
+    // Feedback (R9), as it stood at the quarter's end.
+    let mut closing: HashMap<String, Vec<f64>> = HashMap::new();
+    for f in log.feedback_list(agency.unwrap_or(""), "").await? {
+        let Some(l) = lines.get_mut(&f.agency) else {
+            continue;
+        };
+        if f.created_at >= end_us {
+            continue;
+        }
+        if f.created_at >= start_us {
+            l.feedback_received += 1;
+        }
+        match f.closed_at {
+            Some(c) if c < end_us => {
+                if c >= start_us {
+                    closing
+                        .entry(f.agency.clone())
+                        .or_default()
+                        .push((c - f.created_at) as f64 / 86_400e6);
+                }
+            }
+            _ => l.feedback_open += 1,
+        }
+    }
+    for (code, mut days) in closing {
+        if let Some(l) = lines.get_mut(&code) {
+            l.feedback_median_days = median(&mut days).map(|d| (d * 10.0).round() / 10.0);
+        }
+    }
     let mut agencies: Vec<AgencyLine> = lines.into_values().collect();
     for a in &mut agencies {
         if a.quality_n > 0 {
@@ -328,6 +365,20 @@ pub async fn quarterly(
     })
 }
 
+/// The median of `v` (the mean of the middle two for an even count).
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len().is_multiple_of(2) {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    })
+}
+
 /// The Vietnamese `foaf:name` in an agency version.
 fn agency_name(v: &VersionRow) -> Option<String> {
     record::parse_canonical(&v.canonical)
@@ -361,6 +412,9 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
         "Chỉ tiêu",
         "Đạt chỉ tiêu",
         "Chất lượng trung bình (%)",
+        "Phản ánh nhận trong quý",
+        "Phản ánh chưa xử lý xong",
+        "Thời gian xử lý phản ánh (ngày, trung vị)",
     ]);
     for a in &r.agencies {
         let _ = w.write_record([
@@ -382,6 +436,11 @@ pub fn to_csv(r: &Report) -> Vec<u8> {
                 None => String::new(),
             },
             a.quality_average.map(|q| q.to_string()).unwrap_or_default(),
+            a.feedback_received.to_string(),
+            a.feedback_open.to_string(),
+            a.feedback_median_days
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
         ]);
     }
     w.into_inner().unwrap_or_default()
@@ -399,7 +458,7 @@ pub fn to_html(r: &Report) -> String {
     let mut rows = String::new();
     for a in &r.agencies {
         rows.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
             a.rank,
             esc(&a.name),
             a.published,
@@ -416,7 +475,12 @@ pub fn to_html(r: &Report) -> String {
             },
             a.quality_average
                 .map(|q| format!("{q}%"))
-                .unwrap_or_else(|| "—".into())
+                .unwrap_or_else(|| "—".into()),
+            a.feedback_received,
+            a.feedback_open,
+            a.feedback_median_days
+                .map(|d| format!("{d} ngày"))
+                .unwrap_or_else(|| "—".into()),
         ));
     }
     let due = r
@@ -430,7 +494,7 @@ pub fn to_html(r: &Report) -> String {
 <style>body{{font-family:sans-serif;margin:2em}}table{{border-collapse:collapse}}td,th{{border:1px solid #444;padding:4px 8px}}td:nth-child(n+3){{text-align:right}}@media print{{body{{margin:0}}}}</style></head>
 <body><h1>Báo cáo tình hình cập nhật dữ liệu quý {qn}/{y}</h1>
 <p>{prov} — từ ngày {from} đến ngày {to}. Theo quy chế: {reg}.</p>{due}
-<table><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Công bố mới</th><th>Cập nhật</th><th>Thu hồi</th><th>Tổng số đang công bố</th><th>Quá hạn cập nhật</th><th>Chưa khai báo tần suất</th><th>Dữ liệu mở</th><th>Chỉ tiêu kế hoạch</th><th>Chất lượng trung bình</th></tr></thead>
+<table><thead><tr><th>Hạng</th><th>Cơ quan</th><th>Công bố mới</th><th>Cập nhật</th><th>Thu hồi</th><th>Tổng số đang công bố</th><th>Quá hạn cập nhật</th><th>Chưa khai báo tần suất</th><th>Dữ liệu mở</th><th>Chỉ tiêu kế hoạch</th><th>Chất lượng trung bình</th><th>Phản ánh nhận</th><th>Phản ánh chưa xong</th><th>Thời gian xử lý phản ánh</th></tr></thead>
 <tbody>
 {rows}</tbody></table>
 <p><small>Số liệu tính từ nhật ký thay đổi đến vị trí {pos} (cuối quý); không thay đổi khi hồ sơ được sửa sau đó.</small></p>
@@ -460,6 +524,13 @@ mod tests {
         let q1 = Quarter::parse("2026-Q1").expect("quarter");
         assert_eq!(q1.previous().to_string(), "2025-Q4");
         assert_eq!(q1.previous().previous().to_string(), "2025-Q3");
+    }
+
+    #[test]
+    fn the_median_of_odd_and_even_counts() {
+        assert_eq!(median(&mut []), None);
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), Some(2.0));
+        assert_eq!(median(&mut [4.0, 1.0, 2.0, 3.0]), Some(2.5));
     }
 
     #[test]

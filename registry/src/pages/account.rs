@@ -30,17 +30,7 @@ struct SignInHtml {
     email: String,
 }
 
-impl Localised for SignInHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(SignInHtml);
 
 /// What the sign-in form posts.
 #[derive(Debug, serde::Deserialize)]

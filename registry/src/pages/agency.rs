@@ -36,17 +36,7 @@ struct AgenciesHtml {
     agencies: Vec<Row>,
 }
 
-impl Localised for AgenciesHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(AgenciesHtml);
 
 #[derive(Template)]
 #[template(path = "agency.html")]
@@ -67,17 +57,7 @@ struct AgencyHtml {
     records: Vec<(String, String, String)>,
 }
 
-impl Localised for AgencyHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(AgencyHtml);
 
 fn name_in(a: &store::log::AgencyRow, lang: Lang) -> String {
     match lang {

@@ -50,17 +50,7 @@ struct CatalogueHtml {
     issues: Vec<(i64, String, usize)>,
 }
 
-impl Localised for CatalogueHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(CatalogueHtml);
 
 fn readable(caller: &Caller, e: &store::catalogue::Entry) -> bool {
     let shared: Vec<&str> = e.shared_with.split('|').filter(|s| !s.is_empty()).collect();

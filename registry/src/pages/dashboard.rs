@@ -158,17 +158,7 @@ struct DashboardHtml {
     duplicates_total: usize,
 }
 
-impl Localised for DashboardHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(DashboardHtml);
 
 const STATUSES: [&str; 5] = [
     "overdue",
@@ -411,6 +401,7 @@ pub async fn page(
                 l.quality_average
                     .map(|q| format!("{q:.1}%"))
                     .unwrap_or_else(|| "—".into()),
+                format!("{} / {}", l.feedback_received, l.feedback_open),
             ],
         })
         .collect();
@@ -507,6 +498,7 @@ pub async fn page(
             "dash_r_overdue",
             "dash_r_open",
             "dash_r_quality",
+            "dash_r_feedback",
         ]
         .iter()
         .map(|k| t(k))

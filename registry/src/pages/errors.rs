@@ -120,17 +120,7 @@ struct ErrorHtml {
     signin: Option<String>,
 }
 
-impl Localised for ErrorHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(ErrorHtml);
 
 /// Whether an answer to this request is read by a person: a browser's request (HTML
 /// preferred) anywhere but the machine interfaces under `/api/`, whose clients get

@@ -41,17 +41,7 @@ struct SourcesHtml {
     sources: Vec<SourceShown>,
 }
 
-impl Localised for SourcesHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(SourcesHtml);
 
 #[derive(Template)]
 #[template(path = "harvest-job.html")]
@@ -75,17 +65,7 @@ struct JobHtml {
     job_json: String,
 }
 
-impl Localised for JobHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(JobHtml);
 
 /// How many failures the job page lists.
 const FAILURES: usize = 100;

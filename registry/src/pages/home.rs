@@ -46,17 +46,7 @@ struct HomePage {
     by_agency: Vec<Entry>,
 }
 
-impl Localised for HomePage {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(HomePage);
 
 /// The home page: counts, newest datasets and the entries by theme and agency, all from the
 /// search projection for this caller, so they agree with what `/search` then lists.

@@ -51,17 +51,7 @@ struct ManageHtml {
     records: Vec<Row>,
 }
 
-impl Localised for ManageHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(ManageHtml);
 
 /// One field of the dataset form.
 pub struct Field {
@@ -96,17 +86,7 @@ struct FormHtml {
     general: Vec<String>,
 }
 
-impl Localised for FormHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(FormHtml);
 
 /// The form's values, as posted (all text; empty means not given).
 pub type Values = HashMap<String, String>;

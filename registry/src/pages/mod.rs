@@ -4,11 +4,29 @@
 //! visitor what the registry holds and where every channel is, and the error-code pages every
 //! problem+json `type` points to.
 
+/// `Localised` for a page struct with the usual `lang`, `who` and `here` fields.
+macro_rules! localised {
+    ($page:ty) => {
+        impl super::Localised for $page {
+            fn lang(&self) -> crate::i18n::Lang {
+                self.lang
+            }
+            fn who(&self) -> &super::Who {
+                &self.who
+            }
+            fn here(&self) -> &str {
+                &self.here
+            }
+        }
+    };
+}
+
 mod account;
 mod agency;
 mod catalogue;
 mod dashboard;
 mod errors;
+mod feedback;
 mod harvest;
 mod home;
 mod manage;
@@ -277,6 +295,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/{collection:datasets|dataservices|catalogs}/{id}",
             web::get().guard(page_guard()).to(record::page),
+        )
+        .route(
+            "/{collection:datasets|dataservices}/{id}/feedback",
+            web::post().to(feedback::submit),
         )
         .route("/assets/site.css", web::get().to(site_css))
         .route("/errors", web::get().to(errors::index))

@@ -68,6 +68,20 @@ pub struct Version {
     pub removed: Vec<String>,
 }
 
+/// One piece of public feedback as the record page shows it.
+pub struct FeedbackShown {
+    /// Kind, in the page's language.
+    pub kind: String,
+    /// What the reporter said.
+    pub message: String,
+    /// State, in the page's language.
+    pub state: String,
+    /// Reported, dd/mm/yyyy.
+    pub day: String,
+    /// The agency's answer.
+    pub answer: Option<String>,
+}
+
 #[derive(Template)]
 #[template(path = "record.html")]
 struct RecordHtml {
@@ -95,19 +109,14 @@ struct RecordHtml {
     history_api: String,
     history: Vec<Version>,
     schema_org: Option<String>,
+    feedback: Vec<FeedbackShown>,
+    feedback_action: Option<String>,
+    feedback_kinds: Vec<(&'static str, String)>,
+    form_token: String,
+    feedback_sent: bool,
 }
 
-impl Localised for RecordHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(RecordHtml);
 
 /// Whether a request prefers a page to any RDF syntax or JSON: browsers send `text/html`
 /// first, RDF clients and `curl` (`*/*`) do not.
@@ -160,6 +169,7 @@ pub async fn page(
     })?;
     let rec = readable(&state, &caller, kind, &id).await?;
     let v = state.registry.log.current_version(&rec).await?;
+    let (form_token, new_token) = super::feedback::form_token(&req, &caller);
     let mut triples = record::parse_canonical(&v.canonical);
     triples.extend(state.registry.enrichment(&triples).await?);
     let view = View::new(&triples, lang);
@@ -458,9 +468,35 @@ pub async fn page(
         history_api: format!("/api/v1/{collection}/{id}/history"),
         history,
         schema_org,
+        feedback: state
+            .registry
+            .log
+            .feedback_on(&rec.id)
+            .await?
+            .into_iter()
+            .map(|f| FeedbackShown {
+                kind: t(&format!("fb_kind_{}", f.kind)),
+                message: f.message,
+                state: t(&format!("fb_state_{}", f.state)),
+                day: record::dates::vn_day(f.created_at),
+                answer: f.answer,
+            })
+            .collect(),
+        feedback_action: matches!(kind, Kind::Dataset | Kind::DataService)
+            .then(|| format!("/{collection}/{id}/feedback")),
+        feedback_kinds: crate::api::feedback::KINDS
+            .iter()
+            .map(|k| (*k, t(&format!("fb_kind_{k}"))))
+            .collect(),
+        form_token: form_token.clone(),
+        feedback_sent: url::form_urlencoded::parse(req.query_string().as_bytes())
+            .any(|(k, v)| k == "feedback" && v == "sent"),
     };
     let body = page.render().map_err(ApiError::internal)?;
     let mut resp = super::html(body, lang, remember);
+    if new_token {
+        let _ = resp.add_cookie(&super::feedback::form_cookie(&form_token));
+    }
     resp.headers_mut().insert(
         actix_web::http::header::VARY,
         actix_web::http::header::HeaderValue::from_static("Accept, Accept-Language, Cookie"),

@@ -84,17 +84,7 @@ struct SearchHtml {
     next: Option<String>,
 }
 
-impl Localised for SearchHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(SearchHtml);
 
 /// The query string of a search page for `asked` (without the language: the cookie keeps it).
 fn href(asked: &Asked) -> String {

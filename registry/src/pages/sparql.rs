@@ -46,17 +46,7 @@ struct SparqlHtml {
     downloads: Vec<(&'static str, String)>,
 }
 
-impl Localised for SparqlHtml {
-    fn lang(&self) -> Lang {
-        self.lang
-    }
-    fn who(&self) -> &super::Who {
-        &self.who
-    }
-    fn here(&self) -> &str {
-        &self.here
-    }
-}
+localised!(SparqlHtml);
 
 /// (message key, query): what people ask a catalogue first.
 const EXAMPLES: &[(&str, &str)] = &[
