@@ -1037,6 +1037,25 @@ const MESSAGES: &[(&str, &str, &str)] = &[
     ),
     ("dash_r_quality", "Chất lượng TB", "Mean quality"),
     (
+        "dash_demand",
+        "Dữ liệu được đề nghị nhiều nhất",
+        "Most requested data",
+    ),
+    (
+        "dash_demand_none",
+        "Chưa có đề nghị cung cấp dữ liệu nào đang chờ.",
+        "No request for data is waiting.",
+    ),
+    (
+        "dash_demand_title",
+        "Dữ liệu được đề nghị",
+        "Data asked for",
+    ),
+    ("dash_demand_supports", "Số người ủng hộ", "Supporters"),
+    ("dash_demand_open", "chưa giao", "not assigned"),
+    ("dash_demand_assigned", "đã giao cơ quan", "assigned"),
+    ("dash_demand_planned", "đã có kế hoạch", "planned"),
+    (
         "dash_r_feedback",
         "Phản ánh nhận / chưa xong",
         "Feedback received / open",

@@ -130,16 +130,9 @@ impl Log {
         at: i64,
     ) -> Result<bool, StoreError> {
         let closes = matches!(state, "resolved" | "rejected");
-        let mut tx = self.begin_write().await?;
-        let current: Option<String> = sqlx::query("SELECT state FROM feedback WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?
-            .map(|r| r.try_get(0))
-            .transpose()?;
-        if !current.is_some_and(|c| from.contains(&c.as_str())) {
+        let Some(mut tx) = self.begin_move("feedback", id, from).await? else {
             return Ok(false);
-        }
+        };
         sqlx::query(
             "UPDATE feedback SET state = $2, answer = $3, answered_by = $4, answered_at = $5, closed_at = $6 WHERE id = $1",
         )

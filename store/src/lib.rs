@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod chain;
+pub mod demand;
 pub mod feedback;
 pub mod feeds;
 pub mod graph;

@@ -709,6 +709,28 @@ impl Log {
             .collect::<Result<_, _>>()?)
     }
 
+    /// Begins a write that moves the row `id` of `table` (a workflow: feedback, data
+    /// requests) only if its `state` is one of `from`: the open transaction, or `None` when
+    /// it is not (someone acted first, or there is no such row).
+    pub(crate) async fn begin_move(
+        &self,
+        table: &str,
+        id: &str,
+        from: &[&str],
+    ) -> Result<Option<sqlx::Transaction<'static, sqlx::Any>>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let current: Option<String> =
+            sqlx::query(&format!("SELECT state FROM {table} WHERE id = $1"))
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| sqlx::Row::try_get(&r, 0))
+                .transpose()?;
+        Ok(current
+            .is_some_and(|c| from.contains(&c.as_str()))
+            .then_some(tx))
+    }
+
     /// A write transaction. On SQLite it takes the write lock at its start (`BEGIN
     /// IMMEDIATE`), so it waits on busy_timeout for a concurrent writer (the quality follower,
     /// a harvest); a deferred one that read first could not upgrade its stale snapshot and would

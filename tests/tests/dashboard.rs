@@ -50,6 +50,15 @@ fn the_dashboard_shows_the_audit_numbers_and_decides_requests() {
             assert_eq!(r.status().as_u16(), 201, "{}", r.text().unwrap_or_default());
         }
 
+        // Someone asks for data that is not published: the dashboard ranks it.
+        let r = s.post(
+            "/api/v1/data-requests",
+            "application/json",
+            serde_json::json!({"title": "Lịch cắt điện theo xã MARKERDEMAND", "description": "Lịch cắt điện hằng tuần."}).to_string(),
+            None,
+        );
+        assert_eq!(r.status().as_u16(), 201);
+
         // Anonymous visitors are asked to sign in, as a page.
         let (status, html) = page(&s, "/dashboard", None);
         assert_eq!(status, 401);
@@ -151,6 +160,12 @@ fn the_dashboard_shows_the_audit_numbers_and_decides_requests() {
         let (status, bad) = page(&s, "/dashboard?quarter=2026-Q5", Some(&admin));
         assert_eq!(status, 400);
         assert!(bad.contains("Q1 to Q4"), "{bad}");
+
+        // The most requested data, with its supporters.
+        assert!(
+            html.contains("<th scope=\"row\">Lịch cắt điện theo xã MARKERDEMAND</th><td>1</td><td>chưa giao</td>"),
+            "{html}"
+        );
 
         // Duplicates across agencies.
         assert!(

@@ -12,6 +12,7 @@ mod browser;
 mod cli;
 mod clients;
 mod dashboard;
+mod demand;
 mod deref;
 mod durability;
 mod feedback;

@@ -79,6 +79,11 @@ fn anyone_reports_and_the_owning_agency_answers() {
             ),
             ("{\"kind\": ".to_owned(), 400, "invalid_json"),
             (
+                json!({"kind": "error", "message": "NUL \u{0} không lưu được"}).to_string(),
+                400,
+                "bad_request",
+            ),
+            (
                 json!({"kind": "error", "message": "b".repeat(40_000)}).to_string(),
                 413,
                 "payload_too_large",

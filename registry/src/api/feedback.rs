@@ -93,6 +93,51 @@ fn shown(f: FeedbackRow, caller: &Caller) -> Feedback {
     }
 }
 
+/// Text a person wrote (a message, a title): not blank, at most `max` characters as sent
+/// (the schema's bound), no control characters but line breaks and tabs (PostgreSQL keeps
+/// no NUL); blanks around it dropped.
+pub(crate) fn prose(v: &str, name: &str, max: usize) -> ApiResult<String> {
+    let t = v.trim();
+    if t.is_empty() || v.chars().count() > max {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!("{name} has 1 to {max} characters"),
+        ));
+    }
+    if v.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!("{name} holds a control character"),
+        ));
+    }
+    Ok(t.to_owned())
+}
+
+/// An optional message under the rules of [`prose`]; none when absent or blank.
+pub(crate) fn optional_prose(v: Option<&str>, max: usize) -> ApiResult<Option<String>> {
+    match v {
+        Some(m) if !m.trim().is_empty() => prose(m, "the message", max).map(Some),
+        _ => Ok(None),
+    }
+}
+
+/// A reporter's or requester's contact: one line of at most [`MAX_CONTACT`] characters as
+/// sent (the schema's bound), blanks around it dropped; none when blank.
+pub(crate) fn contact_of(raw: Option<&str>) -> ApiResult<Option<String>> {
+    if raw.is_some_and(|c| c.chars().count() > MAX_CONTACT || c.chars().any(char::is_control)) {
+        return Err(ApiError::new(
+            Code::BadRequest,
+            format!("the contact is one line of at most {MAX_CONTACT} characters"),
+        ));
+    }
+    Ok(raw
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_owned))
+}
+
 /// Checks and records feedback on a record `caller` may read; the throttle applies to
 /// callers without a token or session.
 pub async fn report(
@@ -116,24 +161,8 @@ pub async fn report(
             format!("unknown kind '{}': use {}", input.kind, KINDS.join(", ")),
         ));
     }
-    let message = input.message.trim();
-    if message.is_empty() || message.chars().count() > MAX_MESSAGE {
-        return Err(ApiError::new(
-            Code::BadRequest,
-            format!("the message has 1 to {MAX_MESSAGE} characters"),
-        ));
-    }
-    let contact = input
-        .contact
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty());
-    if contact.is_some_and(|c| c.chars().count() > MAX_CONTACT || c.chars().any(char::is_control)) {
-        return Err(ApiError::new(
-            Code::BadRequest,
-            format!("the contact is one line of at most {MAX_CONTACT} characters"),
-        ));
-    }
+    let message = prose(&input.message, "the message", MAX_MESSAGE)?;
+    let contact = contact_of(input.contact.as_deref())?;
     if !caller.is_authenticated()
         && let Some(addr) = peer
     {
@@ -150,8 +179,8 @@ pub async fn report(
         record_id: rec.id.clone(),
         agency: rec.agency.clone(),
         kind: input.kind,
-        message: message.to_owned(),
-        contact: contact.map(str::to_owned),
+        message,
+        contact,
         state: "open".into(),
         author: caller.author(),
         created_at: now_micros(),
@@ -340,13 +369,8 @@ pub async fn act(
     )
     .await?
     .unwrap_or_default();
-    let message = reply.message.as_deref().map(str::trim).unwrap_or("");
-    if message.chars().count() > MAX_MESSAGE {
-        return Err(ApiError::new(
-            Code::BadRequest,
-            format!("the message has at most {MAX_MESSAGE} characters"),
-        ));
-    }
+    let message = optional_prose(reply.message.as_deref(), MAX_MESSAGE)?.unwrap_or_default();
+    let message = message.as_str();
     let (to, needs) = match action.as_str() {
         "answer" => ("answered", true),
         "resolve" => ("resolved", false),

@@ -5,6 +5,7 @@ pub mod agencies;
 pub mod audit;
 pub mod catalogue;
 pub mod citation;
+pub mod demand;
 pub mod deref;
 pub mod feedback;
 pub mod harvest;
@@ -39,7 +40,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         (name = "audit", description = "Kiểm tra, đôn đốc / Audit: update deadlines under the province's rules"),
         (name = "quality", description = "Chất lượng / Quality: SHACL (DCAT-AP 3.0.1, DCAT-AP-VN), MQA scores, link checks, duplicates"),
         (name = "catalogue", description = "Danh mục cơ sở dữ liệu / Catalogue of databases: requests, review, numbered issues"),
-        (name = "feedback", description = "Phản ánh / Feedback on records: reported by anyone, answered by the owning agency"),
+        (name = "feedback", description = "Phản ánh, đề nghị dữ liệu / Feedback on records and requests for data: from anyone, answered by the agency"),
         (name = "search", description = "Tìm kiếm / Search: full text in Vietnamese with or without diacritics, with facets"),
         (name = "sparql", description = "SPARQL 1.1 Protocol (read-only)"),
         (name = "meta", description = "Health, readiness, JSON-LD context"),
@@ -155,6 +156,7 @@ pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
     quality::routes(cfg);
     citation::routes(cfg);
     feedback::routes(cfg);
+    demand::routes(cfg);
     catalogue::routes(cfg);
     search::routes(cfg);
     meta::api_routes(cfg);

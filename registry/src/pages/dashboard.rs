@@ -156,6 +156,8 @@ struct DashboardHtml {
     pending: Vec<Pending>,
     duplicates: Vec<Duplicate>,
     duplicates_total: usize,
+    /// The most supported data requests still to publish: (title, supports, state, agency).
+    demand: Vec<(String, i64, String, String)>,
 }
 
 localised!(DashboardHtml);
@@ -460,6 +462,24 @@ pub async fn page(
         (Vec::new(), Vec::new(), 0)
     };
 
+    // What people ask for most (R9 demand), still to be published: what to open first.
+    let demand = state
+        .registry
+        .log
+        .data_requests("", only.as_deref().unwrap_or(""), false)
+        .await?
+        .into_iter()
+        .filter(|d| matches!(d.state.as_str(), "open" | "assigned" | "planned"))
+        .take(10)
+        .map(|d| {
+            (
+                d.title,
+                d.supports,
+                t(&format!("dash_demand_{}", d.state)),
+                d.agency.as_deref().map(name).unwrap_or_default(),
+            )
+        })
+        .collect();
     let notice = query
         .get("done")
         .and_then(|v| i18n::lookup(&format!("dash_done_{v}"), lang))
@@ -509,6 +529,7 @@ pub async fn page(
         pending,
         duplicates,
         duplicates_total,
+        demand,
     };
     let body = page.render().map_err(ApiError::internal)?;
     let mut resp = super::html(body, lang, remember);
