@@ -115,7 +115,7 @@ fn throttled(state: &AppState, caller: &Caller, peer: Option<std::net::IpAddr>) 
     (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "this address sent too much lately (Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/data-requests")]
-pub async fn create(
+pub async fn create_data_request(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -175,7 +175,7 @@ const STATES: [&str; 5] = ["open", "assigned", "planned", "published", "refused"
     (status = 200, description = "the requests", body = [DataRequest]),
     (status = 400, description = "unknown state or sort", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/data-requests")]
-pub async fn list(
+pub async fn list_data_requests(
     state: web::Data<AppState>,
     caller: Caller,
     q: web::Query<ListQuery>,
@@ -228,7 +228,7 @@ async fn found(state: &AppState, id: &str) -> ApiResult<DataRequestRow> {
     (status = 200, description = "the request", body = DataRequest),
     (status = 404, description = "no such request", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/data-requests/{id}")]
-pub async fn show(
+pub async fn get_data_request(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -244,7 +244,7 @@ pub async fn show(
     (status = 409, description = "already supported by this account or address, or closed", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "this address sent too much lately (Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/data-requests/{id}/support")]
-pub async fn support(
+pub async fn support_data_request(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -305,7 +305,7 @@ pub struct Decision {
     (status = 422, description = "unknown agency, or a dataset that is not the agency's published one", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/data-requests/{id}/{action}")]
-pub async fn act(
+pub async fn decide_data_request(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -429,9 +429,9 @@ pub async fn act(
 
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create)
-        .service(list)
-        .service(show)
-        .service(support)
-        .service(act);
+    cfg.service(create_data_request)
+        .service(list_data_requests)
+        .service(get_data_request)
+        .service(support_data_request)
+        .service(decide_data_request);
 }

@@ -206,7 +206,7 @@ pub async fn report(
     (status = 413, description = "body too large", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "this address sent too much feedback lately (Retry-After)", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[post("/{collection}/{id}/feedback")]
-pub async fn create(
+pub async fn report_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -239,7 +239,7 @@ pub async fn create(
     (status = 404, description = "no such record (or not visible)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 410, description = "withdrawn", body = crate::error::Problem, content_type = "application/problem+json")))]
 #[get("/{collection}/{id}/feedback")]
-pub async fn on_record(
+pub async fn record_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     path: web::Path<(String, String)>,
@@ -272,7 +272,7 @@ const STATES: [&str; 4] = ["open", "answered", "resolved", "rejected"];
     (status = 401, description = "no token", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[get("/feedback")]
-pub async fn list(
+pub async fn list_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     q: web::Query<ListQuery>,
@@ -318,7 +318,7 @@ pub struct Reply {
     (status = 404, description = "no such feedback (or not yours)", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[get("/feedback/{id}")]
-pub async fn show(
+pub async fn get_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
@@ -351,7 +351,7 @@ async fn mine(state: &AppState, caller: &Caller, id: &str) -> ApiResult<Feedback
     (status = 409, description = "already resolved or rejected", body = crate::error::Problem, content_type = "application/problem+json")),
     security(("bearer" = [])))]
 #[post("/feedback/{id}/{action}")]
-pub async fn act(
+pub async fn act_on_feedback(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
@@ -417,9 +417,9 @@ pub async fn act(
 
 /// Registers the routes.
 pub fn routes(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(create)
-        .service(on_record)
-        .service(list)
-        .service(show)
-        .service(act);
+    cfg.service(report_feedback)
+        .service(record_feedback)
+        .service(list_feedback)
+        .service(get_feedback)
+        .service(act_on_feedback);
 }
