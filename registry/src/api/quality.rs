@@ -64,6 +64,21 @@ pub struct Band {
     pub records: usize,
 }
 
+impl Band {
+    /// The bands of `counts`, the records per band from 0–10 % upwards.
+    pub fn from_counts(counts: &[usize]) -> Vec<Band> {
+        counts
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Band {
+                from_percent: 10 * i as u32,
+                to_percent: 10 * (i as u32 + 1),
+                records: *n,
+            })
+            .collect()
+    }
+}
+
 /// Aggregates per agency and per catalogue.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct QualitySummary {
@@ -174,15 +189,7 @@ pub async fn summarise(
     }
     Ok(QualitySummary {
         max_score: record::mqa::MAX_SCORE,
-        distribution: bands
-            .iter()
-            .enumerate()
-            .map(|(i, n)| Band {
-                from_percent: 10 * i as u32,
-                to_percent: 10 * (i as u32 + 1),
-                records: *n,
-            })
-            .collect(),
+        distribution: Band::from_counts(&bands),
         agencies,
         catalogs,
     })

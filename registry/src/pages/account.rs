@@ -79,10 +79,7 @@ fn render(
     let body = page.render().map_err(ApiError::internal)?;
     let mut resp = super::html(body, lang, remember);
     *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
+    super::no_store(&mut resp);
     if let Some(c) = cookie {
         resp.add_cookie(&c).map_err(ApiError::internal)?;
     }

@@ -533,10 +533,7 @@ pub async fn page(
     };
     let body = page.render().map_err(ApiError::internal)?;
     let mut resp = super::html(body, lang, remember);
-    resp.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
+    super::no_store(&mut resp);
     Ok(resp)
 }
 
@@ -613,15 +610,7 @@ mod tests {
     fn summary(bands: &[usize], agencies: &[(&str, f64)]) -> QualitySummary {
         QualitySummary {
             max_score: 405,
-            distribution: bands
-                .iter()
-                .enumerate()
-                .map(|(i, n)| Band {
-                    from_percent: 10 * i as u32,
-                    to_percent: 10 * (i as u32 + 1),
-                    records: *n,
-                })
-                .collect(),
+            distribution: Band::from_counts(bands),
             agencies: agencies
                 .iter()
                 .map(|(id, p)| Aggregate {

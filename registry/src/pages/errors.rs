@@ -208,10 +208,7 @@ pub async fn html_errors(
             resp.headers_mut().insert(name.clone(), value.clone());
         }
     }
-    resp.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
+    super::no_store(&mut resp);
     Ok(actix_web::dev::ServiceResponse::new(http_req, resp).map_into_boxed_body())
 }
 

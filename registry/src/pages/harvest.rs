@@ -77,14 +77,6 @@ fn signed_in(caller: &Caller) -> ApiResult<()> {
     Ok(())
 }
 
-fn no_store(mut resp: HttpResponse) -> HttpResponse {
-    resp.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
-    resp
-}
-
 /// The officer's sources (an admin's: all), each with its latest job and, for a sheet, the
 /// upload form.
 pub async fn list(
@@ -133,7 +125,9 @@ pub async fn list(
         sources,
     };
     let body = page.render().map_err(ApiError::internal)?;
-    Ok(no_store(super::html(body, lang, remember)))
+    let mut resp = super::html(body, lang, remember);
+    super::no_store(&mut resp);
+    Ok(resp)
 }
 
 /// The media type of an uploaded file: what the browser said, else by its name's ending.
@@ -273,7 +267,9 @@ pub async fn job(
         job_json: format!("/api/v1/harvest/jobs/{}", j.id),
     };
     let body = page.render().map_err(ApiError::internal)?;
-    Ok(no_store(super::html(body, lang, remember)))
+    let mut resp = super::html(body, lang, remember);
+    super::no_store(&mut resp);
+    Ok(resp)
 }
 
 #[cfg(test)]

@@ -257,10 +257,7 @@ pub async fn list(
     };
     let body = page.render().map_err(ApiError::internal)?;
     let mut resp = super::html(body, lang, remember);
-    resp.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
+    super::no_store(&mut resp);
     Ok(resp)
 }
 
@@ -587,10 +584,7 @@ fn form_page(
     let body = page.render().map_err(ApiError::internal)?;
     let mut resp = super::html(body, lang, false);
     *resp.status_mut() = status;
-    resp.headers_mut().insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-store"),
-    );
+    super::no_store(&mut resp);
     Ok(resp)
 }
 

@@ -191,6 +191,15 @@ pub fn html(body: String, lang: Lang, remember: bool) -> HttpResponse {
     r.body(body)
 }
 
+/// Marks a page that must not be kept by browsers or proxies: a signed-in person's pages,
+/// forms with tokens, error pages.
+pub fn no_store(resp: &mut HttpResponse) {
+    resp.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-store"),
+    );
+}
+
 async fn site_css() -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/css; charset=utf-8")
